@@ -1,0 +1,48 @@
+# uptake: set-up and everyday commands. `make test` and `make demo` work on a fresh Debian machine.
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev liblapacke-dev
+
+.PHONY: deps test build release demo format lint bench-logistic golden clean
+
+## Installs OpenBLAS and LAPACKE from Debian when their headers are missing (no prompt).
+deps:
+	@if [ ! -f /usr/include/lapacke.h ] || [ ! -e /usr/include/x86_64-linux-gnu/cblas.h -a ! -e /usr/include/cblas.h ]; then \
+	  echo "Installing $(APT_PACKAGES) ..."; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+## Builds and runs the whole test suite (Swift Testing).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## The end-to-end demo needs the `uptake` command (issue 6), which does not exist yet.
+demo:
+	@echo "make demo: not there yet - it arrives with the uptake command-line tool (issue 6)." >&2
+	@exit 2
+
+## Rewrites sources in place with the committed .swift-format; `lint` only reports.
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests benchmarks/Sources
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests benchmarks/Sources
+
+## Logistic regression against scikit-learn on 1,000,000 x 50 (see benchmarks/README.md).
+bench-logistic: deps
+	python3 benchmarks/logistic.py
+
+## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
+golden:
+	python3 -m pip install -q -r Tests/Golden/requirements.txt
+	python3 Tests/Golden/generate_logistic.py
+
+clean:
+	rm -rf .build benchmarks/.build

@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "uptake",
+  products: [
+    .library(name: "Linalg", targets: ["Linalg"]),
+    .library(name: "Learn", targets: ["Learn"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1")
+  ],
+  targets: [
+    // MARK: - System libraries
+
+    /// `<cblas.h>` and `<lapacke.h>` from Debian's `libopenblas-dev` and `liblapacke-dev`.
+    .systemLibrary(
+      name: "CLAPACK",
+      path: "Sources/CLAPACK",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+
+    // MARK: - Numeric core
+
+    /// Safe Swift over BLAS/LAPACK: column-major matrices, kernels, factorisations. No Foundation.
+    .target(name: "Linalg", dependencies: ["CLAPACK"]),
+
+    /// Learners and metrics on top of `Linalg`. No file I/O.
+    .target(name: "Learn", dependencies: ["Linalg"]),
+
+    // MARK: - Tests
+
+    .testTarget(
+      name: "LinalgTests",
+      dependencies: [
+        "Linalg",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(
+      name: "LearnTests",
+      dependencies: [
+        "Learn", "Linalg",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      resources: [.copy("Resources")]
+    ),
+  ]
+)

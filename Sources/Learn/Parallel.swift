@@ -1,0 +1,44 @@
+import Dispatch
+import Linalg
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one parallel loop of `Learn`: fixed chunks, so results depend only on the thread count.
+enum Parallel {
+  /// Cores available to this process.
+  static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+  /// Splits `0..<count` into `chunks` contiguous ranges of near-equal size (the first ones one longer).
+  static func ranges(count: Int, chunks: Int) -> [Range<Int>] {
+    let k = max(1, min(chunks, count))
+    let base = count / k
+    let extra = count % k
+    var out: [Range<Int>] = []
+    var start = 0
+    for c in 0..<k {
+      let len = base + (c < extra ? 1 : 0)
+      out.append(start..<(start + len))
+      start += len
+    }
+    return out
+  }
+
+  /// Calls `body(chunk, range)` for each range on its own thread, with BLAS single-threaded meanwhile.
+  static func forEach(_ ranges: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
+    if ranges.count <= 1 {
+      if let r = ranges.first { body(0, r) }
+      return
+    }
+    // Each chunk writes only its own outputs, so sharing the closure across threads is safe.
+    nonisolated(unsafe) let work = body
+    BLASThreads.withSingleThread {
+      DispatchQueue.concurrentPerform(iterations: ranges.count) { c in work(c, ranges[c]) }
+    }
+  }
+}

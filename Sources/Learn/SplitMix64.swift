@@ -1,0 +1,22 @@
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, seedable generator. Every sampling in uptake goes
+/// through a seeded generator so a seed fixes the result.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  public var state: UInt64
+
+  public init(seed: UInt64) { state = seed }
+
+  @inlinable
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A uniform double in [0, 1) from the top 53 bits — the same mapping numpy code can reproduce exactly.
+  @inlinable
+  public mutating func nextUnit() -> Double {
+    Double(next() >> 11) * 0x1.0p-53
+  }
+}
