@@ -22,6 +22,21 @@ enum LogisticMath {
     eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta))
   }
 
+  /// `e^{−|η|}`, in (0, 1]: the one exponential from which both `σ(η)` and `log(1 + e^η)` follow.
+  @inline(__always)
+  static func expNegativeAbs(_ eta: Double) -> Double { exp(-abs(eta)) }
+
+  @inline(__always)
+  static func log1p(_ x: Double) -> Double {
+    #if canImport(Glibc)
+    return Glibc.log1p(x)
+    #elseif canImport(Musl)
+    return Musl.log1p(x)
+    #else
+    return Darwin.log1p(x)
+    #endif
+  }
+
   /// Log-loss of one row with outcome `y ∈ {0, 1}`: `log(1 + e^η) − yη`.
   @inline(__always)
   static func logLoss(_ eta: Double, _ y: Double) -> Double {

@@ -34,7 +34,11 @@ extension LogisticRegression.Configuration {
     for (i, v) in sampleWeight.enumerated() where !(v >= 0 && v.isFinite) {
       throw LearnError.invalidWeight(row: i + 1, value: v)
     }
-    try Self.checkFinite(x, names: names)
+    let threadCount = max(1, threads ?? Parallel.availableCores)
+    let summary = ColumnSummary(x, weights: sampleWeight, threads: threadCount)
+    if let bad = summary.firstNonFinite {
+      throw LearnError.nonFinite(column: names[bad.column], row: bad.row + 1, value: bad.value)
+    }
 
     // Classes and effective weights.
     var positiveTotal = 0.0, negativeTotal = 0.0
@@ -49,20 +53,22 @@ extension LogisticRegression.Configuration {
     let totalWeight = w.reduce(0, +)
 
     // Constant columns cannot be told apart from the intercept: fix them at zero (the optimum under any penalty).
-    let constant = Self.constantColumns(x)
-    var warnings = constant.map { LogisticRegression.FitWarning.constantFeature(name: names[$0]) }
-    let active = (0..<p).filter { !constant.contains($0) }
+    let active = (0..<p).filter { !summary.isConstant[$0] }
+    var warnings = (0..<p).filter { summary.isConstant[$0] }.map {
+      LogisticRegression.FitWarning.constantFeature(name: names[$0])
+    }
     let design = active.count == p ? x : Self.selectColumns(x, active)
 
     let problem = LogisticProblem(
       x: design, y: y, w: w, totalWeight: totalWeight,
       penaltyMultiplier: penalty.strength?.multiplier(totalWeight: totalWeight) ?? 0,
-      l1Ratio: penalty.l1Ratio, threads: max(1, threads ?? Parallel.availableCores))
+      l1Ratio: penalty.l1Ratio, threads: threadCount)
 
     let chosen = resolvedSolver(rows: n, features: active.count)
     let result: SolverResult
     switch chosen {
-    case .newtonCholesky: result = try NewtonCholesky.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+    case .newtonCholesky:
+      result = try NewtonCholesky.minimiseWithWarmStart(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
     case .lbfgs: result = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
     case .proximalNewton, .auto: result = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
     }
@@ -73,7 +79,7 @@ extension LogisticRegression.Configuration {
 
     var coefficients = [Double](repeating: 0, count: p)
     for (k, j) in active.enumerated() { coefficients[j] = result.theta[k + 1] }
-    let inference = Inference.standardErrors(problem, theta: result.theta, penalty: penalty,
+    let inference = Inference.standardErrors(problem, result: result, penalty: penalty,
                                              classWeight: classWeight, separated: warnings.contains(.perfectSeparation))
     var standardErrors: [Double?]? = nil
     if let se = inference.standardErrors {
@@ -85,7 +91,7 @@ extension LogisticRegression.Configuration {
 
     return LogisticRegression(
       configuration: self, featureNames: names, intercept: result.theta[0], coefficients: coefficients,
-      featureMeans: Self.weightedMeans(x, weights: sampleWeight),
+      featureMeans: summary.means,
       convergence: .init(solver: chosen, iterations: result.iterations, optimality: result.optimality,
                          converged: result.converged, objective: result.objective / totalWeight),
       warnings: warnings, standardErrors: standardErrors, inferenceKind: inference.kind,
@@ -122,34 +128,11 @@ extension LogisticRegression.Configuration {
     return features + 1 <= rows && features <= 2000 ? .newtonCholesky : .lbfgs
   }
 
-  static func checkFinite(_ x: Matrix, names: [String]) throws {
-    for j in 0..<x.columns {
-      let base = j * x.rows
-      for i in 0..<x.rows where !x.storage[base + i].isFinite {
-        throw LearnError.nonFinite(column: names[j], row: i + 1, value: x.storage[base + i])
-      }
-    }
-  }
-
-  static func constantColumns(_ x: Matrix) -> [Int] {
-    (0..<x.columns).filter { j in
-      let first = x.storage[j * x.rows]
-      return x.storage[(j * x.rows)..<((j + 1) * x.rows)].allSatisfy { $0 == first }
-    }
-  }
-
   static func selectColumns(_ x: Matrix, _ columns: [Int]) -> Matrix {
     var out = [Double]()
     out.reserveCapacity(x.rows * columns.count)
     for j in columns { out.append(contentsOf: x.storage[(j * x.rows)..<((j + 1) * x.rows)]) }
     return Matrix(rows: x.rows, columns: columns.count, columnMajor: out)
-  }
-
-  static func weightedMeans(_ x: Matrix, weights: [Double]) -> [Double] {
-    let total = weights.reduce(0, +)
-    var means = [Double](repeating: 0, count: x.columns)
-    BLAS.gemv(.transpose, alpha: 1 / total, x, weights, &means)
-    return means
   }
 }
 
@@ -162,6 +145,10 @@ struct SolverResult {
   /// Objective (not divided by the total weight).
   var objective: Double
   var warnings: [LogisticRegression.FitWarning] = []
+  /// `XᵀWX` at `theta` when the solver already has it (Newton), so inference needs no extra pass.
+  var dataHessian: Matrix? = nil
+  /// Margins at `theta`, when the solver has them.
+  var margins: [Double]? = nil
 }
 
 extension LogisticProblem {

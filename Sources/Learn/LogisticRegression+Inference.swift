@@ -52,7 +52,7 @@ enum Inference {
   static let maximumParameters = 2001
 
   static func standardErrors(
-    _ problem: LogisticProblem, theta: [Double], penalty: Penalty, classWeight: ClassWeight, separated: Bool
+    _ problem: LogisticProblem, result: SolverResult, penalty: Penalty, classWeight: ClassWeight, separated: Bool
   ) -> (standardErrors: [Double]?, kind: LogisticRegression.InferenceKind?, unavailableReason: String?) {
     if penalty.hasL1 {
       return (nil, nil, "the fit has an L1 penalty; lasso estimates have no simple sampling distribution. "
@@ -64,10 +64,8 @@ enum Inference {
     if problem.parameterCount > maximumParameters {
       return (nil, nil, "more than \(maximumParameters - 1) features; the covariance matrix is not formed")
     }
-    let eta = problem.margins(theta)
-    guard let information = problem.gradientAndHessian(margins: eta, wantHessian: true).hessian else {
-      return (nil, nil, "no Hessian")
-    }
+    let information = result.dataHessian
+      ?? problem.evaluate(margins: result.margins ?? problem.margins(result.theta), wantHessian: true).hessian!
     let covariance: Matrix
     let kind: LogisticRegression.InferenceKind
     do {

@@ -35,7 +35,7 @@ enum LBFGS {
         slope *= scale
       }
       let v = problem.directionMargins(d)
-      guard let step = NewtonCholesky.armijo(problem, theta: theta, eta: eta, f: f, delta: d, v: v, slope: slope)
+      guard let step = NewtonCholesky.backtrack(problem, theta: theta, eta: eta, f: f, delta: d, v: v, slope: slope)
       else { break }
       var s = d
       BLAS.scal(step.t, &s)

@@ -2,30 +2,49 @@ import Linalg
 
 /// Damped Newton for smooth (unpenalised or ridge) logistic regression.
 ///
-/// Each iteration forms `H = XᵀWX + μI` (one blocked `dsyrk` pass), solves `HΔ = −g` by Cholesky
-/// (`dpotrf`/`dpotrs`), falling back to LDLᵀ (`dsytrf`) when rounding makes `H` look indefinite, and
-/// backtracks along `Δ` until the Armijo condition holds. Margins along `Δ` are computed once, so the line
-/// search costs O(n), not a pass over `X`.
+/// Each iteration solves `HΔ = −g` with `H = XᵀWX + μI` by Cholesky (`dpotrf`/`dpotrs`), falling back to LDLᵀ
+/// (`dsytrf`) when rounding makes `H` look indefinite. The trial point `θ + Δ` is evaluated — loss, gradient and
+/// the next Hessian — in one blocked pass over `X` (`LogisticProblem.evaluate`). If the Armijo condition fails
+/// there, the step is halved along the stored margins `XΔ` (O(n) per trial) and the accepted point is evaluated
+/// once more. So an iteration usually costs one pass over `X`.
 enum NewtonCholesky {
-  static func minimise(_ problem: LogisticProblem, tolerance: Double, maxIterations: Int) throws -> SolverResult {
-    var theta = problem.initialTheta()
-    var eta = problem.margins(theta)
-    var f = problem.dataLoss(margins: eta) + problem.smoothPenalty(theta)
+  /// - Parameter start: a warm start (e.g. the fit on a subsample); nil starts from the intercept-only optimum.
+  static func minimise(
+    _ problem: LogisticProblem, start: [Double]? = nil, tolerance: Double, maxIterations: Int
+  ) throws -> SolverResult {
+    var theta = start ?? problem.initialTheta()
+    var eta: [Double]
+    var trialEta: [Double] = []
+    var v: [Double] = []
+    var current: Evaluation
+    if let start {
+      // The warm start's margins come out of the same pass as its loss, gradient and Hessian.
+      let zero = [Double](repeating: 0, count: problem.rowCount)
+      eta = []
+      current = problem.evaluate(margins: zero, step: start, wantHessian: true, newMargins: &eta,
+                                 directionMargins: &v)
+    } else {
+      eta = [Double](repeating: theta[0], count: problem.rowCount)  // β = 0: no pass over X needed
+      current = problem.evaluate(margins: eta, wantHessian: true)
+    }
+    var f = current.loss + problem.smoothPenalty(theta)
     var warnings: [LogisticRegression.FitWarning] = []
     var iterations = 0
-    var optimality = Double.infinity
     let unpenalised = problem.penaltyMultiplier == 0
 
+    func result(converged: Bool, optimality: Double) -> SolverResult {
+      SolverResult(theta: theta, iterations: iterations, optimality: optimality, converged: converged,
+                   objective: f, warnings: warnings, dataHessian: current.hessian, margins: eta)
+    }
+
     while true {
-      var (g, h) = problem.gradientAndHessian(margins: eta, wantHessian: true)
+      var g = current.gradient
       problem.addSmoothPenaltyGradient(theta, to: &g)
-      optimality = problem.optimality(theta, smoothGradient: g)
-      if optimality <= tolerance {
-        return SolverResult(theta: theta, iterations: iterations, optimality: optimality, converged: true,
-                            objective: f, warnings: warnings)
-      }
-      if iterations >= maxIterations { break }
-      var hessian = h!
+      let optimality = problem.optimality(theta, smoothGradient: g)
+      if optimality <= tolerance { return result(converged: true, optimality: optimality) }
+      if iterations >= maxIterations { return result(converged: false, optimality: optimality) }
+
+      var hessian = current.hessian!
       problem.addSmoothPenaltyHessian(to: &hessian)
       let negativeGradient = g.map { -$0 }
       var delta: [Double]
@@ -45,36 +64,73 @@ enum NewtonCholesky {
         delta = negativeGradient.map { $0 / problem.totalWeight }
         slope = BLAS.dot(g, delta)
       }
-      let v = problem.directionMargins(delta)
-      guard let step = armijo(problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope) else {
-        break  // no decrease possible at machine precision
+
+      // Speculative full step: evaluate θ + Δ and its Hessian in one pass.
+      var trialTheta = theta
+      BLAS.axpy(1, delta, &trialTheta)
+      let trial = problem.evaluate(margins: eta, step: delta, wantHessian: true, newMargins: &trialEta,
+                                   directionMargins: &v)
+      let fTrial = trial.loss + problem.smoothPenalty(trialTheta)
+      if fTrial <= f + 1e-4 * slope + armijoSlack(f) {
+        theta = trialTheta
+        swap(&eta, &trialEta)
+        current = trial
+        f = fTrial
+      } else {
+        guard let step = backtrack(problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope,
+                                   firstStep: 0.5)
+        else { return result(converged: false, optimality: optimality) }  // no decrease at machine precision
+        BLAS.axpy(step.t, delta, &theta)
+        BLAS.axpy(step.t, v, &eta)
+        current = problem.evaluate(margins: eta, wantHessian: true)
+        f = current.loss + problem.smoothPenalty(theta)
       }
       iterations += 1
-      BLAS.axpy(step.t, delta, &theta)
-      BLAS.axpy(step.t, v, &eta)
-      f = step.f
       if unpenalised && problem.isSeparated(margins: eta) {
         warnings.append(.perfectSeparation)
-        return SolverResult(theta: theta, iterations: iterations, optimality: optimality, converged: false,
-                            objective: f, warnings: warnings)
+        return result(converged: false, optimality: optimality)
       }
     }
-    return SolverResult(theta: theta, iterations: iterations, optimality: optimality, converged: false,
-                        objective: f, warnings: warnings)
   }
 
-  /// Backtracking (halving) until `f(θ + tΔ) ≤ f(θ) + 10⁻⁴ t gᵀΔ`, allowing rounding-level slack.
-  static func armijo(
+  /// Minimises from a warm start: the same problem on a tenth of the rows, solved loosely, when `n` is large.
+  ///
+  /// Newton converges quadratically once close, so starting from the subsample's optimum (error ~ n^-½) saves
+  /// about half of the full passes over `X`; the result is the full-data optimum to the same tolerance.
+  /// Measured on 1M × 50, 2 cores: 7 full passes → 4, fit 0.77 s → 0.62 s (see benchmarks/README.md).
+  static func minimiseWithWarmStart(
+    _ problem: LogisticProblem, tolerance: Double, maxIterations: Int
+  ) throws -> SolverResult {
+    let stride = 10
+    let subsampleRows = problem.rowCount / stride
+    guard subsampleRows >= max(20_000, 20 * problem.parameterCount) else {
+      return try minimise(problem, tolerance: tolerance, maxIterations: maxIterations)
+    }
+    let sub = problem.subsample(everyNth: stride)
+    if let warm = try? minimise(sub, tolerance: max(tolerance, 1e-6), maxIterations: 50),
+      warm.converged, warm.warnings.isEmpty
+    {
+      let result = try minimise(problem, start: warm.theta, tolerance: tolerance, maxIterations: maxIterations)
+      return result
+    }
+    return try minimise(problem, tolerance: tolerance, maxIterations: maxIterations)
+  }
+
+  /// Rounding-level slack in the Armijo test, so a step that changes `f` only in its last bits is not refused.
+  static func armijoSlack(_ f: Double) -> Double { 1e-13 * abs(f) }
+
+  /// Halves `t` from `firstStep` until `f(θ + tΔ) ≤ f(θ) + 10⁻⁴ t gᵀΔ` (plus rounding slack).
+  /// Each trial costs O(n): the margins move along the stored `v = [1 X]Δ`.
+  static func backtrack(
     _ problem: LogisticProblem, theta: [Double], eta: [Double], f: Double, delta: [Double], v: [Double],
-    slope: Double
+    slope: Double, firstStep: Double = 1
   ) -> (t: Double, f: Double)? {
-    var t = 1.0
-    let slack = 1e-13 * abs(f)
+    var t = firstStep
     for _ in 0..<60 {
       var trial = theta
       BLAS.axpy(t, delta, &trial)
       let fNew = problem.dataLoss(margins: eta, direction: v, step: t) + problem.smoothPenalty(trial)
-      if fNew <= f + 1e-4 * t * slope + slack { return (t, fNew) }
+      if fNew <= f + 1e-4 * t * slope + armijoSlack(f) { return (t, fNew) }
       t *= 0.5
     }
     return nil
