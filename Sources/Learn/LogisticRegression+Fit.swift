@@ -65,12 +65,20 @@ extension LogisticRegression.Configuration {
       l1Ratio: penalty.l1Ratio, threads: threadCount)
 
     let chosen = resolvedSolver(rows: n, features: active.count)
-    let result: SolverResult
+    let solved: SolverResult
     switch chosen {
     case .newtonCholesky:
-      result = try NewtonCholesky.minimiseWithWarmStart(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
-    case .lbfgs: result = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
-    case .proximalNewton, .auto: result = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+      solved = try NewtonCholesky.minimiseWithWarmStart(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+    case .lbfgs: solved = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
+    case .proximalNewton, .auto: solved = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+    }
+    var result = solved
+    // A vanishing gradient along a separating direction looks like convergence: check the fit itself.
+    if problem.penaltyMultiplier == 0 && !result.warnings.contains(.perfectSeparation)
+      && problem.isSeparated(margins: result.margins ?? problem.margins(result.theta))
+    {
+      result.warnings.append(.perfectSeparation)
+      result.converged = false
     }
     warnings += result.warnings
     if !result.converged && !result.warnings.contains(.perfectSeparation) {
@@ -165,10 +173,11 @@ extension LogisticProblem {
   /// `Δ₀ + XΔ_β`, the change in margins along a direction.
   func directionMargins(_ delta: [Double]) -> [Double] { margins(delta) }
 
-  /// True when every weighted row is classified correctly with certainty to 1e-7: complete separation.
+  /// True when the margins classify every weighted row strictly correctly. Then `tθ` lowers the loss for every
+  /// `t > 1`, so no finite maximum-likelihood estimate exists (complete separation; Albert & Anderson 1984).
   func isSeparated(margins eta: [Double]) -> Bool {
     for i in 0..<rowCount where w[i] > 0 {
-      if y[i] == 1 ? eta[i] < 16 : eta[i] > -16 { return false }
+      if y[i] == 1 ? !(eta[i] > 0) : !(eta[i] < 0) { return false }
     }
     return true
   }

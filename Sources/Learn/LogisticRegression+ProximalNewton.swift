@@ -106,7 +106,7 @@ enum ProximalNewton {
       if !accepted { break }
     }
     return SolverResult(theta: theta, iterations: iterations, optimality: optimality,
-                        converged: optimality <= tolerance, objective: f)
+                        converged: optimality <= tolerance, objective: f, margins: eta)
   }
 
   @inline(__always)

@@ -1,0 +1,101 @@
+import Foundation
+import Learn
+import Linalg
+import Testing
+
+/// What the conformance suite needs from a learner. Every learner in `Learn` gets a conformer here.
+struct ConformingLearner: Sendable, CustomTestStringConvertible {
+  let name: String
+  /// Fits and returns the model encoded as JSON (so any Codable model compares), and margins on the design.
+  let fit: @Sendable (_ x: Matrix, _ labels: [Bool], _ seed: UInt64, _ threads: Int?) throws -> (json: Data, margins: [Double])
+  var testDescription: String { name }
+
+  static func logistic(_ name: String, _ configuration: LogisticRegression.Configuration) -> ConformingLearner {
+    ConformingLearner(name: "logistic \(name)") { x, labels, _, threads in
+      let model = try configuration.fit(x, labels: labels, threads: threads)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      let json = try encoder.encode(model)
+      #expect(try JSONDecoder().decode(LogisticRegression.self, from: json) == model, "Codable round trip")
+      return (json, model.margins(x))
+    }
+  }
+
+  static let all: [ConformingLearner] = [
+    .logistic("unpenalised", .init()),
+    .logistic("ridge", .init(penalty: .l2(.C(1)))),
+    .logistic("lasso", .init(penalty: .l1(.lambda(0.01)))),
+    .logistic("elastic net", .init(penalty: .elasticNet(.C(0.5), l1Ratio: 0.3))),
+    .logistic("ridge lbfgs", .init(penalty: .l2(.C(1)), solver: .lbfgs)),
+    .logistic("balanced", .init(penalty: .l2(.C(1)), classWeight: .balanced)),
+  ]
+}
+
+@Suite("Learner conformance")
+struct LearnerConformanceTests {
+  static let data = TestData(rows: 3000, columns: 5, seed: 11)
+
+  @Test("fitting twice gives identical output", arguments: ConformingLearner.all)
+  func deterministic(_ learner: ConformingLearner) throws {
+    let a = try learner.fit(Self.data.x, Self.data.labels, 1, nil)
+    let b = try learner.fit(Self.data.x, Self.data.labels, 1, nil)
+    #expect(a.json == b.json)
+    #expect(a.margins == b.margins)
+  }
+
+  @Test("a seed fixes everything, at any thread count", arguments: ConformingLearner.all)
+  func seedAndThreads(_ learner: ConformingLearner) throws {
+    let one = try learner.fit(Self.data.x, Self.data.labels, 7, 1)
+    let oneAgain = try learner.fit(Self.data.x, Self.data.labels, 7, 1)
+    let two = try learner.fit(Self.data.x, Self.data.labels, 7, 2)
+    #expect(one.json == oneAgain.json, "same seed and thread count must be bitwise identical")
+    // Across thread counts only rounding may differ.
+    #expect(zip(one.margins, two.margins).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) })
+  }
+
+  @Test("one row is a clear one-class error, not a crash", arguments: ConformingLearner.all)
+  func singleRow(_ learner: ConformingLearner) {
+    let x = Matrix([[1, 2, 3, 4, 5]])
+    #expect(throws: LearnError.oneClassOnly(positive: true)) { try learner.fit(x, [true], 1, nil) }
+  }
+
+  @Test("one class only is a clear error", arguments: ConformingLearner.all)
+  func oneClass(_ learner: ConformingLearner) {
+    let labels = [Bool](repeating: false, count: Self.data.x.rows)
+    #expect(throws: LearnError.oneClassOnly(positive: false)) { try learner.fit(Self.data.x, labels, 1, nil) }
+  }
+
+  @Test("a constant column is harmless", arguments: ConformingLearner.all)
+  func constantColumn(_ learner: ConformingLearner) throws {
+    var x = Self.data.x
+    for i in 0..<x.rows { x[i, 2] = 4.5 }
+    let fitted = try learner.fit(x, Self.data.labels, 1, nil)
+    #expect(fitted.margins.allSatisfy { $0.isFinite })
+  }
+
+  @Test("NaN or infinite input is an error naming the column and row", arguments: ConformingLearner.all)
+  func nonFinite(_ learner: ConformingLearner) {
+    for bad in [Double.nan, .infinity, -.infinity] {
+      var x = Self.data.x
+      x[41, 3] = bad
+      #expect {
+        try learner.fit(x, Self.data.labels, 1, nil)
+      } throws: { error in
+        guard case LearnError.nonFinite(let column, let row, _) = error else { return false }
+        return column == "x4" && row == 42 && "\(error)".contains("column x4, row 42")
+      }
+    }
+  }
+
+  @Test("an all-missing feature is an error naming it (learners without a missing bin)", arguments: ConformingLearner.all)
+  func allMissing(_ learner: ConformingLearner) {
+    var x = Self.data.x
+    for i in 0..<x.rows { x[i, 0] = .nan }
+    #expect {
+      try learner.fit(x, Self.data.labels, 1, nil)
+    } throws: { error in
+      guard case LearnError.nonFinite(let column, let row, _) = error else { return false }
+      return column == "x1" && row == 1
+    }
+  }
+}
