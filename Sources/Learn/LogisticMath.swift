@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Numerically stable scalar functions of the logistic model.
@@ -29,11 +29,11 @@ enum LogisticMath {
   @inline(__always)
   static func log1p(_ x: Double) -> Double {
     #if canImport(Glibc)
-    return Glibc.log1p(x)
+      return Glibc.log1p(x)
     #elseif canImport(Musl)
-    return Musl.log1p(x)
+      return Musl.log1p(x)
     #else
-    return Darwin.log1p(x)
+      return Darwin.log1p(x)
     #endif
   }
 

@@ -200,8 +200,9 @@ struct LogisticProblem {
                                   }
                                 }
                                 if wantHessian {
-                                  let view = MatrixPointer(base: sp.baseAddress!, rows: m, columns: k,
-                                                           leadingDimension: blockRows)
+                                  let view = MatrixPointer(
+                                    base: sp.baseAddress!, rows: m, columns: k,
+                                    leadingDimension: blockRows)
                                   BLAS.syrk(.lower, .transpose, view, beta: 1, hp)
                                 }
                                 start = end
@@ -234,8 +235,9 @@ struct LogisticProblem {
   func evaluate(margins eta: [Double], wantHessian: Bool) -> Evaluation {
     var scratch = eta
     var unused: [Double] = []
-    return evaluate(margins: eta, step: nil, wantHessian: wantHessian, newMargins: &scratch,
-                    directionMargins: &unused)
+    return evaluate(
+      margins: eta, step: nil, wantHessian: wantHessian, newMargins: &scratch,
+      directionMargins: &unused)
   }
 
   /// Gradient of `L` via two whole-matrix BLAS calls (no Hessian); for L-BFGS and wide designs.

@@ -68,9 +68,11 @@ extension LogisticRegression.Configuration {
     let solved: SolverResult
     switch chosen {
     case .newtonCholesky:
-      solved = try NewtonCholesky.minimiseWithWarmStart(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+      solved = try NewtonCholesky.minimiseWithWarmStart(
+        problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
     case .lbfgs: solved = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
-    case .proximalNewton, .auto: solved = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+    case .proximalNewton, .auto:
+      solved = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
     }
     var result = solved
     // A vanishing gradient along a separating direction looks like convergence: check the fit itself.
@@ -87,8 +89,9 @@ extension LogisticRegression.Configuration {
 
     var coefficients = [Double](repeating: 0, count: p)
     for (k, j) in active.enumerated() { coefficients[j] = result.theta[k + 1] }
-    let inference = Inference.standardErrors(problem, result: result, penalty: penalty,
-                                             classWeight: classWeight, separated: warnings.contains(.perfectSeparation))
+    let inference = Inference.standardErrors(
+      problem, result: result, penalty: penalty,
+      classWeight: classWeight, separated: warnings.contains(.perfectSeparation))
     var standardErrors: [Double?]? = nil
     if let se = inference.standardErrors {
       var full = [Double?](repeating: nil, count: p + 1)
@@ -100,8 +103,9 @@ extension LogisticRegression.Configuration {
     return LogisticRegression(
       configuration: self, featureNames: names, intercept: result.theta[0], coefficients: coefficients,
       featureMeans: summary.means,
-      convergence: .init(solver: chosen, iterations: result.iterations, optimality: result.optimality,
-                         converged: result.converged, objective: result.objective / totalWeight),
+      convergence: .init(
+        solver: chosen, iterations: result.iterations, optimality: result.optimality,
+        converged: result.converged, objective: result.objective / totalWeight),
       warnings: warnings, standardErrors: standardErrors, inferenceKind: inference.kind,
       inferenceUnavailableReason: inference.unavailableReason)
   }
@@ -125,7 +129,8 @@ extension LogisticRegression.Configuration {
     }
     if penalty.hasL1 && (solver == .newtonCholesky || solver == .lbfgs) {
       throw LearnError.invalidConfiguration(
-        "solver \(solver.rawValue) needs a smooth objective; use proximalNewton (or auto) with an L1 or elastic-net penalty")
+        "solver \(solver.rawValue) needs a smooth objective; use proximalNewton (or auto) with an L1 or elastic-net penalty"
+      )
     }
   }
 

@@ -34,13 +34,15 @@ extension LogisticRegression {
     let estimates = [intercept] + coefficients
     let rows = (0..<names.count).map { j -> CoefficientRow in
       guard let s = se[j] else {
-        return CoefficientRow(name: names[j], estimate: estimates[j], standardError: nil, z: nil, pValue: nil,
-                              lower95: nil, upper95: nil)
+        return CoefficientRow(
+          name: names[j], estimate: estimates[j], standardError: nil, z: nil, pValue: nil,
+          lower95: nil, upper95: nil)
       }
       let z = estimates[j] / s
-      return CoefficientRow(name: names[j], estimate: estimates[j], standardError: s, z: z,
-                            pValue: LogisticMath.twoSidedNormalPValue(z),
-                            lower95: estimates[j] - z975 * s, upper95: estimates[j] + z975 * s)
+      return CoefficientRow(
+        name: names[j], estimate: estimates[j], standardError: s, z: z,
+        pValue: LogisticMath.twoSidedNormalPValue(z),
+        lower95: estimates[j] - z975 * s, upper95: estimates[j] + z975 * s)
     }
     return CoefficientTable(kind: kind, rows: rows)
   }
@@ -55,8 +57,11 @@ enum Inference {
     _ problem: LogisticProblem, result: SolverResult, penalty: Penalty, classWeight: ClassWeight, separated: Bool
   ) -> (standardErrors: [Double]?, kind: LogisticRegression.InferenceKind?, unavailableReason: String?) {
     if penalty.hasL1 {
-      return (nil, nil, "the fit has an L1 penalty; lasso estimates have no simple sampling distribution. "
-        + "Refit without L1 (none or l2) for standard errors, or bootstrap")
+      return (
+        nil, nil,
+        "the fit has an L1 penalty; lasso estimates have no simple sampling distribution. "
+          + "Refit without L1 (none or l2) for standard errors, or bootstrap"
+      )
     }
     if separated {
       return (nil, nil, "the classes are perfectly separated, so the coefficients are not finite")
@@ -64,7 +69,8 @@ enum Inference {
     if problem.parameterCount > maximumParameters {
       return (nil, nil, "more than \(maximumParameters - 1) features; the covariance matrix is not formed")
     }
-    let information = result.dataHessian
+    let information =
+      result.dataHessian
       ?? problem.evaluate(margins: result.margins ?? problem.margins(result.theta), wantHessian: true).hessian!
     let covariance: Matrix
     let kind: LogisticRegression.InferenceKind
@@ -80,8 +86,11 @@ enum Inference {
         kind = .approximateSandwich
       }
     } catch {
-      return (nil, nil, "the information matrix is singular (\(error)); collinear columns leave some "
-        + "coefficients unidentified")
+      return (
+        nil, nil,
+        "the information matrix is singular (\(error)); collinear columns leave some "
+          + "coefficients unidentified"
+      )
     }
     let se = (0..<problem.parameterCount).map { covariance[$0, $0].squareRoot() }
     return (se, kind, nil)

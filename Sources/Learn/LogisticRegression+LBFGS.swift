@@ -59,8 +59,9 @@ enum LBFGS {
         break
       }
     }
-    return SolverResult(theta: theta, iterations: iterations, optimality: optimality,
-                        converged: optimality <= tolerance, objective: f, warnings: warnings, margins: eta)
+    return SolverResult(
+      theta: theta, iterations: iterations, optimality: optimality,
+      converged: optimality <= tolerance, objective: f, warnings: warnings, margins: eta)
   }
 
   /// `−H_k g` by the two-loop recursion, with the initial Hessian scaled by `sᵀy / yᵀy`.

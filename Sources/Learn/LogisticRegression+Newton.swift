@@ -21,8 +21,9 @@ enum NewtonCholesky {
       // The warm start's margins come out of the same pass as its loss, gradient and Hessian.
       let zero = [Double](repeating: 0, count: problem.rowCount)
       eta = []
-      current = problem.evaluate(margins: zero, step: start, wantHessian: true, newMargins: &eta,
-                                 directionMargins: &v)
+      current = problem.evaluate(
+        margins: zero, step: start, wantHessian: true, newMargins: &eta,
+        directionMargins: &v)
     } else {
       eta = [Double](repeating: theta[0], count: problem.rowCount)  // β = 0: no pass over X needed
       current = problem.evaluate(margins: eta, wantHessian: true)
@@ -33,8 +34,9 @@ enum NewtonCholesky {
     let unpenalised = problem.penaltyMultiplier == 0
 
     func result(converged: Bool, optimality: Double) -> SolverResult {
-      SolverResult(theta: theta, iterations: iterations, optimality: optimality, converged: converged,
-                   objective: f, warnings: warnings, dataHessian: current.hessian, margins: eta)
+      SolverResult(
+        theta: theta, iterations: iterations, optimality: optimality, converged: converged,
+        objective: f, warnings: warnings, dataHessian: current.hessian, margins: eta)
     }
 
     while true {
@@ -68,8 +70,9 @@ enum NewtonCholesky {
       // Speculative full step: evaluate θ + Δ and its Hessian in one pass.
       var trialTheta = theta
       BLAS.axpy(1, delta, &trialTheta)
-      let trial = problem.evaluate(margins: eta, step: delta, wantHessian: true, newMargins: &trialEta,
-                                   directionMargins: &v)
+      let trial = problem.evaluate(
+        margins: eta, step: delta, wantHessian: true, newMargins: &trialEta,
+        directionMargins: &v)
       let fTrial = trial.loss + problem.smoothPenalty(trialTheta)
       if fTrial <= f + 1e-4 * slope + armijoSlack(f) {
         theta = trialTheta
@@ -77,8 +80,10 @@ enum NewtonCholesky {
         current = trial
         f = fTrial
       } else {
-        guard let step = backtrack(problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope,
-                                   firstStep: 0.5)
+        guard
+          let step = backtrack(
+            problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope,
+            firstStep: 0.5)
         else { return result(converged: false, optimality: optimality) }  // no decrease at machine precision
         BLAS.axpy(step.t, delta, &theta)
         BLAS.axpy(step.t, v, &eta)

@@ -91,7 +91,8 @@ enum ProximalNewton {
       for _ in 0..<60 {
         var trial = theta
         BLAS.axpy(t, delta, &trial)
-        let fNew = problem.dataLoss(margins: eta, direction: v, step: t) + problem.smoothPenalty(trial)
+        let fNew =
+          problem.dataLoss(margins: eta, direction: v, step: t) + problem.smoothPenalty(trial)
           + problem.l1Penalty(trial)
         if fNew <= f + 1e-4 * t * decrease + slack {
           theta = trial
@@ -105,8 +106,9 @@ enum ProximalNewton {
       iterations += 1
       if !accepted { break }
     }
-    return SolverResult(theta: theta, iterations: iterations, optimality: optimality,
-                        converged: optimality <= tolerance, objective: f, margins: eta)
+    return SolverResult(
+      theta: theta, iterations: iterations, optimality: optimality,
+      converged: optimality <= tolerance, objective: f, margins: eta)
   }
 
   @inline(__always)

@@ -2,11 +2,11 @@ import Dispatch
 import Linalg
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// The one parallel loop of `Learn`: fixed chunks, so results depend only on the thread count.

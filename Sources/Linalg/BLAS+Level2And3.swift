@@ -12,8 +12,9 @@ extension BLAS {
       if beta == 0 { y.update(repeating: 0, count: count) } else { for i in 0..<count { y[i] *= beta } }
       return
     }
-    cblas_dgemv(CblasColMajor, cblasTranspose(trans), Int32(a.rows), Int32(a.columns), alpha, a.base,
-                Int32(a.leadingDimension), x, 1, beta, y, 1)
+    cblas_dgemv(
+      CblasColMajor, cblasTranspose(trans), Int32(a.rows), Int32(a.columns), alpha, a.base,
+      Int32(a.leadingDimension), x, 1, beta, y, 1)
   }
 
   /// `y ← α·op(A)·x + β·y` on a `Matrix`.
@@ -21,13 +22,15 @@ extension BLAS {
     _ trans: Transpose, alpha: Double = 1, _ a: Matrix, _ x: [Double], beta: Double = 0, _ y: inout [Double]
   ) {
     let (inCount, outCount) = trans == .none ? (a.columns, a.rows) : (a.rows, a.columns)
-    precondition(x.count == inCount && y.count == outCount,
-                 "gemv: \(a.rows)×\(a.columns) (\(trans)) cannot map \(x.count) to \(y.count)")
+    precondition(
+      x.count == inCount && y.count == outCount,
+      "gemv: \(a.rows)×\(a.columns) (\(trans)) cannot map \(x.count) to \(y.count)")
     a.withUnsafePointer { ap in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
-          gemv(trans, alpha: alpha, ap, xp.baseAddress ?? UnsafePointer(bitPattern: 8)!, beta: beta,
-               yp.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+          gemv(
+            trans, alpha: alpha, ap, xp.baseAddress ?? UnsafePointer(bitPattern: 8)!, beta: beta,
+            yp.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
         }
       }
     }
@@ -41,20 +44,24 @@ extension BLAS {
   ) {
     let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
     let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
-    precondition(k == kb && c.rows == m && c.columns == n,
-                 "gemm: op(A) \(m)×\(k), op(B) \(kb)×\(n) and C \(c.rows)×\(c.columns) do not conform")
+    precondition(
+      k == kb && c.rows == m && c.columns == n,
+      "gemm: op(A) \(m)×\(k), op(B) \(kb)×\(n) and C \(c.rows)×\(c.columns) do not conform")
     if m == 0 || n == 0 { return }
     if k == 0 {
       for j in 0..<n { for i in 0..<m { c[i, j] = beta == 0 ? 0 : beta * c[i, j] } }
       return
     }
-    cblas_dgemm(CblasColMajor, cblasTranspose(transA), cblasTranspose(transB), Int32(m), Int32(n), Int32(k),
-                alpha, a.base, Int32(a.leadingDimension), b.base, Int32(b.leadingDimension), beta, c.base,
-                Int32(c.leadingDimension))
+    cblas_dgemm(
+      CblasColMajor, cblasTranspose(transA), cblasTranspose(transB), Int32(m), Int32(n), Int32(k),
+      alpha, a.base, Int32(a.leadingDimension), b.base, Int32(b.leadingDimension), beta, c.base,
+      Int32(c.leadingDimension))
   }
 
   /// `op(A)·op(B)` as a new matrix.
-  public static func gemm(_ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none)
+  public static func gemm(
+    _ a: Matrix, _ b: Matrix, transA: Transpose = .none, transB: Transpose = .none
+  )
     -> Matrix
   {
     let m = transA == .none ? a.rows : a.columns
@@ -83,8 +90,9 @@ extension BLAS {
       for j in 0..<n { for i in 0..<n { c[i, j] = beta == 0 ? 0 : beta * c[i, j] } }
       return
     }
-    cblas_dsyrk(CblasColMajor, triangle == .upper ? CblasUpper : CblasLower, cblasTranspose(trans), Int32(n),
-                Int32(k), alpha, a.base, Int32(a.leadingDimension), beta, c.base, Int32(c.leadingDimension))
+    cblas_dsyrk(
+      CblasColMajor, triangle == .upper ? CblasUpper : CblasLower, cblasTranspose(trans), Int32(n),
+      Int32(k), alpha, a.base, Int32(a.leadingDimension), beta, c.base, Int32(c.leadingDimension))
   }
 
   /// The Gram matrix `AᵀA` (both triangles filled).

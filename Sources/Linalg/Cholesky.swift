@@ -35,8 +35,9 @@ public struct Cholesky: Sendable {
     factor.storage.withUnsafeBufferPointer { fp in
       x.storage.withUnsafeMutableBufferPointer { xp in
         // Cannot fail: the factor is valid and the arguments are checked above.
-        _ = LAPACKE_dpotrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(order), Int32(b.columns),
-                           fp.baseAddress, Int32(order), xp.baseAddress, Int32(order))
+        _ = LAPACKE_dpotrs(
+          LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(order), Int32(b.columns),
+          fp.baseAddress, Int32(order), xp.baseAddress, Int32(order))
       }
     }
     return x

@@ -35,9 +35,10 @@ public struct LU: Sendable {
     factor.storage.withUnsafeBufferPointer { fp in
       pivots.withUnsafeBufferPointer { pp in
         x.storage.withUnsafeMutableBufferPointer { xp in
-          _ = LAPACKE_dgetrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: transpose == .none ? "N" : "T")), Int32(order),
-                             Int32(b.columns), fp.baseAddress, Int32(order), pp.baseAddress, xp.baseAddress,
-                             Int32(order))
+          _ = LAPACKE_dgetrs(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: transpose == .none ? "N" : "T")), Int32(order),
+            Int32(b.columns), fp.baseAddress, Int32(order), pp.baseAddress, xp.baseAddress,
+            Int32(order))
         }
       }
     }

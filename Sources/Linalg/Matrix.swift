@@ -98,9 +98,10 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
   @inlinable
   public func withUnsafePointer<R>(_ body: (MatrixPointer) throws -> R) rethrows -> R {
     try storage.withUnsafeBufferPointer { buffer in
-      try body(MatrixPointer(
-        base: UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!),
-        rows: rows, columns: columns, leadingDimension: max(rows, 1)))
+      try body(
+        MatrixPointer(
+          base: UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!),
+          rows: rows, columns: columns, leadingDimension: max(rows, 1)))
     }
   }
 
@@ -109,9 +110,10 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
   public mutating func withUnsafeMutablePointer<R>(_ body: (MatrixPointer) throws -> R) rethrows -> R {
     let (r, c) = (rows, columns)
     return try storage.withUnsafeMutableBufferPointer { buffer in
-      try body(MatrixPointer(
-        base: buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-        rows: r, columns: c, leadingDimension: max(r, 1)))
+      try body(
+        MatrixPointer(
+          base: buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
+          rows: r, columns: c, leadingDimension: max(r, 1)))
     }
   }
 }

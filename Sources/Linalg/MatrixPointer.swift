@@ -27,16 +27,18 @@ public struct MatrixPointer: @unchecked Sendable {
   @inlinable
   public func rows(_ range: Range<Int>) -> MatrixPointer {
     precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Row range out of bounds")
-    return MatrixPointer(base: base + range.lowerBound, rows: range.count, columns: columns,
-                         leadingDimension: leadingDimension)
+    return MatrixPointer(
+      base: base + range.lowerBound, rows: range.count, columns: columns,
+      leadingDimension: leadingDimension)
   }
 
   /// Columns `range` of every row, sharing memory.
   @inlinable
   public func columns(_ range: Range<Int>) -> MatrixPointer {
     precondition(range.lowerBound >= 0 && range.upperBound <= columns, "Column range out of bounds")
-    return MatrixPointer(base: base + range.lowerBound &* leadingDimension, rows: rows, columns: range.count,
-                         leadingDimension: leadingDimension)
+    return MatrixPointer(
+      base: base + range.lowerBound &* leadingDimension, rows: rows, columns: range.count,
+      leadingDimension: leadingDimension)
   }
 
   /// Start of column `j`; its `rows` elements are contiguous.

@@ -18,8 +18,9 @@ public struct SymmetricIndefinite: Sendable {
     if n > 0 {
       let info = f.storage.withUnsafeMutableBufferPointer { fp in
         ipiv.withUnsafeMutableBufferPointer { pp in
-          LAPACKE_dsytrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), fp.baseAddress, Int32(n),
-                         pp.baseAddress)
+          LAPACKE_dsytrf(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), fp.baseAddress, Int32(n),
+            pp.baseAddress)
         }
       }
       try LinalgError.check(info, routine: "dsytrf") { .singular(index: $0) }
@@ -39,8 +40,9 @@ public struct SymmetricIndefinite: Sendable {
     factor.storage.withUnsafeBufferPointer { fp in
       pivots.withUnsafeBufferPointer { pp in
         x.withUnsafeMutableBufferPointer { xp in
-          _ = LAPACKE_dsytrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(order), 1, fp.baseAddress,
-                             Int32(order), pp.baseAddress, xp.baseAddress, Int32(order))
+          _ = LAPACKE_dsytrs(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(order), 1, fp.baseAddress,
+            Int32(order), pp.baseAddress, xp.baseAddress, Int32(order))
         }
       }
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Learn
 import Linalg
+import Testing
 
 /// The golden references written by `Tests/Golden/generate_logistic.py` (statsmodels / scikit-learn).
 struct GoldenFile: Decodable {

@@ -7,7 +7,8 @@ import Testing
 struct ConformingLearner: Sendable, CustomTestStringConvertible {
   let name: String
   /// Fits and returns the model encoded as JSON (so any Codable model compares), and margins on the design.
-  let fit: @Sendable (_ x: Matrix, _ labels: [Bool], _ seed: UInt64, _ threads: Int?) throws -> (json: Data, margins: [Double])
+  let fit:
+    @Sendable (_ x: Matrix, _ labels: [Bool], _ seed: UInt64, _ threads: Int?) throws -> (json: Data, margins: [Double])
   var testDescription: String { name }
 
   static func logistic(_ name: String, _ configuration: LogisticRegression.Configuration) -> ConformingLearner {
@@ -87,7 +88,8 @@ struct LearnerConformanceTests {
     }
   }
 
-  @Test("an all-missing feature is an error naming it (learners without a missing bin)", arguments: ConformingLearner.all)
+  @Test(
+    "an all-missing feature is an error naming it (learners without a missing bin)", arguments: ConformingLearner.all)
   func allMissing(_ learner: ConformingLearner) {
     var x = Self.data.x
     for i in 0..<x.rows { x[i, 0] = .nan }

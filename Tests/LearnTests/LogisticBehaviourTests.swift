@@ -18,7 +18,8 @@ struct LogisticBehaviourTests {
     }
     // Centred on the training data: the mean contribution of every feature is zero.
     for j in 0..<model.featureCount {
-      let meanPhi = (0..<Self.data.x.rows).map { model.contributions(Self.data.x.row($0))[j] }.reduce(0, +)
+      let meanPhi =
+        (0..<Self.data.x.rows).map { model.contributions(Self.data.x.row($0))[j] }.reduce(0, +)
         / Double(Self.data.x.rows)
       #expect(abs(meanPhi) <= 1e-12)
     }
@@ -30,8 +31,9 @@ struct LogisticBehaviourTests {
     let byC = try LogisticRegression.Configuration(penalty: .l2(.C(c)), tolerance: 1e-11)
       .fit(Self.data.x, labels: Self.data.labels)
     let byLambda = try LogisticRegression.Configuration(
-      penalty: .l2(.lambda(1 / (c * Double(Self.data.x.rows)))), tolerance: 1e-11)
-      .fit(Self.data.x, labels: Self.data.labels)
+      penalty: .l2(.lambda(1 / (c * Double(Self.data.x.rows)))), tolerance: 1e-11
+    )
+    .fit(Self.data.x, labels: Self.data.labels)
     for j in 0..<4 { #expect(close(byC.coefficients[j], byLambda.coefficients[j], rtol: 1e-8)) }
   }
 

@@ -9,14 +9,17 @@ struct LogisticGoldenTests {
   @Test("coefficients within 1e-6 relative", arguments: golden.cases)
   func coefficients(_ c: GoldenFile.Case) throws {
     let (x, labels, names) = Self.golden.design(for: c)
-    let model = try Self.golden.configuration(for: c).fit(x, labels: labels, sampleWeights: c.sampleWeights,
-                                                          featureNames: names)
+    let model = try Self.golden.configuration(for: c).fit(
+      x, labels: labels, sampleWeights: c.sampleWeights,
+      featureNames: names)
     #expect(model.convergence.converged, "\(c.name): \(model.convergence)")
-    #expect(close(model.intercept, c.expected.intercept, rtol: 1e-6),
-            "\(c.name) intercept \(model.intercept) vs \(c.expected.intercept)")
+    #expect(
+      close(model.intercept, c.expected.intercept, rtol: 1e-6),
+      "\(c.name) intercept \(model.intercept) vs \(c.expected.intercept)")
     for (j, expected) in c.expected.coefficients.enumerated() {
-      #expect(close(model.coefficients[j], expected, rtol: 1e-6),
-              "\(c.name) \(names[j]): \(model.coefficients[j]) vs \(expected)")
+      #expect(
+        close(model.coefficients[j], expected, rtol: 1e-6),
+        "\(c.name) \(names[j]): \(model.coefficients[j]) vs \(expected)")
     }
     // Exact zeros of the lasso must be exact zeros here too.
     if c.penalty == "l1" || c.penalty == "elasticnet" {
@@ -29,8 +32,9 @@ struct LogisticGoldenTests {
   @Test("standard errors within 1e-5 relative", arguments: golden.cases.filter { $0.expected.standardErrors != nil })
   func standardErrors(_ c: GoldenFile.Case) throws {
     let (x, labels, names) = Self.golden.design(for: c)
-    let model = try Self.golden.configuration(for: c).fit(x, labels: labels, sampleWeights: c.sampleWeights,
-                                                          featureNames: names)
+    let model = try Self.golden.configuration(for: c).fit(
+      x, labels: labels, sampleWeights: c.sampleWeights,
+      featureNames: names)
     let table = try model.inference()
     #expect(table.kind.rawValue == c.expected.standardErrorKind)
     for (j, expected) in c.expected.standardErrors!.enumerated() {

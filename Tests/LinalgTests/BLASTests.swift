@@ -91,8 +91,10 @@ struct BLASTests {
 
   @Test("property: (AB)ᵀ = BᵀAᵀ and gram(A) is symmetric with a non-negative diagonal")
   func productProperties() async {
-    await propertyCheck(count: 60, input: Gen.int(in: 1...12), Gen.int(in: 1...12), Gen.int(in: 1...12),
-                        Gen.int(in: 0...1_000_000)) { m, n, k, seed in
+    await propertyCheck(
+      count: 60, input: Gen.int(in: 1...12), Gen.int(in: 1...12), Gen.int(in: 1...12),
+      Gen.int(in: 0...1_000_000)
+    ) { m, n, k, seed in
       var rng = TestRandom(seed: UInt64(seed))
       let a = rng.matrix(m, k), b = rng.matrix(k, n)
       let left = BLAS.gemm(a, b).transposed

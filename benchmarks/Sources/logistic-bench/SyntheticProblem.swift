@@ -36,13 +36,13 @@ struct SyntheticProblem {
 extension Double {
   var exponential: Double {
     #if canImport(Glibc)
-    return Glibc.exp(self)
+      return Glibc.exp(self)
     #else
-    return Foundation.exp(self)
+      return Foundation.exp(self)
     #endif
   }
 }
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif

@@ -5,14 +5,15 @@ import Learn
 import Linalg
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 var options: [String: String] = [:]
 var arguments = CommandLine.arguments.dropFirst()
 while let key = arguments.popFirst() {
   guard key.hasPrefix("--"), let value = arguments.popFirst() else {
-    print("usage: logistic-bench [--rows N] [--columns P] [--seed S] [--C c] [--tolerance t] [--repeats R] [--threads T]")
+    print(
+      "usage: logistic-bench [--rows N] [--columns P] [--seed S] [--C c] [--tolerance t] [--repeats R] [--threads T]")
     exit(2)
   }
   options[String(key.dropFirst(2))] = value
