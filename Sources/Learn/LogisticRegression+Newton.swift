@@ -8,29 +8,36 @@ import Linalg
 /// there, the step is halved along the stored margins `XΔ` (O(n) per trial) and the accepted point is evaluated
 /// once more. So an iteration usually costs one pass over `X`.
 enum NewtonCholesky {
-  /// - Parameter start: a warm start (e.g. the fit on a subsample); nil starts from the intercept-only optimum.
+  /// - Parameters:
+  ///   - start: a warm start (e.g. the fit on a subsample); nil starts from the intercept-only optimum.
+  ///   - approximateHessian: `XᵀWX` estimated elsewhere (the subsample's, scaled). Steps use it while it keeps
+  ///     convergence fast, so those passes skip the `dsyrk` work; the pass predicted to be the last computes the
+  ///     exact Hessian, which the standard errors need at the optimum. Slow progress switches to exact Newton.
   static func minimise(
-    _ problem: LogisticProblem, start: [Double]? = nil, tolerance: Double, maxIterations: Int
+    _ problem: LogisticProblem, start: [Double]? = nil, approximateHessian: Matrix? = nil, tolerance: Double,
+    maxIterations: Int
   ) throws -> SolverResult {
     var theta = start ?? problem.initialTheta()
     var eta: [Double]
     var trialEta: [Double] = []
     var v: [Double] = []
     var current: Evaluation
+    let exactFromStart = approximateHessian == nil
     if let start {
       // The warm start's margins come out of the same pass as its loss, gradient and Hessian.
       let zero = [Double](repeating: 0, count: problem.rowCount)
       eta = []
       current = problem.evaluate(
-        margins: zero, step: start, wantHessian: true, newMargins: &eta,
-        directionMargins: &v)
+        margins: zero, step: start, wantHessian: exactFromStart, newMargins: &eta, directionMargins: &v)
     } else {
       eta = [Double](repeating: theta[0], count: problem.rowCount)  // β = 0: no pass over X needed
       current = problem.evaluate(margins: eta, wantHessian: true)
     }
+    var curvature = current.hessian ?? approximateHessian!
     var f = current.loss + problem.smoothPenalty(theta)
     var warnings: [LogisticRegression.FitWarning] = []
     var iterations = 0
+    var previousOptimality = Double.infinity
     let unpenalised = problem.penaltyMultiplier == 0
 
     func result(converged: Bool, optimality: Double) -> SolverResult {
@@ -43,10 +50,13 @@ enum NewtonCholesky {
       var g = current.gradient
       problem.addSmoothPenaltyGradient(theta, to: &g)
       let optimality = problem.optimality(theta, smoothGradient: g)
-      if optimality <= tolerance { return result(converged: true, optimality: optimality) }
+      if optimality <= tolerance {
+        if current.hessian == nil { current = problem.evaluate(margins: eta, wantHessian: true) }
+        return result(converged: true, optimality: optimality)
+      }
       if iterations >= maxIterations { return result(converged: false, optimality: optimality) }
 
-      var hessian = current.hessian!
+      var hessian = curvature
       problem.addSmoothPenaltyHessian(to: &hessian)
       let negativeGradient = g.map { -$0 }
       var delta: [Double]
@@ -67,12 +77,17 @@ enum NewtonCholesky {
         slope = BLAS.dot(g, delta)
       }
 
-      // Speculative full step: evaluate θ + Δ and its Hessian in one pass.
+      // With approximate curvature progress is linear: predict the next optimality from the last ratio, and
+      // compute the exact Hessian in the pass expected to converge, or as soon as progress slows.
+      let rate = previousOptimality.isFinite ? optimality / previousOptimality : 0.05
+      let wantHessian = current.hessian != nil || optimality * rate <= tolerance || rate > 0.2
+      previousOptimality = optimality
+
+      // Speculative full step: evaluate θ + Δ (and the Hessian there, if wanted) in one pass.
       var trialTheta = theta
       BLAS.axpy(1, delta, &trialTheta)
       let trial = problem.evaluate(
-        margins: eta, step: delta, wantHessian: true, newMargins: &trialEta,
-        directionMargins: &v)
+        margins: eta, step: delta, wantHessian: wantHessian, newMargins: &trialEta, directionMargins: &v)
       let fTrial = trial.loss + problem.smoothPenalty(trialTheta)
       if fTrial <= f + 1e-4 * slope + armijoSlack(f) {
         theta = trialTheta
@@ -82,14 +97,14 @@ enum NewtonCholesky {
       } else {
         guard
           let step = backtrack(
-            problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope,
-            firstStep: 0.5)
+            problem, theta: theta, eta: eta, f: f, delta: delta, v: v, slope: slope, firstStep: 0.5)
         else { return result(converged: false, optimality: optimality) }  // no decrease at machine precision
         BLAS.axpy(step.t, delta, &theta)
         BLAS.axpy(step.t, v, &eta)
         current = problem.evaluate(margins: eta, wantHessian: true)
         f = current.loss + problem.smoothPenalty(theta)
       }
+      if let exact = current.hessian { curvature = exact }
       iterations += 1
       if unpenalised && problem.isSeparated(margins: eta) {
         warnings.append(.perfectSeparation)
@@ -113,10 +128,12 @@ enum NewtonCholesky {
     }
     let sub = problem.subsample(everyNth: stride)
     if let warm = try? minimise(sub, tolerance: max(tolerance, 1e-6), maxIterations: 50),
-      warm.converged, warm.warnings.isEmpty
+      warm.converged, warm.warnings.isEmpty, var curvature = warm.dataHessian
     {
-      let result = try minimise(problem, start: warm.theta, tolerance: tolerance, maxIterations: maxIterations)
-      return result
+      BLAS.scal(problem.totalWeight / sub.totalWeight, &curvature.storage)
+      return try minimise(
+        problem, start: warm.theta, approximateHessian: curvature, tolerance: tolerance,
+        maxIterations: maxIterations)
     }
     return try minimise(problem, tolerance: tolerance, maxIterations: maxIterations)
   }
