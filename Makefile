@@ -37,6 +37,7 @@ lint:
 
 ## Logistic regression against scikit-learn on 1,000,000 x 50 (see benchmarks/README.md).
 bench-logistic: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt
 	python3 benchmarks/logistic.py
 
 ## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
