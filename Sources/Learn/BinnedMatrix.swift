@@ -1,0 +1,89 @@
+/// Features as `UInt8` bins, column-major: the data a stump round reads. One byte per value keeps a round's pass
+/// over `n × p` bins within memory bandwidth.
+public struct BinnedMatrix: Sendable {
+  public let rows: Int
+  public let binnings: [FeatureBinning]
+  /// `bins[j * rows + i]` is row `i`'s bin for feature `j`.
+  public internal(set) var bins: [UInt8]
+
+  public var columns: Int { binnings.count }
+
+  /// Bins `columns` with fitted binnings (training or new data alike). Categorical levels are matched by name, so
+  /// new data may use a different dictionary; unseen levels go to "other".
+  /// - Throws: `LearnError.shapeMismatch` when the columns do not match the binnings by name and kind.
+  /// - Complexity: O(n · p · log bins), features split across threads.
+  public init(_ columns: [FeatureColumn], binnings: [FeatureBinning], threads: Int? = nil) throws {
+    guard columns.count == binnings.count else {
+      throw LearnError.shapeMismatch("expected \(binnings.count) features, got \(columns.count)")
+    }
+    let n = columns.first?.count ?? 0
+    for (column, binning) in zip(columns, binnings) {
+      guard column.name == binning.name else {
+        throw LearnError.shapeMismatch("expected feature \(binning.name), got \(column.name)")
+      }
+      guard column.count == n else {
+        throw LearnError.shapeMismatch("feature \(column.name) has \(column.count) rows, expected \(n)")
+      }
+      if case .categorical = column, !binning.isCategorical {
+        throw LearnError.shapeMismatch("feature \(column.name) is categorical here but was numeric in training")
+      }
+      if case .numeric = column, binning.isCategorical {
+        throw LearnError.shapeMismatch("feature \(column.name) is numeric here but was categorical in training")
+      }
+    }
+    self.rows = n
+    self.binnings = binnings
+    var bins = [UInt8](repeating: 0, count: n * binnings.count)
+    bins.withUnsafeMutableBufferPointer { out in
+      let base = out.baseAddress!
+      let ranges = Parallel.ranges(count: binnings.count, chunks: threads ?? Parallel.availableCores)
+      Parallel.forEach(ranges) { _, features in
+        for j in features {
+          let dst = base + j * n
+          switch columns[j] {
+          case .numeric(_, let values):
+            let binning = binnings[j]
+            values.withUnsafeBufferPointer { v in for i in 0..<n { dst[i] = binning.bin(v[i]) } }
+          case .categorical(_, let codes, let levels):
+            guard case .categorical(let kept) = binnings[j].kind else { continue }
+            var index: [String: Int] = [:]
+            for (b, level) in kept.enumerated() { index[level] = b }
+            let other = UInt8(kept.count), missing = UInt8(kept.count + 1)
+            let binOfCode = levels.map { index[$0].map(UInt8.init) ?? other }
+            for i in 0..<n {
+              let c = Int(codes[i])
+              dst[i] = c < 0 ? missing : (c < binOfCode.count ? binOfCode[c] : other)
+            }
+          }
+        }
+      }
+    }
+    self.bins = bins
+  }
+
+  /// Learns binnings from training columns, then bins them.
+  static func fitting(
+    _ columns: [FeatureColumn], maxBins: Int, minCategoryCount: Int, seed: UInt64, threads: Int
+  ) throws -> BinnedMatrix {
+    var binnings = [FeatureBinning?](repeating: nil, count: columns.count)
+    binnings.withUnsafeMutableBufferPointer { out in
+      let base = out.baseAddress!
+      Parallel.forEach(Parallel.ranges(count: columns.count, chunks: threads)) { _, features in
+        for j in features {
+          switch columns[j] {
+          case .numeric(let name, let values):
+            base[j] = .numeric(name: name, values: values, maxBins: maxBins, seed: seed &+ UInt64(j))
+          case .categorical(let name, let codes, let levels):
+            base[j] = FeatureBinning.categorical(
+              name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
+            ).binning
+          }
+        }
+      }
+    }
+    return try BinnedMatrix(columns, binnings: binnings.map { $0! }, threads: threads)
+  }
+
+  /// Row `i`'s bins.
+  public func row(_ i: Int) -> [UInt8] { (0..<columns).map { bins[$0 * rows + i] } }
+}

@@ -1,0 +1,345 @@
+import Linalg
+
+extension StumpBoost.Configuration {
+  /// Newton boosting of the log-loss with one stump per round, chosen greedily over all features.
+  ///
+  /// Each round: gradients `gᵢ = wᵢ(pᵢ − yᵢ)` and hessians `hᵢ = wᵢ pᵢ(1 − pᵢ)` at the current margins; one
+  /// histogram per feature (features split across threads); the split of largest gain
+  /// `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)` (ties to the lower feature index); margins move by the learning rate
+  /// times the leaf value `−G/(H+λ)`, one lookup per row. (Friedman 2001; Chen & Guestrin 2016.)
+  /// - Parameters:
+  ///   - columns: training features (numeric with NaN as missing, or categorical codes).
+  ///   - labels: `true` is the event.
+  ///   - sampleWeights: non-negative weight per row.
+  ///   - validation: an explicit early-stopping set; otherwise, with `earlyStopping` set, a seeded share of rows
+  ///     (of groups, when `groups` is given, so siblings stay on one side) is held out.
+  ///   - groups: a group id per row (e.g. family), used only for the internal validation split.
+  ///   - threads: nil uses every core; the result is deterministic for a given thread count.
+  /// - Complexity: O(rounds · n · p) for the histograms, plus O(n · p · log bins) binning.
+  public func fit(
+    _ columns: [FeatureColumn], labels: [Bool], sampleWeights: [Double]? = nil,
+    validation: (columns: [FeatureColumn], labels: [Bool], sampleWeights: [Double]?)? = nil,
+    groups: [Int]? = nil, threads: Int? = nil
+  ) throws -> StumpBoost {
+    try validate(columns)
+    let n = labels.count
+    guard columns.allSatisfy({ $0.count == n }) else {
+      throw LearnError.shapeMismatch("every feature must have \(n) rows, one per label")
+    }
+    let weights = sampleWeights ?? [Double](repeating: 1, count: n)
+    guard weights.count == n else {
+      throw LearnError.shapeMismatch("there are \(n) labels but \(weights.count) sample weights")
+    }
+    if n == 0 { throw LearnError.noRows }
+    for (i, v) in weights.enumerated() where !(v >= 0 && v.isFinite) {
+      throw LearnError.invalidWeight(row: i + 1, value: v)
+    }
+    for column in columns {
+      if case .numeric(let name, let values) = column, let i = values.firstIndex(where: { $0.isInfinite }) {
+        throw LearnError.nonFinite(column: name, row: i + 1, value: values[i])
+      }
+    }
+    if let groups, groups.count != n {
+      throw LearnError.shapeMismatch("there are \(n) labels but \(groups.count) group ids")
+    }
+    let threadCount = max(1, threads ?? Parallel.availableCores)
+
+    // Hold out a validation share when early stopping has no explicit set.
+    var trainRows = Array(0..<n)
+    var heldOut: [Int] = []
+    if let stopping = earlyStopping, validation == nil {
+      (trainRows, heldOut) = Self.split(rows: n, groups: groups, fraction: stopping.validationFraction, seed: seed)
+    }
+    let trainColumns = heldOut.isEmpty ? columns : columns.map { $0.selecting(trainRows) }
+    let trainLabels = heldOut.isEmpty ? labels : trainRows.map { labels[$0] }
+    let trainWeights = heldOut.isEmpty ? weights : trainRows.map { weights[$0] }
+
+    var positiveTotal = 0.0, negativeTotal = 0.0
+    for i in 0..<trainLabels.count {
+      if trainLabels[i] { positiveTotal += trainWeights[i] } else { negativeTotal += trainWeights[i] }
+    }
+    if positiveTotal + negativeTotal == 0 { throw LearnError.noRows }
+    if positiveTotal == 0 || negativeTotal == 0 { throw LearnError.oneClassOnly(positive: positiveTotal > 0) }
+    let classWeights = classWeight.weights(negativeTotal: negativeTotal, positiveTotal: positiveTotal)
+    func effective(_ labels: [Bool], _ weights: [Double]) -> [Double] {
+      (0..<labels.count).map { weights[$0] * (labels[$0] ? classWeights.positive : classWeights.negative) }
+    }
+
+    let train = try BinnedMatrix.fitting(
+      trainColumns, maxBins: maxBins, minCategoryCount: minCategoryCount, seed: seed, threads: threadCount)
+    var valid: StumpTrainer.Validation? = nil
+    if let validation {
+      let binned = try BinnedMatrix(validation.columns, binnings: train.binnings, threads: threadCount)
+      let vw = validation.sampleWeights ?? [Double](repeating: 1, count: validation.labels.count)
+      valid = .init(bins: binned, labels: validation.labels.map { $0 ? 1 : 0 }, weights: effective(validation.labels, vw))
+    } else if !heldOut.isEmpty {
+      let binned = try BinnedMatrix(columns.map { $0.selecting(heldOut) }, binnings: train.binnings, threads: threadCount)
+      let hl = heldOut.map { labels[$0] }
+      valid = .init(bins: binned, labels: hl.map { $0 ? 1 : 0 }, weights: effective(hl, heldOut.map { weights[$0] }))
+    }
+
+    var trainer = StumpTrainer(
+      configuration: self, data: train, labels: trainLabels.map { $0 ? 1 : 0 },
+      weights: effective(trainLabels, trainWeights), validation: valid, threads: threadCount)
+    trainer.run()
+    return trainer.compile(sampleWeights: trainWeights)
+  }
+
+  /// Rejects settings that cannot work, before any data are touched.
+  func validate(_ columns: [FeatureColumn]) throws {
+    if rounds < 0 { throw LearnError.invalidConfiguration("rounds \(rounds) must be ≥ 0") }
+    if !(learningRate > 0 && learningRate.isFinite) {
+      throw LearnError.invalidConfiguration("learningRate \(learningRate) must be positive")
+    }
+    if !(2...255).contains(maxBins) { throw LearnError.invalidConfiguration("maxBins \(maxBins) must be in 2...255") }
+    if !(l2 >= 0 && l2.isFinite) { throw LearnError.invalidConfiguration("l2 \(l2) must be ≥ 0") }
+    if minRowsPerSide < 1 { throw LearnError.invalidConfiguration("minRowsPerSide must be ≥ 1") }
+    if !(minHessianPerSide >= 0) || !(minGain >= 0) {
+      throw LearnError.invalidConfiguration("minHessianPerSide and minGain must be ≥ 0")
+    }
+    if minCategoryCount < 1 { throw LearnError.invalidConfiguration("minCategoryCount must be ≥ 1") }
+    if let e = earlyStopping, e.patience < 1 || !(e.validationFraction > 0 && e.validationFraction < 1) {
+      throw LearnError.invalidConfiguration("early stopping needs patience ≥ 1 and a validation fraction in (0, 1)")
+    }
+    if case .custom(let a, let b) = classWeight, !(a > 0 && b > 0 && a.isFinite && b.isFinite) {
+      throw LearnError.invalidConfiguration("class weights (\(a), \(b)) must be positive and finite")
+    }
+    let names = Set(columns.map(\.name))
+    for (name, _) in monotone {
+      guard names.contains(name) else {
+        throw LearnError.invalidConfiguration("monotone constraint on \(name), which is not a feature")
+      }
+      if case .categorical = columns.first(where: { $0.name == name })! {
+        throw LearnError.invalidConfiguration("monotone constraint on categorical feature \(name) has no order")
+      }
+    }
+    if Set(columns.map(\.name)).count != columns.count {
+      throw LearnError.invalidConfiguration("feature names must be unique")
+    }
+  }
+
+  /// A seeded split into (train, validation) rows; with groups, whole groups go one way.
+  static func split(rows n: Int, groups: [Int]?, fraction: Double, seed: UInt64) -> ([Int], [Int]) {
+    func unit(_ key: UInt64) -> Double {
+      var rng = SplitMix64(seed: seed ^ (key &* 0x9E37_79B9_7F4A_7C15))
+      return rng.nextUnit()
+    }
+    var train: [Int] = [], valid: [Int] = []
+    for i in 0..<n {
+      let key = UInt64(bitPattern: Int64(groups?[i] ?? i))
+      if unit(key) < fraction { valid.append(i) } else { train.append(i) }
+    }
+    return (train, valid)
+  }
+}
+
+extension FeatureColumn {
+  func selecting(_ rows: [Int]) -> FeatureColumn {
+    switch self {
+    case .numeric(let name, let values): return .numeric(name: name, values: rows.map { values[$0] })
+    case .categorical(let name, let codes, let levels):
+      return .categorical(name: name, codes: rows.map { codes[$0] }, levels: levels)
+    }
+  }
+}
+
+/// The boosting loop over binned data.
+struct StumpTrainer {
+  struct Validation {
+    var bins: BinnedMatrix
+    var labels: [Double]
+    var weights: [Double]
+  }
+
+  let configuration: StumpBoost.Configuration
+  let data: BinnedMatrix
+  let labels: [Double]
+  let weights: [Double]
+  let validation: Validation?
+  let threads: Int
+  /// Rows per bin per feature: constant, because every stump sees all rows.
+  let counts: [[Int]]
+  let baseMargin: Double
+  var margins: [Double]
+  /// Interleaved (gradient, hessian) per row.
+  var gradHess: [Double]
+  var validationMargins: [Double]
+  var stumps: [StumpSplit.Candidate] = []
+  var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
+
+  init(
+    configuration: StumpBoost.Configuration, data: BinnedMatrix, labels: [Double], weights: [Double],
+    validation: Validation?, threads: Int
+  ) {
+    self.configuration = configuration
+    self.data = data
+    self.labels = labels
+    self.weights = weights
+    self.validation = validation
+    self.threads = threads
+    let n = data.rows
+    counts = (0..<data.columns).map { j in
+      var c = [Int](repeating: 0, count: data.binnings[j].binCount)
+      for i in 0..<n { c[Int(data.bins[j * n + i])] += 1 }
+      return c
+    }
+    var positive = 0.0, total = 0.0
+    for i in 0..<n { positive += weights[i] * labels[i]; total += weights[i] }
+    baseMargin = LogisticMath.logarithm(positive / (total - positive))
+    margins = [Double](repeating: baseMargin, count: n)
+    gradHess = [Double](repeating: 0, count: 2 * n)
+    validationMargins = [Double](repeating: baseMargin, count: validation?.bins.rows ?? 0)
+  }
+
+  mutating func run() {
+    let n = data.rows
+    let rowChunks = Parallel.ranges(count: n, chunks: n >= 65_536 ? threads : 1)
+    updateGradients(rowChunks)
+    var best = (loss: Double.infinity, round: 0)
+    let patience = configuration.earlyStopping?.patience ?? Int.max
+    history.stopReason = "all \(configuration.rounds) rounds trained"
+    for round in 0..<configuration.rounds {
+      guard let stump = bestStump() else {
+        history.stopReason = "no split with gain above minGain after \(round) rounds"
+        break
+      }
+      var shrunk = stump
+      for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
+      stumps.append(shrunk)
+      applyStump(shrunk, rowChunks)
+      updateGradients(rowChunks)
+      if let validation {
+        let loss = applyToValidation(shrunk, validation)
+        history.validationLoss.append(loss)
+        if loss < best.loss { best = (loss, round + 1) }
+        if round + 1 - best.round >= patience {
+          history.stopReason = "early stopping: no validation improvement for \(patience) rounds"
+          break
+        }
+      }
+    }
+    // With early stopping the model keeps the round of least validation loss; without it, every round.
+    if validation != nil && configuration.earlyStopping != nil && best.round < stumps.count {
+      stumps.removeLast(stumps.count - best.round)
+      history.stopReason += "; kept best round \(best.round)"
+    }
+    history.features = stumps.map(\.feature)
+    history.gains = stumps.map(\.gain)
+    history.roundsKept = stumps.count
+  }
+
+  /// `gᵢ, hᵢ` at the current margins, row chunks across threads.
+  mutating func updateGradients(_ chunks: [Range<Int>]) {
+    margins.withUnsafeBufferPointer { m in
+      labels.withUnsafeBufferPointer { y in
+        weights.withUnsafeBufferPointer { w in
+          gradHess.withUnsafeMutableBufferPointer { gh in
+            let out = gh.baseAddress!
+            Parallel.forEach(chunks) { _, range in
+              for i in range {
+                let p = LogisticMath.sigmoid(m[i])
+                out[2 &* i] = w[i] * (p - y[i])
+                out[2 &* i &+ 1] = w[i] * p * (1 - p)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The stump of largest gain over all features (features split across threads; ties to the lower index).
+  func bestStump() -> StumpSplit.Candidate? {
+    let n = data.rows, p = data.columns
+    var perFeature = [StumpSplit.Candidate?](repeating: nil, count: p)
+    let featureChunks = Parallel.ranges(count: p, chunks: n * p >= 65_536 ? threads : 1)
+    data.bins.withUnsafeBufferPointer { bins in
+      gradHess.withUnsafeBufferPointer { gh in
+        perFeature.withUnsafeMutableBufferPointer { out in
+          let base = out.baseAddress!
+          Parallel.forEach(featureChunks) { _, features in
+            let partial = UnsafeMutablePointer<Double>.allocate(capacity: 4 * 512)
+            defer { partial.deallocate() }
+            for j in features {
+              let binning = data.binnings[j]
+              let hist = StumpSplit.histogram(
+                bins: bins.baseAddress! + j * n, gradHess: gh.baseAddress!, rows: n, into: partial,
+                binCount: binning.binCount)
+              let rules = StumpSplit.Rules(
+                l2: configuration.l2, minHessian: configuration.minHessianPerSide,
+                minRows: configuration.minRowsPerSide, monotone: configuration.monotone[binning.name])
+              base[j] =
+                binning.isCategorical
+                ? StumpSplit.bestCategorical(hist, counts: counts[j], rules: rules, feature: j)
+                : StumpSplit.bestNumeric(
+                  hist, counts: counts[j], valueBins: binning.valueBinCount, rules: rules, feature: j)
+            }
+          }
+        }
+      }
+    }
+    var best: StumpSplit.Candidate? = nil
+    for candidate in perFeature.compactMap({ $0 }) where candidate.gain > configuration.minGain {
+      if candidate.gain > (best?.gain ?? -.infinity) { best = candidate }
+    }
+    return best
+  }
+
+  /// Margins move by the stump's value for each row's bin: one lookup per row.
+  mutating func applyStump(_ stump: StumpSplit.Candidate, _ chunks: [Range<Int>]) {
+    let n = data.rows
+    data.bins.withUnsafeBufferPointer { bins in
+      stump.binValues.withUnsafeBufferPointer { values in
+        margins.withUnsafeMutableBufferPointer { m in
+          let column = bins.baseAddress! + stump.feature * n
+          let out = m.baseAddress!
+          Parallel.forEach(chunks) { _, range in
+            for i in range { out[i] += values[Int(column[i])] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Moves the validation margins and returns the mean weighted validation log-loss.
+  mutating func applyToValidation(_ stump: StumpSplit.Candidate, _ validation: Validation) -> Double {
+    let n = validation.bins.rows
+    var loss = 0.0, total = 0.0
+    for i in 0..<n {
+      validationMargins[i] += stump.binValues[Int(validation.bins.bins[stump.feature * n + i])]
+      loss += validation.weights[i] * LogisticMath.logLoss(validationMargins[i], validation.labels[i])
+      total += validation.weights[i]
+    }
+    return loss / total
+  }
+
+  /// Sums the stumps per feature into centred lookup tables.
+  func compile(sampleWeights: [Double]) -> StumpBoost {
+    let n = data.rows, p = data.columns
+    var tables = (0..<p).map { [Double](repeating: 0, count: data.binnings[$0].binCount) }
+    for stump in stumps {
+      for b in 0..<stump.binValues.count { tables[stump.feature][b] += stump.binValues[b] }
+    }
+    let totalWeight = sampleWeights.reduce(0, +)
+    var intercept = baseMargin
+    var importance = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      // Centre on the training data (sample-weighted), so φⱼ averages to zero over training rows.
+      var binWeight = [Double](repeating: 0, count: tables[j].count)
+      for i in 0..<n { binWeight[Int(data.bins[j * n + i])] += sampleWeights[i] }
+      var mean = 0.0
+      for b in 0..<tables[j].count { mean += binWeight[b] * tables[j][b] }
+      mean /= totalWeight
+      intercept += mean
+      for b in 0..<tables[j].count {
+        // Bins never seen in training (unseen categories, missing when training had none) contribute nothing.
+        tables[j][b] = counts[j][b] == 0 ? 0 : tables[j][b] - mean
+        importance[j] += binWeight[b] * abs(tables[j][b])
+      }
+      importance[j] /= totalWeight
+    }
+    return StumpBoost(
+      configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
+      importance: importance, history: history)
+  }
+}

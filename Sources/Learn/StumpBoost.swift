@@ -1,0 +1,105 @@
+/// A fitted ensemble of boosted decision stumps, compiled to one lookup table per feature.
+///
+/// Each stump splits one feature, so all stumps on feature `j` add up to a step function `f_j` over its bins. After
+/// training these are summed into `tables[j]`, centred on the training data (weighted by the sample weights) with
+/// the means moved into `intercept`. Then
+/// `logit p(x) = intercept + Σⱼ tables[j][bin_j(x)]`, and `φⱼ = tables[j][bin_j(x)]` is feature `j`'s exact
+/// interventional SHAP value with the training data as background. Scoring costs one lookup per feature, whatever
+/// the number of rounds.
+public struct StumpBoost: Codable, Equatable, Sendable {
+  public let configuration: Configuration
+  /// How each feature is binned; new data are binned with these.
+  public let binnings: [FeatureBinning]
+  /// Mean training margin: the baseline of every explanation.
+  public let intercept: Double
+  /// Per feature, the centred log-odds contribution of each bin (value bins, then missing).
+  public let tables: [[Double]]
+  /// Mean `|φⱼ|` over the training rows: how much each feature moves scores on average.
+  public let importance: [Double]
+  /// What training did, round by round.
+  public let history: TrainingHistory
+
+  public var featureNames: [String] { binnings.map(\.name) }
+  public var featureCount: Int { binnings.count }
+}
+
+extension StumpBoost {
+  /// Hyperparameters, named as in LightGBM where one exists.
+  public struct Configuration: Codable, Equatable, Hashable, Sendable {
+    /// Boosting rounds (one stump each); with early stopping, the most allowed.
+    public var rounds: Int
+    /// Shrinkage of each stump (`learning_rate`).
+    public var learningRate: Double
+    /// Value bins per numeric feature at most (`max_bin`), ≤ 255; a missing bin is extra.
+    public var maxBins: Int
+    /// Categories seen fewer times share an "other" bin.
+    public var minCategoryCount: Int
+    /// L2 penalty on leaf values (`lambda_l2`): a leaf's value is `−G / (H + l2)`.
+    public var l2: Double
+    /// Least hessian sum per side of a split (`min_sum_hessian_in_leaf`).
+    public var minHessianPerSide: Double
+    /// Least rows per side of a split (`min_data_in_leaf`).
+    public var minRowsPerSide: Int
+    /// Least gain for a split to be made (`min_gain_to_split`); a round with none ends training.
+    public var minGain: Double
+    /// Per-feature shape constraints by feature name, enforced at every split.
+    public var monotone: [String: Monotonicity]
+    public var classWeight: ClassWeight
+    /// Stop when the validation loss has not improved for `patience` rounds, keeping the best round.
+    public var earlyStopping: EarlyStopping?
+    /// Seeds the binning sample and the internal validation split.
+    public var seed: UInt64
+
+    public init(
+      rounds: Int = 300, learningRate: Double = 0.1, maxBins: Int = 255, minCategoryCount: Int = 10,
+      l2: Double = 0, minHessianPerSide: Double = 1e-3, minRowsPerSide: Int = 20, minGain: Double = 0,
+      monotone: [String: Monotonicity] = [:], classWeight: ClassWeight = .none,
+      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0
+    ) {
+      self.rounds = rounds
+      self.learningRate = learningRate
+      self.maxBins = maxBins
+      self.minCategoryCount = minCategoryCount
+      self.l2 = l2
+      self.minHessianPerSide = minHessianPerSide
+      self.minRowsPerSide = minRowsPerSide
+      self.minGain = minGain
+      self.monotone = monotone
+      self.classWeight = classWeight
+      self.earlyStopping = earlyStopping
+      self.seed = seed
+    }
+  }
+
+  /// A shape constraint: the feature's contribution may only rise (or only fall) with its value.
+  public enum Monotonicity: String, Codable, Equatable, Hashable, Sendable {
+    case increasing, decreasing
+  }
+
+  /// Early stopping on a validation set: given to `fit`, or split off internally.
+  public struct EarlyStopping: Codable, Equatable, Hashable, Sendable {
+    /// Rounds without improvement before stopping.
+    public var patience: Int
+    /// Share of rows (or of groups, when groups are given) held out when no validation set is passed.
+    public var validationFraction: Double
+
+    public init(patience: Int = 20, validationFraction: Double = 0.2) {
+      self.patience = patience
+      self.validationFraction = validationFraction
+    }
+  }
+
+  /// What training did.
+  public struct TrainingHistory: Codable, Equatable, Sendable {
+    /// Feature index of each kept round's stump.
+    public var features: [Int]
+    /// Gain of each kept round's split.
+    public var gains: [Double]
+    /// Mean weighted validation log-loss after each round trained (all rounds, also those dropped).
+    public var validationLoss: [Double]
+    /// Rounds kept in the model (the best validation round with early stopping).
+    public var roundsKept: Int
+    /// Why training ended.
+    public var stopReason: String
+  }
+}
