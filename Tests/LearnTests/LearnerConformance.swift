@@ -6,6 +6,8 @@ import Testing
 /// What the conformance suite needs from a learner. Every learner in `Learn` gets a conformer here.
 struct ConformingLearner: Sendable, CustomTestStringConvertible {
   let name: String
+  /// True when NaN means "missing" to the learner (it bins missing values) rather than bad input.
+  var handlesMissing = false
   /// Fits and returns the model encoded as JSON (so any Codable model compares), and margins on the design.
   let fit:
     @Sendable (_ x: Matrix, _ labels: [Bool], _ seed: UInt64, _ threads: Int?) throws -> (json: Data, margins: [Double])
@@ -22,7 +24,23 @@ struct ConformingLearner: Sendable, CustomTestStringConvertible {
     }
   }
 
+  static func stumps(_ name: String, _ configuration: StumpBoost.Configuration) -> ConformingLearner {
+    ConformingLearner(name: "stumps \(name)", handlesMissing: true) { x, labels, seed, threads in
+      var config = configuration
+      config.seed = seed
+      let model = try config.fit(FeatureColumn.columns(of: x), labels: labels, threads: threads)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      let json = try encoder.encode(model)
+      #expect(try JSONDecoder().decode(StumpBoost.self, from: json) == model, "Codable round trip")
+      return (json, try model.margins(x))
+    }
+  }
+
   static let all: [ConformingLearner] = [
+    .stumps("default", .init(rounds: 60)),
+    .stumps("early stopping", .init(rounds: 80, earlyStopping: .init(patience: 5))),
+    .stumps("monotone, l2, balanced", .init(rounds: 40, l2: 1, monotone: ["x1": .increasing], classWeight: .balanced)),
     .logistic("unpenalised", .init()),
     .logistic("ridge", .init(penalty: .l2(.C(1)))),
     .logistic("lasso", .init(penalty: .l1(.lambda(0.01)))),
@@ -74,9 +92,10 @@ struct LearnerConformanceTests {
     #expect(fitted.margins.allSatisfy { $0.isFinite })
   }
 
-  @Test("NaN or infinite input is an error naming the column and row", arguments: ConformingLearner.all)
-  func nonFinite(_ learner: ConformingLearner) {
-    for bad in [Double.nan, .infinity, -.infinity] {
+  @Test("NaN or infinite input is an error naming the column and row (NaN is missing to binning learners)",
+        arguments: ConformingLearner.all)
+  func nonFinite(_ learner: ConformingLearner) throws {
+    for bad in learner.handlesMissing ? [Double.infinity, -.infinity] : [Double.nan, .infinity, -.infinity] {
       var x = Self.data.x
       x[41, 3] = bad
       #expect {
@@ -89,10 +108,16 @@ struct LearnerConformanceTests {
   }
 
   @Test(
-    "an all-missing feature is an error naming it (learners without a missing bin)", arguments: ConformingLearner.all)
-  func allMissing(_ learner: ConformingLearner) {
+    "an all-missing feature: ignored by binning learners, a clear error for the others",
+    arguments: ConformingLearner.all)
+  func allMissing(_ learner: ConformingLearner) throws {
     var x = Self.data.x
     for i in 0..<x.rows { x[i, 0] = .nan }
+    if learner.handlesMissing {
+      let fitted = try learner.fit(x, Self.data.labels, 1, nil)
+      #expect(fitted.margins.allSatisfy { $0.isFinite })
+      return
+    }
     #expect {
       try learner.fit(x, Self.data.labels, 1, nil)
     } throws: { error in
