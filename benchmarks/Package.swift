@@ -10,6 +10,10 @@ let package = Package(
       name: "logistic-bench",
       dependencies: [.product(name: "Learn", package: "uptake"), .product(name: "Linalg", package: "uptake")],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]
-    )
+    ),
+    .executableTarget(
+      name: "stumps-bench",
+      dependencies: [.product(name: "Learn", package: "uptake"), .product(name: "Linalg", package: "uptake")]
+    ),
   ]
 )

@@ -37,13 +37,13 @@ public struct BinnedMatrix: Sendable {
     bins.withUnsafeMutableBufferPointer { out in
       let base = out.baseAddress!
       let ranges = Parallel.ranges(count: binnings.count, chunks: threads ?? Parallel.availableCores)
-      Parallel.forEach(ranges) { _, features in
+      Parallel.forEach(ranges, callsBLAS: false) { _, features in
         for j in features {
           let dst = base + j * n
           switch columns[j] {
           case .numeric(_, let values):
-            let binning = binnings[j]
-            values.withUnsafeBufferPointer { v in for i in 0..<n { dst[i] = binning.bin(v[i]) } }
+            guard case .numeric(let edges) = binnings[j].kind else { continue }
+            values.withUnsafeBufferPointer { v in Self.binNumeric(v.baseAddress!, count: n, edges: edges, into: dst) }
           case .categorical(_, let codes, let levels):
             guard case .categorical(let kept) = binnings[j].kind else { continue }
             var index: [String: Int] = [:]
@@ -66,13 +66,14 @@ public struct BinnedMatrix: Sendable {
     _ columns: [FeatureColumn], maxBins: Int, minCategoryCount: Int, seed: UInt64, threads: Int
   ) throws -> BinnedMatrix {
     var binnings = [FeatureBinning?](repeating: nil, count: columns.count)
+    let sample = FeatureBinning.sampleRows(count: columns.first?.count ?? 0, size: 200_000, seed: seed)
     binnings.withUnsafeMutableBufferPointer { out in
       let base = out.baseAddress!
-      Parallel.forEach(Parallel.ranges(count: columns.count, chunks: threads)) { _, features in
+      Parallel.forEach(Parallel.ranges(count: columns.count, chunks: threads), callsBLAS: false) { _, features in
         for j in features {
           switch columns[j] {
           case .numeric(let name, let values):
-            base[j] = .numeric(name: name, values: values, maxBins: maxBins, seed: seed &+ UInt64(j))
+            base[j] = .numeric(name: name, values: values, maxBins: maxBins, sampleRows: sample)
           case .categorical(let name, let codes, let levels):
             base[j] = FeatureBinning.categorical(
               name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
@@ -82,6 +83,53 @@ public struct BinnedMatrix: Sendable {
       }
     }
     return try BinnedMatrix(columns, binnings: binnings.map { $0! }, threads: threads)
+  }
+
+  /// Bins numeric values by a branch-free binary search: edges padded with +∞ to a power of two, so every value
+  /// takes the same `log₂` steps with no mispredicted branches. Eight values advance together so their load chains
+  /// overlap: one value at a time was latency-bound at ~45 ns per value (measured, 800k × 50).
+  /// `bin = #{edges < value}`, NaN → the missing bin.
+  /// - Complexity: O(n · log bins).
+  static func binNumeric(
+    _ values: UnsafePointer<Double>, count n: Int, edges: [Double], into dst: UnsafeMutablePointer<UInt8>
+  ) {
+    var size = 1
+    while size < edges.count + 1 { size <<= 1 }
+    var padded = [Double](repeating: .infinity, count: size)
+    for (k, e) in edges.enumerated() { padded[k] = e }
+    let missing = UInt8(edges.count + 1)
+    padded.withUnsafeBufferPointer { e in
+      let table = e.baseAddress!
+      var i = 0
+      while i &+ 8 <= n {
+        var position = SIMD8<Int>(repeating: 0)
+        let v = SIMD8<Double>(
+          values[i], values[i &+ 1], values[i &+ 2], values[i &+ 3], values[i &+ 4], values[i &+ 5],
+          values[i &+ 6], values[i &+ 7])
+        var step = size >> 1
+        while step > 0 {
+          for lane in 0..<8 {
+            position[lane] &+= table[position[lane] &+ step &- 1] < v[lane] ? step : 0
+          }
+          step >>= 1
+        }
+        for lane in 0..<8 {
+          dst[i &+ lane] = v[lane].isNaN ? missing : UInt8(truncatingIfNeeded: position[lane])
+        }
+        i &+= 8
+      }
+      while i < n {
+        let v = values[i]
+        var position = 0
+        var step = size >> 1
+        while step > 0 {
+          position &+= table[position &+ step &- 1] < v ? step : 0
+          step >>= 1
+        }
+        dst[i] = v.isNaN ? missing : UInt8(truncatingIfNeeded: position)
+        i &+= 1
+      }
+    }
   }
 
   /// Row `i`'s bins.

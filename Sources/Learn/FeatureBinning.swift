@@ -72,21 +72,20 @@ extension FeatureBinning {
   ///
   /// With at most `maxBins` distinct values, each distinct value gets its own bin (edges at midpoints). Otherwise
   /// edges sit between the values at ranks `m·k/maxBins` of the sorted sample, so bins hold about equal counts.
-  /// At most `sampleSize` non-missing values (a seeded sample) are sorted.
-  /// - Complexity: O(m log m) for `m = min(n, sampleSize)`.
+  /// Only the rows in `sampleRows` (all rows when nil) are used.
+  /// - Complexity: O(m) radix sort of the `m` sampled non-missing values.
   static func numeric(
-    name: String, values: [Double], maxBins: Int, sampleSize: Int = 200_000, seed: UInt64 = 0
+    name: String, values: [Double], maxBins: Int, sampleRows: [Int]? = nil
   ) -> FeatureBinning {
-    var present = values.filter { !$0.isNaN }
-    if present.count > sampleSize {
-      var rng = SplitMix64(seed: seed)
-      for i in 0..<sampleSize {  // partial Fisher–Yates: the first `sampleSize` become a uniform sample
-        let j = i + Int(rng.next() % UInt64(present.count - i))
-        present.swapAt(i, j)
-      }
-      present.removeLast(present.count - sampleSize)
+    var present: [Double]
+    if let sampleRows {
+      present = []
+      present.reserveCapacity(sampleRows.count)
+      for i in sampleRows where !values[i].isNaN { present.append(values[i]) }
+    } else {
+      present = values.filter { !$0.isNaN }
     }
-    present.sort()
+    RadixSort.sort(&present)
     var distinct: [Double] = []
     for v in present where distinct.last != v { distinct.append(v) }
     if distinct.count <= 1 { return FeatureBinning(name: name, kind: .numeric(upperEdges: [])) }
@@ -104,6 +103,20 @@ extension FeatureBinning {
       }
     }
     return FeatureBinning(name: name, kind: .numeric(upperEdges: edges))
+  }
+
+  /// A seeded sample of `size` distinct row indices in increasing order (all rows when `count ≤ size`), shared
+  /// by every feature, so each feature's quantiles come from the same rows (LightGBM samples 200,000 the same way).
+  static func sampleRows(count: Int, size: Int, seed: UInt64) -> [Int]? {
+    guard count > size else { return nil }
+    var rng = SplitMix64(seed: seed)
+    var chosen = [Bool](repeating: false, count: count)
+    var picked = 0
+    while picked < size {
+      let i = Int(rng.next() % UInt64(count))
+      if !chosen[i] { chosen[i] = true; picked += 1 }
+    }
+    return (0..<count).filter { chosen[$0] }
   }
 
   /// Categorical bins: levels seen at least `minCount` times (most frequent first, ties by code), at most

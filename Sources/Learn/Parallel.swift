@@ -29,15 +29,21 @@ enum Parallel {
     return out
   }
 
-  /// Calls `body(chunk, range)` for each range on its own thread, with BLAS single-threaded meanwhile.
-  static func forEach(_ ranges: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
+  /// Calls `body(chunk, range)` for each range on its own thread. When the body calls BLAS, OpenBLAS is held to
+  /// one thread meanwhile (so the two kinds of threads do not fight); loops without BLAS skip that switch, which
+  /// costs a visible share of a short boosting round.
+  static func forEach(_ ranges: [Range<Int>], callsBLAS: Bool = true, _ body: (Int, Range<Int>) -> Void) {
     if ranges.count <= 1 {
       if let r = ranges.first { body(0, r) }
       return
     }
     // Each chunk writes only its own outputs, so sharing the closure across threads is safe.
     nonisolated(unsafe) let work = body
-    BLASThreads.withSingleThread {
+    if callsBLAS {
+      BLASThreads.withSingleThread {
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { c in work(c, ranges[c]) }
+      }
+    } else {
       DispatchQueue.concurrentPerform(iterations: ranges.count) { c in work(c, ranges[c]) }
     }
   }

@@ -161,8 +161,8 @@ struct StumpTrainer {
   let counts: [[Int]]
   let baseMargin: Double
   var margins: [Double]
-  /// Interleaved (gradient, hessian) per row.
-  var gradHess: [Double]
+  /// (gradient, hessian) per row, as `Float`: half the traffic of `Double`; histogram sums stay `Double`.
+  var gradHess: [SIMD2<Float>]
   var validationMargins: [Double]
   var stumps: [StumpSplit.Candidate] = []
   var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
@@ -187,7 +187,7 @@ struct StumpTrainer {
     for i in 0..<n { positive += weights[i] * labels[i]; total += weights[i] }
     baseMargin = LogisticMath.logarithm(positive / (total - positive))
     margins = [Double](repeating: baseMargin, count: n)
-    gradHess = [Double](repeating: 0, count: 2 * n)
+    gradHess = [SIMD2<Float>](repeating: .zero, count: n)
     validationMargins = [Double](repeating: baseMargin, count: validation?.bins.rows ?? 0)
   }
 
@@ -207,7 +207,6 @@ struct StumpTrainer {
       for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
       stumps.append(shrunk)
       applyStump(shrunk, rowChunks)
-      updateGradients(rowChunks)
       if let validation {
         let loss = applyToValidation(shrunk, validation)
         history.validationLoss.append(loss)
@@ -235,12 +234,8 @@ struct StumpTrainer {
         weights.withUnsafeBufferPointer { w in
           gradHess.withUnsafeMutableBufferPointer { gh in
             let out = gh.baseAddress!
-            Parallel.forEach(chunks) { _, range in
-              for i in range {
-                let p = LogisticMath.sigmoid(m[i])
-                out[2 &* i] = w[i] * (p - y[i])
-                out[2 &* i &+ 1] = w[i] * p * (1 - p)
-              }
+            Parallel.forEach(chunks, callsBLAS: false) { _, range in
+              for i in range { out[i] = Self.gradient(m[i], y[i], w[i]) }
             }
           }
         }
@@ -248,31 +243,51 @@ struct StumpTrainer {
     }
   }
 
-  /// The stump of largest gain over all features (features split across threads; ties to the lower index).
+  @inline(__always)
+  static func gradient(_ margin: Double, _ y: Double, _ w: Double) -> SIMD2<Float> {
+    let p = LogisticMath.sigmoid(margin)
+    return SIMD2(Float(w * (p - y)), Float(w * p * (1 - p)))
+  }
+
+  /// Rows per block of the histogram pass: a block's gradients (64 KiB) stay in L2 while every feature of the
+  /// thread reads them.
+  static let histogramBlockRows = 16_384
+
+  /// The stump of largest gain over all features (feature pairs split across threads; ties to the lower index).
+  ///
+  /// Each thread walks the rows in blocks and, per block, adds every one of its feature pairs to that pair's
+  /// histograms, so the gradients are read from memory once per round rather than once per pair.
   func bestStump() -> StumpSplit.Candidate? {
     let n = data.rows, p = data.columns
     var perFeature = [StumpSplit.Candidate?](repeating: nil, count: p)
-    let featureChunks = Parallel.ranges(count: p, chunks: n * p >= 65_536 ? threads : 1)
+    let pairs = (p + 1) / 2
+    let pairChunks = Parallel.ranges(count: pairs, chunks: n * p >= 65_536 ? threads : 1)
+    let blockRows = Self.histogramBlockRows
     data.bins.withUnsafeBufferPointer { bins in
       gradHess.withUnsafeBufferPointer { gh in
         perFeature.withUnsafeMutableBufferPointer { out in
           let base = out.baseAddress!
-          Parallel.forEach(featureChunks) { _, features in
-            let partial = UnsafeMutablePointer<Double>.allocate(capacity: 4 * 512)
-            defer { partial.deallocate() }
-            for j in features {
-              let binning = data.binnings[j]
-              let hist = StumpSplit.histogram(
-                bins: bins.baseAddress! + j * n, gradHess: gh.baseAddress!, rows: n, into: partial,
-                binCount: binning.binCount)
-              let rules = StumpSplit.Rules(
-                l2: configuration.l2, minHessian: configuration.minHessianPerSide,
-                minRows: configuration.minRowsPerSide, monotone: configuration.monotone[binning.name])
-              base[j] =
-                binning.isCategorical
-                ? StumpSplit.bestCategorical(hist, counts: counts[j], rules: rules, feature: j)
-                : StumpSplit.bestNumeric(
-                  hist, counts: counts[j], valueBins: binning.valueBinCount, rules: rules, feature: j)
+          Parallel.forEach(pairChunks, callsBLAS: false) { _, pairRange in
+            let stride = StumpSplit.featureStride
+            let histograms = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: pairRange.count * 2 * stride)
+            defer { histograms.deallocate() }
+            histograms.initialize(repeating: .zero, count: pairRange.count * 2 * stride)
+            var start = 0
+            while start < n {
+              let rows = start..<min(start + blockRows, n)
+              for (k, pair) in pairRange.enumerated() {
+                let j = 2 * pair
+                StumpSplit.accumulate(
+                  rows: rows, first: bins.baseAddress! + j * n,
+                  second: j + 1 < p ? bins.baseAddress! + (j + 1) * n : nil, gradHess: gh.baseAddress!,
+                  a: histograms + 2 * k * stride, b: histograms + (2 * k + 1) * stride)
+              }
+              start = rows.upperBound
+            }
+            for (k, pair) in pairRange.enumerated() {
+              let j = 2 * pair
+              base[j] = split(feature: j, StumpSplit.reduce(histograms + 2 * k * stride))
+              if j + 1 < p { base[j + 1] = split(feature: j + 1, StumpSplit.reduce(histograms + (2 * k + 1) * stride)) }
             }
           }
         }
@@ -285,16 +300,38 @@ struct StumpTrainer {
     return best
   }
 
-  /// Margins move by the stump's value for each row's bin: one lookup per row.
+  func split(feature j: Int, _ hist: StumpSplit.Histogram) -> StumpSplit.Candidate? {
+    let binning = data.binnings[j]
+    let rules = StumpSplit.Rules(
+      l2: configuration.l2, minHessian: configuration.minHessianPerSide,
+      minRows: configuration.minRowsPerSide, monotone: configuration.monotone[binning.name])
+    return binning.isCategorical
+      ? StumpSplit.bestCategorical(hist, counts: counts[j], rules: rules, feature: j)
+      : StumpSplit.bestNumeric(hist, counts: counts[j], valueBins: binning.valueBinCount, rules: rules, feature: j)
+  }
+
+  /// Margins move by the stump's value for each row's bin (one lookup per row), and the gradients are refreshed
+  /// in the same pass.
   mutating func applyStump(_ stump: StumpSplit.Candidate, _ chunks: [Range<Int>]) {
     let n = data.rows
     data.bins.withUnsafeBufferPointer { bins in
       stump.binValues.withUnsafeBufferPointer { values in
-        margins.withUnsafeMutableBufferPointer { m in
-          let column = bins.baseAddress! + stump.feature * n
-          let out = m.baseAddress!
-          Parallel.forEach(chunks) { _, range in
-            for i in range { out[i] += values[Int(column[i])] }
+        labels.withUnsafeBufferPointer { y in
+          weights.withUnsafeBufferPointer { w in
+            gradHess.withUnsafeMutableBufferPointer { gh in
+              margins.withUnsafeMutableBufferPointer { m in
+                let column = bins.baseAddress! + stump.feature * n
+                let out = m.baseAddress!
+                let grad = gh.baseAddress!
+                Parallel.forEach(chunks, callsBLAS: false) { _, range in
+                  for i in range {
+                    let margin = out[i] + values[Int(column[i])]
+                    out[i] = margin
+                    grad[i] = Self.gradient(margin, y[i], w[i])
+                  }
+                }
+              }
+            }
           }
         }
       }
