@@ -178,17 +178,33 @@ struct StumpTrainer {
     self.validation = validation
     self.threads = threads
     let n = data.rows
-    counts = (0..<data.columns).map { j in
-      var c = [Int](repeating: 0, count: data.binnings[j].binCount)
-      for i in 0..<n { c[Int(data.bins[j * n + i])] += 1 }
-      return c
-    }
+    counts = Self.binCounts(data, threads: threads)
     var positive = 0.0, total = 0.0
     for i in 0..<n { positive += weights[i] * labels[i]; total += weights[i] }
     baseMargin = LogisticMath.logarithm(positive / (total - positive))
     margins = [Double](repeating: baseMargin, count: n)
     gradHess = [SIMD2<Float>](repeating: .zero, count: n)
     validationMargins = [Double](repeating: baseMargin, count: validation?.bins.rows ?? 0)
+  }
+
+  /// Rows per bin of every feature, features split across threads.
+  static func binCounts(_ data: BinnedMatrix, threads: Int) -> [[Int]] {
+    let n = data.rows
+    var counts = data.binnings.map { [Int](repeating: 0, count: $0.binCount) }
+    data.bins.withUnsafeBufferPointer { bins in
+      counts.withUnsafeMutableBufferPointer { out in
+        let base = out.baseAddress!
+        Parallel.forEach(Parallel.ranges(count: data.columns, chunks: threads), callsBLAS: false) { _, features in
+          for j in features {
+            var c = [Int](repeating: 0, count: 256)
+            let column = bins.baseAddress! + j * n
+            for i in 0..<n { c[Int(column[i])] &+= 1 }
+            base[j] = Array(c[0..<base[j].count])
+          }
+        }
+      }
+    }
+    return counts
   }
 
   mutating func run() {
@@ -362,8 +378,13 @@ struct StumpTrainer {
     var importance = [Double](repeating: 0, count: p)
     for j in 0..<p {
       // Centre on the training data (sample-weighted), so φⱼ averages to zero over training rows.
-      var binWeight = [Double](repeating: 0, count: tables[j].count)
-      for i in 0..<n { binWeight[Int(data.bins[j * n + i])] += sampleWeights[i] }
+      var binWeight = [Double](repeating: 0, count: 256)
+      data.bins.withUnsafeBufferPointer { bins in
+        sampleWeights.withUnsafeBufferPointer { w in
+          let column = bins.baseAddress! + j * n
+          for i in 0..<n { binWeight[Int(column[i])] += w[i] }
+        }
+      }
       var mean = 0.0
       for b in 0..<tables[j].count { mean += binWeight[b] * tables[j][b] }
       mean /= totalWeight
