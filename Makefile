@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev
 
-.PHONY: deps test build release demo format lint bench-logistic golden clean
+.PHONY: deps test build release demo format lint bench-logistic bench-stumps golden clean
 
 ## Installs OpenBLAS and LAPACKE from Debian when their headers are missing (no prompt).
 deps:
@@ -40,10 +40,16 @@ bench-logistic: deps
 	python3 -m pip install -q -r benchmarks/requirements.txt
 	python3 benchmarks/logistic.py
 
+## Boosted stumps against LightGBM, XGBoost and HistGradientBoosting on the same problem (80/20).
+bench-stumps: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt
+	python3 benchmarks/stumps.py
+
 ## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
 golden:
 	python3 -m pip install -q -r Tests/Golden/requirements.txt
 	python3 Tests/Golden/generate_logistic.py
+	python3 Tests/Golden/generate_stumps.py
 
 clean:
 	rm -rf .build benchmarks/.build
