@@ -75,9 +75,10 @@ public struct BinnedMatrix: Sendable {
           case .numeric(let name, let values):
             base[j] = .numeric(name: name, values: values, maxBins: maxBins, sampleRows: sample)
           case .categorical(let name, let codes, let levels):
-            base[j] = FeatureBinning.categorical(
-              name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
-            ).binning
+            base[j] =
+              FeatureBinning.categorical(
+                name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
+              ).binning
           }
         }
       }

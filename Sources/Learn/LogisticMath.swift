@@ -48,6 +48,5 @@ enum LogisticMath {
     erfc(abs(z) / 2.0.squareRoot())
   }
 
-  static func squareRoot(_ x: Double) -> Double { x.squareRoot() }
   static func logarithm(_ x: Double) -> Double { log(x) }
 }

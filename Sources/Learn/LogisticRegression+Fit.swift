@@ -65,16 +65,15 @@ extension LogisticRegression.Configuration {
       l1Ratio: penalty.l1Ratio, threads: threadCount)
 
     let chosen = resolvedSolver(rows: n, features: active.count)
-    let solved: SolverResult
+    var result: SolverResult
     switch chosen {
     case .newtonCholesky:
-      solved = try NewtonCholesky.minimiseWithWarmStart(
+      result = try NewtonCholesky.minimiseWithWarmStart(
         problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
-    case .lbfgs: solved = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
+    case .lbfgs: result = LBFGS.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 10_000)
     case .proximalNewton, .auto:
-      solved = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
+      result = ProximalNewton.minimise(problem, tolerance: tolerance, maxIterations: maxIterations ?? 100)
     }
-    var result = solved
     // A vanishing gradient along a separating direction looks like convergence: check the fit itself.
     if problem.penaltyMultiplier == 0 && !result.warnings.contains(.perfectSeparation)
       && problem.isSeparated(margins: result.margins ?? problem.margins(result.theta))
@@ -90,8 +89,7 @@ extension LogisticRegression.Configuration {
     var coefficients = [Double](repeating: 0, count: p)
     for (k, j) in active.enumerated() { coefficients[j] = result.theta[k + 1] }
     let inference = Inference.standardErrors(
-      problem, result: result, penalty: penalty,
-      classWeight: classWeight, separated: warnings.contains(.perfectSeparation))
+      problem, result: result, penalty: penalty, separated: warnings.contains(.perfectSeparation))
     var standardErrors: [Double?]? = nil
     if let se = inference.standardErrors {
       var full = [Double?](repeating: nil, count: p + 1)
@@ -174,9 +172,6 @@ extension LogisticProblem {
     theta[0] = LogisticMath.logarithm(mean / (1 - mean))
     return theta
   }
-
-  /// `Δ₀ + XΔ_β`, the change in margins along a direction.
-  func directionMargins(_ delta: [Double]) -> [Double] { margins(delta) }
 
   /// True when the margins classify every weighted row strictly correctly. Then `tθ` lowers the loss for every
   /// `t > 1`, so no finite maximum-likelihood estimate exists (complete separation; Albert & Anderson 1984).

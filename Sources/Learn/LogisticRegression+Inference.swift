@@ -54,7 +54,7 @@ enum Inference {
   static let maximumParameters = 2001
 
   static func standardErrors(
-    _ problem: LogisticProblem, result: SolverResult, penalty: Penalty, classWeight: ClassWeight, separated: Bool
+    _ problem: LogisticProblem, result: SolverResult, penalty: Penalty, separated: Bool
   ) -> (standardErrors: [Double]?, kind: LogisticRegression.InferenceKind?, unavailableReason: String?) {
     if penalty.hasL1 {
       return (

@@ -34,7 +34,7 @@ enum LBFGS {
         BLAS.scal(scale, &d)
         slope *= scale
       }
-      let v = problem.directionMargins(d)
+      let v = problem.margins(d)  // Δ₀ + XΔ_β: margins move along v
       guard let step = NewtonCholesky.backtrack(problem, theta: theta, eta: eta, f: f, delta: d, v: v, slope: slope)
       else { break }
       var s = d

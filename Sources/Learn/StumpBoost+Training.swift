@@ -71,9 +71,11 @@ extension StumpBoost.Configuration {
     if let validation {
       let binned = try BinnedMatrix(validation.columns, binnings: train.binnings, threads: threadCount)
       let vw = validation.sampleWeights ?? [Double](repeating: 1, count: validation.labels.count)
-      valid = .init(bins: binned, labels: validation.labels.map { $0 ? 1 : 0 }, weights: effective(validation.labels, vw))
+      valid = .init(
+        bins: binned, labels: validation.labels.map { $0 ? 1 : 0 }, weights: effective(validation.labels, vw))
     } else if !heldOut.isEmpty {
-      let binned = try BinnedMatrix(columns.map { $0.selecting(heldOut) }, binnings: train.binnings, threads: threadCount)
+      let binned = try BinnedMatrix(
+        columns.map { $0.selecting(heldOut) }, binnings: train.binnings, threads: threadCount)
       let hl = heldOut.map { labels[$0] }
       valid = .init(bins: binned, labels: hl.map { $0 ? 1 : 0 }, weights: effective(hl, heldOut.map { weights[$0] }))
     }

@@ -1,6 +1,7 @@
-@testable import Learn
 import PropertyBased
 import Testing
+
+@testable import Learn
 
 @Suite("Binning")
 struct BinningTests {

@@ -92,8 +92,9 @@ struct LearnerConformanceTests {
     #expect(fitted.margins.allSatisfy { $0.isFinite })
   }
 
-  @Test("NaN or infinite input is an error naming the column and row (NaN is missing to binning learners)",
-        arguments: ConformingLearner.all)
+  @Test(
+    "NaN or infinite input is an error naming the column and row (NaN is missing to binning learners)",
+    arguments: ConformingLearner.all)
   func nonFinite(_ learner: ConformingLearner) throws {
     for bad in learner.handlesMissing ? [Double.infinity, -.infinity] : [Double.nan, .infinity, -.infinity] {
       var x = Self.data.x

@@ -23,7 +23,8 @@ func readmeExample() throws {
 func readmeStumpExample() throws {
   let columns: [FeatureColumn] = [
     .numeric(name: "km_to_nearest_hub", values: [0.4, 3.2, .nan, 1.1, 5.0, 2.2, 0.9, 4.1]),  // NaN = missing
-    .categorical(name: "first_language", codes: [0, 1, 0, -1, 1, 0, 0, 1], levels: ["English", "other"]),  // -1 = missing
+    // code -1 = missing
+    .categorical(name: "first_language", codes: [0, 1, 0, -1, 1, 0, 0, 1], levels: ["English", "other"]),
   ]
   let noPlace = [false, true, true, false, true, false, false, true]
   let model = try StumpBoost.Configuration(rounds: 50, minRowsPerSide: 1, monotone: ["km_to_nearest_hub": .increasing])

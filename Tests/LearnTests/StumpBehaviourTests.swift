@@ -1,8 +1,9 @@
 import Foundation
-@testable import Learn
 import Linalg
 import PropertyBased
 import Testing
+
+@testable import Learn
 
 @Suite("Stump ensemble behaviour")
 struct StumpBehaviourTests {
@@ -70,7 +71,8 @@ struct StumpBehaviourTests {
     }
   }
 
-  @Test("monotone constraints hold on the compiled tables", arguments: [StumpBoost.Monotonicity.increasing, .decreasing])
+  @Test(
+    "monotone constraints hold on the compiled tables", arguments: [StumpBoost.Monotonicity.increasing, .decreasing])
   func monotone(_ direction: StumpBoost.Monotonicity) throws {
     let (columns, labels, _) = Self.stepData(rows: 5000, seed: 3)
     // x3's true effect is +0.3 per unit; constrain it both ways, and x2 (a downward step) as given.
@@ -78,8 +80,11 @@ struct StumpBehaviourTests {
     let k = model.binnings[2].valueBinCount
     let values = Array(model.tables[2][0..<k])
     for b in 1..<k {
-      if direction == .increasing { #expect(values[b] >= values[b - 1] - 1e-12) }
-      else { #expect(values[b] <= values[b - 1] + 1e-12) }
+      if direction == .increasing {
+        #expect(values[b] >= values[b - 1] - 1e-12)
+      } else {
+        #expect(values[b] <= values[b - 1] + 1e-12)
+      }
     }
     if direction == .decreasing { #expect(values.max()! - values.min()! < 0.05, "fighting the data leaves x3 flat") }
   }
@@ -144,7 +149,9 @@ struct StumpBehaviourTests {
     let table = model.tables[0]
     #expect(table[kept.firstIndex(of: "somali")!] > table[kept.firstIndex(of: "english")!])
     // New data with a different dictionary and an unseen level.
-    let scored = try model.margins([.categorical(name: "first_language", codes: [0, 1, -1], levels: ["somali", "tigrinya"])])
+    let scored = try model.margins([
+      .categorical(name: "first_language", codes: [0, 1, -1], levels: ["somali", "tigrinya"])
+    ])
     #expect(scored[0] == model.intercept + table[kept.firstIndex(of: "somali")!])
     #expect(scored[1] == model.intercept + table[kept.count])  // unseen → "other"
   }

@@ -5,7 +5,7 @@ import Learn
 import Linalg
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 var options: [String: String] = [:]
@@ -25,7 +25,9 @@ let threads = options["threads"].flatMap(Int.init)
 
 /// The problem of `benchmarks/logistic.py` (see logistic-bench's SyntheticProblem), written straight into feature
 /// columns so the process holds one copy of the data, as the Python peers do.
-func generate() -> (train: [FeatureColumn], trainLabels: [Bool], test: [FeatureColumn], testLabels: [Bool], checksum: Double) {
+func generate() -> (
+  train: [FeatureColumn], trainLabels: [Bool], test: [FeatureColumn], testLabels: [Bool], checksum: Double
+) {
   var rng = SplitMix64(seed: seed)
   var columns = [[Double]](repeating: [Double](repeating: 0, count: n), count: p)
   let beta = (0..<p).map { 0.1 * Double(($0 % 7) - 3) }
@@ -76,7 +78,8 @@ for i in stride(from: 0, to: binned.rows, by: 997) {
 var usage = rusage()
 getrusage(RUSAGE_SELF.rawValue, &usage)
 let auc = Metrics.auc(scores: margins, labels: data.testLabels)
-print("""
+print(
+  """
   {"rows": \(n), "columns": \(p), "checksum": \(data.checksum), "fit_seconds": \(fitTime), \
   "score_seconds": \(scoreTime), "contrib_seconds": \(contribTime), "test_auc": \(auc), \
   "rounds_kept": \(model.history.roundsKept), "peak_rss_mb": \(Double(usage.ru_maxrss) / 1024), \
