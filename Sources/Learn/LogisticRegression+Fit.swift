@@ -26,29 +26,16 @@ extension LogisticRegression.Configuration {
     guard names.count == p else {
       throw LearnError.shapeMismatch("design has \(p) columns but \(names.count) feature names were given")
     }
-    let sampleWeight = sampleWeights ?? [Double](repeating: 1, count: n)
-    guard sampleWeight.count == n else {
-      throw LearnError.shapeMismatch("design has \(n) rows but there are \(sampleWeight.count) sample weights")
-    }
-    if n == 0 { throw LearnError.noRows }
-    for (i, v) in sampleWeight.enumerated() where !(v >= 0 && v.isFinite) {
-      throw LearnError.invalidWeight(row: i + 1, value: v)
-    }
+    let sampleWeight = try TrainingWeights.validated(sampleWeights, rows: n)
     let threadCount = max(1, threads ?? Parallel.availableCores)
     let summary = ColumnSummary(x, weights: sampleWeight, threads: threadCount)
     if let bad = summary.firstNonFinite {
       throw LearnError.nonFinite(column: names[bad.column], row: bad.row + 1, value: bad.value)
     }
 
-    // Classes and effective weights.
-    var positiveTotal = 0.0, negativeTotal = 0.0
-    for i in 0..<n {
-      if labels[i] { positiveTotal += sampleWeight[i] } else { negativeTotal += sampleWeight[i] }
-    }
-    if positiveTotal + negativeTotal == 0 { throw LearnError.noRows }
-    if positiveTotal == 0 || negativeTotal == 0 { throw LearnError.oneClassOnly(positive: positiveTotal > 0) }
-    let classWeights = classWeight.weights(negativeTotal: negativeTotal, positiveTotal: positiveTotal)
-    let w = (0..<n).map { sampleWeight[$0] * (labels[$0] ? classWeights.positive : classWeights.negative) }
+    let classWeights = try TrainingWeights.classWeights(
+      labels: labels, sampleWeights: sampleWeight, classWeight: classWeight)
+    let w = TrainingWeights.effective(labels: labels, sampleWeights: sampleWeight, classWeights: classWeights)
     let y = labels.map { $0 ? 1.0 : 0.0 }
     let totalWeight = w.reduce(0, +)
 

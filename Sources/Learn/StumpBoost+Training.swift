@@ -26,14 +26,7 @@ extension StumpBoost.Configuration {
     guard columns.allSatisfy({ $0.count == n }) else {
       throw LearnError.shapeMismatch("every feature must have \(n) rows, one per label")
     }
-    let weights = sampleWeights ?? [Double](repeating: 1, count: n)
-    guard weights.count == n else {
-      throw LearnError.shapeMismatch("there are \(n) labels but \(weights.count) sample weights")
-    }
-    if n == 0 { throw LearnError.noRows }
-    for (i, v) in weights.enumerated() where !(v >= 0 && v.isFinite) {
-      throw LearnError.invalidWeight(row: i + 1, value: v)
-    }
+    let weights = try TrainingWeights.validated(sampleWeights, rows: n)
     for column in columns {
       if case .numeric(let name, let values) = column, let i = values.firstIndex(where: { $0.isInfinite }) {
         throw LearnError.nonFinite(column: name, row: i + 1, value: values[i])
@@ -54,23 +47,22 @@ extension StumpBoost.Configuration {
     let trainLabels = heldOut.isEmpty ? labels : trainRows.map { labels[$0] }
     let trainWeights = heldOut.isEmpty ? weights : trainRows.map { weights[$0] }
 
-    var positiveTotal = 0.0, negativeTotal = 0.0
-    for i in 0..<trainLabels.count {
-      if trainLabels[i] { positiveTotal += trainWeights[i] } else { negativeTotal += trainWeights[i] }
-    }
-    if positiveTotal + negativeTotal == 0 { throw LearnError.noRows }
-    if positiveTotal == 0 || negativeTotal == 0 { throw LearnError.oneClassOnly(positive: positiveTotal > 0) }
-    let classWeights = classWeight.weights(negativeTotal: negativeTotal, positiveTotal: positiveTotal)
+    let classWeights = try TrainingWeights.classWeights(
+      labels: trainLabels, sampleWeights: trainWeights, classWeight: classWeight)
     func effective(_ labels: [Bool], _ weights: [Double]) -> [Double] {
-      (0..<labels.count).map { weights[$0] * (labels[$0] ? classWeights.positive : classWeights.negative) }
+      TrainingWeights.effective(labels: labels, sampleWeights: weights, classWeights: classWeights)
     }
 
     let train = try BinnedMatrix.fitting(
       trainColumns, maxBins: maxBins, minCategoryCount: minCategoryCount, seed: seed, threads: threadCount)
     var valid: StumpTrainer.Validation? = nil
     if let validation {
+      guard validation.columns.allSatisfy({ $0.count == validation.labels.count }) else {
+        throw LearnError.shapeMismatch(
+          "every validation feature must have \(validation.labels.count) rows, one per validation label")
+      }
       let binned = try BinnedMatrix(validation.columns, binnings: train.binnings, threads: threadCount)
-      let vw = validation.sampleWeights ?? [Double](repeating: 1, count: validation.labels.count)
+      let vw = try TrainingWeights.validated(validation.sampleWeights, rows: validation.labels.count)
       valid = .init(
         bins: binned, labels: validation.labels.map { $0 ? 1 : 0 }, weights: effective(validation.labels, vw))
     } else if !heldOut.isEmpty {

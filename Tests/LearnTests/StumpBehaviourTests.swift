@@ -169,6 +169,16 @@ struct StumpBehaviourTests {
       try StumpBoost.Configuration(monotone: ["c": .increasing])
         .fit([.categorical(name: "c", codes: [0, 1], levels: ["a", "b"])], labels: [true, false])
     }
+    let valid = Self.stepData(rows: 50, seed: 10)
+    #expect(throws: LearnError.invalidWeight(row: 3, value: -1)) {
+      try StumpBoost.Configuration(rounds: 5, earlyStopping: .init())
+        .fit(
+          columns, labels: labels,
+          validation: (valid.columns, valid.labels, [1, 1, -1] + Array(repeating: 1, count: 47)))
+    }
+    #expect(throws: LearnError.self) {
+      try StumpBoost.Configuration(rounds: 5).fit(columns, labels: labels, validation: (valid.columns, [true], nil))
+    }
     let model = try StumpBoost.Configuration(rounds: 5).fit(columns, labels: labels)
     #expect(throws: LearnError.self) { try model.margins(Array(columns.dropLast())) }
     #expect(throws: LearnError.self) { try model.margins(columns.reversed()) }
