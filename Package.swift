@@ -6,9 +6,13 @@ let package = Package(
   products: [
     .library(name: "Linalg", targets: ["Linalg"]),
     .library(name: "Learn", targets: ["Learn"]),
+    .library(name: "Records", targets: ["Records"]),
+    .library(name: "Uptake", targets: ["Uptake"]),
+    .executable(name: "uptake", targets: ["UptakeCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1")
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
   ],
   targets: [
     // MARK: - System libraries
@@ -28,6 +32,21 @@ let package = Package(
     /// Learners and metrics on top of `Linalg`. No file I/O.
     .target(name: "Learn", dependencies: ["Linalg"]),
 
+    // MARK: - Records and application
+
+    /// Dates, CSV reading and writing, the project config, point-in-time features. Foundation allowed.
+    .target(name: "Records"),
+
+    /// The application: synthetic council, model bundles, scoring, explanations, reports.
+    .target(name: "Uptake", dependencies: ["Learn", "Linalg", "Records"]),
+
+    /// The `uptake` command: parses arguments, calls `Uptake`, prints.
+    .executableTarget(
+      name: "UptakeCLI",
+      dependencies: ["Uptake", "Records", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Sources/uptake"
+    ),
+
     // MARK: - Tests
 
     .testTarget(
@@ -44,6 +63,10 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       resources: [.copy("Resources")]
+    ),
+    .testTarget(
+      name: "UptakeTests",
+      dependencies: ["Uptake", "Records", "Learn"]
     ),
   ]
 )

@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Streams CSV rows to a file through a byte buffer, and publishes the file only when complete: rows go to a
+/// hidden `.NAME.partial` beside the target, which `finish()` renames into place (atomic on one file system).
+/// A writer dropped without `finish()` removes its partial file, so no half-written output is ever left.
+public final class CSVWriter {
+  public let path: String
+  private let partialPath: String
+  private var file: UnsafeMutablePointer<FILE>?
+  private var buffer: [UInt8] = []
+  private var fieldCount = 0
+  public private(set) var rowsWritten = 0
+  public private(set) var bytesWritten = 0
+
+  /// Opens `path` for writing (through its partial file) and writes the header.
+  /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason.
+  public init(path: String, header: [String]) throws {
+    self.path = path
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[...$0]) } ?? ""
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    partialPath = directory + "." + name + ".partial"
+    guard let f = fopen(partialPath, "w") else {
+      throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    }
+    file = f
+    buffer.reserveCapacity(1 << 20)
+    for (i, h) in header.enumerated() {
+      if i > 0 { buffer.append(UInt8(ascii: ",")) }
+      appendEscaped(h)
+    }
+    buffer.append(UInt8(ascii: "\n"))
+  }
+
+  deinit {
+    if let file {
+      fclose(file)
+      unlink(partialPath)
+    }
+  }
+
+  // MARK: Fields of the current row
+
+  public func field(_ text: String) {
+    separator()
+    appendEscaped(text)
+  }
+
+  public func field(_ value: Int) {
+    separator()
+    if value < 0 { buffer.append(UInt8(ascii: "-")) }
+    var v = value.magnitude
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { d in
+      repeat {
+        d[count] = UInt8(48 + v % 10)
+        v /= 10
+        count += 1
+      } while v > 0
+      for k in stride(from: count - 1, through: 0, by: -1) { buffer.append(d[k]) }
+    }
+  }
+
+  /// A decimal with `decimals` digits after the point (e.g. 3 → `1.250`).
+  public func field(_ value: Double, decimals: Int) {
+    separator()
+    guard value.isFinite else { return }  // empty = missing
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = Int((abs(value) * scale).rounded())
+    if value < 0 && scaled != 0 { buffer.append(UInt8(ascii: "-")) }
+    let whole = scaled / Int(scale)
+    let fraction = scaled % Int(scale)
+    appendDigits(whole, minimum: 1)
+    if decimals > 0 {
+      buffer.append(UInt8(ascii: "."))
+      appendDigits(fraction, minimum: decimals)
+    }
+  }
+
+  public func field(_ day: Day) {
+    separator()
+    day.appendISO(to: &buffer)
+  }
+
+  /// An empty field: a missing value.
+  public func missing() { separator() }
+
+  /// Ends the current row.
+  public func endRow() {
+    buffer.append(UInt8(ascii: "\n"))
+    fieldCount = 0
+    rowsWritten += 1
+    if buffer.count >= 1 << 20 { flush() }
+  }
+
+  /// Flushes, closes and renames the partial file into place.
+  /// - Throws: `RecordsError.cannotWrite` when the disk refuses (full, removed directory).
+  public func finish() throws {
+    flush()
+    guard let f = file else { return }
+    file = nil
+    let failed = ferror(f) != 0
+    if fclose(f) != 0 || failed {
+      unlink(partialPath)
+      throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    }
+    if rename(partialPath, path) != 0 {
+      let reason = String(cString: strerror(errno))
+      unlink(partialPath)
+      throw RecordsError.cannotWrite(path: path, reason: reason)
+    }
+  }
+
+  // MARK: Internals
+
+  private func separator() {
+    if fieldCount > 0 { buffer.append(UInt8(ascii: ",")) }
+    fieldCount += 1
+  }
+
+  private func appendDigits(_ value: Int, minimum: Int) {
+    var text = String(value)
+    while text.utf8.count < minimum { text = "0" + text }
+    buffer.append(contentsOf: text.utf8)
+  }
+
+  /// RFC 4180: quote a field containing a comma, quote, CR or LF, doubling inner quotes.
+  private func appendEscaped(_ text: String) {
+    let needsQuotes = text.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+    if !needsQuotes {
+      buffer.append(contentsOf: text.utf8)
+      return
+    }
+    buffer.append(34)
+    for b in text.utf8 {
+      if b == 34 { buffer.append(34) }
+      buffer.append(b)
+    }
+    buffer.append(34)
+  }
+
+  private func flush() {
+    guard let f = file, !buffer.isEmpty else { return }
+    let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    bytesWritten += written
+    buffer.removeAll(keepingCapacity: true)
+  }
+}
+
+/// Errors of the records layer, each naming the file and what to do.
+public enum RecordsError: Error, Equatable, Sendable, CustomStringConvertible {
+  case cannotWrite(path: String, reason: String)
+  case cannotCreateDirectory(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotWrite(let path, let reason):
+      return "cannot write \(path): \(reason); check the folder exists, is writable and the disk has space"
+    case .cannotCreateDirectory(let path, let reason):
+      return "cannot create folder \(path): \(reason); choose another --out or fix its permissions"
+    }
+  }
+}

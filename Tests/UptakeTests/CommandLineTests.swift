@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Runs the built `uptake` executable, as a user would.
+func runUptake(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+  let binary = productsDirectory.appendingPathComponent("uptake")
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = arguments
+  let out = Pipe(), err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  return (process.terminationStatus, stdout, stderr)
+}
+
+/// `.build/<config>/`, where SwiftPM puts both the test bundle and the executable.
+var productsDirectory: URL {
+  Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }.map { $0.bundleURL.deletingLastPathComponent() }
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+}
+
+@Suite("uptake command line")
+struct CommandLineTests {
+  @Test("uptake synth writes the tables and reports them")
+  func synth() throws {
+    let out = NSTemporaryDirectory() + "uptake-cli-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try runUptake(["synth", "--out", out, "--children", "500", "--seed", "3"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("children.csv") && result.stdout.contains("500 rows"))
+    for name in ["children.csv", "truth.csv", "uptake.yaml"] {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + name))
+    }
+    let hidden = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") }
+    #expect(hidden.isEmpty, "no partial files left: \(hidden)")
+  }
+
+  @Test("bad arguments get one clear line and a non-zero exit")
+  func badArguments() throws {
+    let badDate = try runUptake(["synth", "--out", "/tmp/never", "--start", "31/02/2021"])
+    #expect(badDate.status != 0)
+    #expect(badDate.stderr.contains("31/02/2021") && badDate.stderr.contains("YYYY-MM-DD"))
+    let badCount = try runUptake(["synth", "--out", "/tmp/never", "--children", "0"])
+    #expect(badCount.status != 0 && badCount.stderr.contains("--children"))
+    let help = try runUptake(["synth", "--help"])
+    #expect(help.status == 0 && help.stdout.contains("Example"))
+  }
+}
