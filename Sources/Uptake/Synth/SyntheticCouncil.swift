@@ -55,10 +55,10 @@ public enum PublishedRates {
 
 /// The true data-generating model of non-take-up, in log-odds. `truth.csv` writes each term per child.
 public enum TrueModel {
-  public static let intercept = -2.6
+  public static let intercept = -2.7
   /// Threshold effect of deprivation: IMD decile 1–2 (most deprived) and 3–4.
-  public static let imdMostDeprived = 0.9
-  public static let imdDeprived = 0.4
+  public static let imdMostDeprived = 1.1
+  public static let imdDeprived = 0.15
   public static let englishAdditionalLanguage = 0.6
   public static let movedOnce = 0.5
   public static let movedTwiceMore = 0.3
@@ -69,7 +69,7 @@ public enum TrueModel {
   /// The 12-month review not completed (as recorded before the as-of date).
   public static let missed12MonthReview = 0.6
   /// Threshold effect of distance: more than 3 km to the nearest hub.
-  public static let farFromHub = 0.6
+  public static let farFromHub = 0.9
   public static let loneParent = 0.2
   /// An earlier outreach contact that reached the family before the as-of date.
   public static let reachedByOutreach = -0.4
