@@ -56,19 +56,14 @@ public final class CSVWriter {
     separator()
     if value < 0 { buffer.append(UInt8(ascii: "-")) }
     var v = value.magnitude
-    var digits:
-      (
-        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-      ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { d in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var count = 0
       repeat {
-        d[count] = UInt8(48 + v % 10)
+        digits[count] = UInt8(48 + v % 10)
         v /= 10
         count += 1
       } while v > 0
-      for k in stride(from: count - 1, through: 0, by: -1) { buffer.append(d[k]) }
+      for k in stride(from: count - 1, through: 0, by: -1) { buffer.append(digits[k]) }
     }
   }
 
