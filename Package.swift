@@ -65,6 +65,10 @@ let package = Package(
       resources: [.copy("Resources")]
     ),
     .testTarget(
+      name: "RecordsTests",
+      dependencies: ["Records", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+    .testTarget(
       name: "UptakeTests",
       dependencies: ["Uptake", "Records", "Learn"]
     ),

@@ -12,6 +12,10 @@ let package = Package(
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]
     ),
     .executableTarget(
+      name: "csv-bench",
+      dependencies: [.product(name: "Records", package: "uptake")]
+    ),
+    .executableTarget(
       name: "stumps-bench",
       dependencies: [.product(name: "Learn", package: "uptake"), .product(name: "Linalg", package: "uptake")]
     ),

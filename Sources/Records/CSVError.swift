@@ -1,0 +1,33 @@
+/// A CSV file that cannot be read as a table, with where and what to do.
+public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+  case unreadable(file: String, reason: String)
+  case empty(file: String)
+  /// A row whose field count differs from the header's. `line` is the 1-based physical line where the row starts.
+  case raggedRow(file: String, line: Int, expected: Int, found: Int)
+  case unterminatedQuote(file: String, line: Int)
+  /// A quote in the middle of an unquoted field, or text after a closing quote.
+  case strayQuote(file: String, line: Int, column: String)
+  case duplicateColumn(file: String, name: String)
+  case emptyColumnName(file: String, position: Int)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let file, let reason):
+      return "cannot read \(file): \(reason)"
+    case .empty(let file):
+      return "file \(file) is empty; it needs a header row naming its columns"
+    case .raggedRow(let file, let line, let expected, let found):
+      return "file \(file), line \(line): \(found) fields, but the header has \(expected); "
+        + "check for an unquoted comma or a missing field on that line"
+    case .unterminatedQuote(let file, let line):
+      return "file \(file), line \(line): a quoted field is never closed; add the closing \" or remove the opening one"
+    case .strayQuote(let file, let line, let column):
+      return "file \(file), line \(line), column \(column): a \" inside an unquoted field or after a closing quote; "
+        + "quote the whole field and double inner quotes (\"\")"
+    case .duplicateColumn(let file, let name):
+      return "file \(file): column \(name) appears twice in the header; rename one of them"
+    case .emptyColumnName(let file, let position):
+      return "file \(file): column \(position) has no name in the header; give every column a name"
+    }
+  }
+}

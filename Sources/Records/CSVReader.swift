@@ -1,0 +1,341 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A byte-level RFC 4180 CSV reader into typed columns.
+///
+/// Handles quoted fields, doubled quotes, embedded newlines, LF or CRLF line ends and a UTF-8 byte-order mark. A row
+/// with the wrong number of fields or an unclosed quote is an error naming the file and line — never a silently
+/// short row. Two passes over the bytes: the first checks structure and infers each column's type (integer,
+/// number, date `YYYY-MM-DD`, boolean, categorical), the second converts, parsing numbers and dates straight from the
+/// bytes. Empty and `NA` are missing.
+public enum CSVReader {
+  /// Reads a file.
+  /// - Parameter types: per-column type overrides (e.g. a numeric-looking code as `.categorical`).
+  /// - Throws: `CSVError` naming the file, line and column.
+  public static func read(path: String, types: [String: ColumnType] = [:]) throws -> Table {
+    guard let file = fopen(path, "rb") else {
+      throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    var bytes = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 1 << 20, file) }
+      if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+      if n < 1 << 20 { break }
+    }
+    if ferror(file) != 0 { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+    return try parse(bytes, source: path, types: types)
+  }
+
+  /// Parses CSV text held in memory; `source` names it in errors.
+  public static func parse(_ bytes: [UInt8], source: String, types: [String: ColumnType] = [:]) throws -> Table {
+    try bytes.withUnsafeBufferPointer { buffer in
+      var parser = Parser(bytes: buffer, source: source)
+      return try parser.table(types: types)
+    }
+  }
+}
+
+/// The field scanner shared by both passes.
+struct Parser {
+  let bytes: UnsafeBufferPointer<UInt8>
+  let source: String
+  var position = 0
+  var line = 1
+  /// The physical line the last row read started on (rows may span lines inside quotes).
+  var rowStartLine = 1
+
+  init(bytes: UnsafeBufferPointer<UInt8>, source: String) {
+    self.bytes = bytes
+    self.source = source
+    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+  }
+
+  /// One field: its bytes (for a quoted field with doubled quotes, `unescaped` holds the text).
+  struct Field {
+    var start: Int
+    var end: Int
+    var quoted: Bool
+    var hasDoubledQuotes: Bool
+  }
+
+  /// Reads the next row's fields into `fields` (reusing its storage). Returns false at the end of input.
+  /// - Throws: on an unclosed or stray quote.
+  mutating func nextRow(_ fields: inout [Field], header: [String]?) throws -> Bool {
+    fields.removeAll(keepingCapacity: true)
+    let n = bytes.count
+    if position >= n { return false }
+    let rowLine = line
+    rowStartLine = line
+    while true {
+      var field = Field(start: position, end: position, quoted: false, hasDoubledQuotes: false)
+      if position < n && bytes[position] == 34 {
+        field.quoted = true
+        position += 1
+        field.start = position
+        while true {
+          guard position < n else { throw CSVError.unterminatedQuote(file: source, line: rowLine) }
+          let b = bytes[position]
+          if b == 34 {
+            if position + 1 < n && bytes[position + 1] == 34 {
+              field.hasDoubledQuotes = true
+              position += 2
+              continue
+            }
+            field.end = position
+            position += 1
+            break
+          }
+          if b == 10 { line += 1 }
+          position += 1
+        }
+        if position < n && bytes[position] != 44 && bytes[position] != 10 && bytes[position] != 13 {
+          throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count))
+        }
+      } else {
+        while position < n {
+          let b = bytes[position]
+          if b == 44 || b == 10 || b == 13 { break }
+          if b == 34 { throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count)) }
+          position += 1
+        }
+        field.end = position
+      }
+      fields.append(field)
+      if position >= n { return true }
+      let b = bytes[position]
+      position += 1
+      if b == 44 { continue }
+      if b == 13 && position < n && bytes[position] == 10 { position += 1 }
+      line += 1
+      return true
+    }
+  }
+
+  func columnName(_ header: [String]?, _ index: Int) -> String {
+    guard let header, index < header.count else { return "\(index + 1)" }
+    return header[index]
+  }
+
+  /// The field's text, with doubled quotes inside a quoted field made single.
+  func text(_ f: Field) -> String {
+    let raw = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
+    guard f.hasDoubledQuotes else { return String(decoding: raw, as: UTF8.self) }
+    var unescaped = [UInt8]()
+    unescaped.reserveCapacity(raw.count)
+    var i = 0
+    while i < raw.count {
+      unescaped.append(raw[i])
+      i += raw[i] == 34 ? 2 : 1
+    }
+    return String(decoding: unescaped, as: UTF8.self)
+  }
+
+  mutating func table(types: [String: ColumnType]) throws -> Table {
+    var fields: [Field] = []
+    guard try nextRow(&fields, header: nil), !(fields.count == 1 && fields[0].start == fields[0].end) else {
+      throw CSVError.empty(file: source)
+    }
+    let header = fields.map(text)
+    var seen = Set<String>()
+    for (i, name) in header.enumerated() {
+      if name.isEmpty { throw CSVError.emptyColumnName(file: source, position: i + 1) }
+      if !seen.insert(name).inserted { throw CSVError.duplicateColumn(file: source, name: name) }
+    }
+    let width = header.count
+    let dataStart = position, dataLine = line
+
+    // One pass: infer each column's type and build its values while the inferred type still fits.
+    var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
+    var rows = 0
+    while try nextRow(&fields, header: header) {
+      if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }  // blank line
+      guard fields.count == width else {
+        throw CSVError.raggedRow(file: source, line: rowStartLine, expected: width, found: fields.count)
+      }
+      for j in 0..<width { accumulators[j].add(self, fields[j], row: rows) }
+      rows += 1
+    }
+    var values = [ColumnValues?](repeating: nil, count: width)
+    var rebuild: [Int] = []
+    for j in 0..<width {
+      let type = types[header[j]] ?? accumulators[j].evidence.type
+      if let built = accumulators[j].finish(as: type, rows: rows) { values[j] = built } else { rebuild.append(j) }
+    }
+
+    // A second pass only for columns whose type changed late (numbers, then text) or was overridden.
+    if !rebuild.isEmpty {
+      position = dataStart
+      line = dataLine
+      var builders = rebuild.map {
+        ColumnBuilder(type: types[header[$0]] ?? accumulators[$0].evidence.type, capacity: rows)
+      }
+      while try nextRow(&fields, header: header) {
+        if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }
+        for (k, j) in rebuild.enumerated() { builders[k].append(self, fields[j]) }
+      }
+      for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
+    }
+    return Table(
+      source: source, rowCount: rows, columns: (0..<width).map { Column(name: header[$0], values: values[$0]!) })
+  }
+}
+
+/// One column during the single pass: the evidence for its type, and its values built as that type while it fits.
+struct ColumnAccumulator {
+  var evidence = TypeEvidence()
+  /// Built while every value so far is a number (or missing).
+  var doubles: [Double]? = []
+  var days: [Int32]? = []
+  var booleans: [Bool?]? = []
+  /// Started when the first present value is no number, date or boolean.
+  var categorical: ColumnBuilder? = nil
+  /// Set when a typed build died after values were seen, so the column must be read again.
+  var lost = false
+
+  mutating func add(_ parser: Parser, _ f: Parser.Field, row: Int) {
+    let s = UnsafeBufferPointer(rebasing: parser.bytes[f.start..<f.end])
+    if ValueParsing.isMissing(s) {
+      doubles?.append(.nan)
+      days?.append(ColumnValues.missingDay)
+      booleans?.append(nil)
+      categorical?.append(parser, f)
+      return
+    }
+    let firstPresent = evidence.present == 0
+    evidence.present += 1
+    if evidence.number, let value = ValueParsing.number(s) {
+      if evidence.integer && !ValueParsing.isInteger(s) { evidence.integer = false }
+      doubles?.append(value)
+      if evidence.date || evidence.boolean { dropDatesAndBooleans() }
+      return
+    }
+    if evidence.number {
+      evidence.number = false; evidence.integer = false; if doubles != nil { doubles = nil; lost = !firstPresent }
+    }
+    if evidence.date, let day = ValueParsing.day(s) {
+      days?.append(Int32(day.number))
+      if evidence.boolean { evidence.boolean = false; booleans = nil }
+      return
+    }
+    if evidence.date { evidence.date = false; if days != nil { days = nil; lost = lost || !firstPresent } }
+    if evidence.boolean, let flag = ValueParsing.boolean(s) {
+      booleans?.append(flag)
+      return
+    }
+    if evidence.boolean {
+      evidence.boolean = false; if booleans != nil { booleans = nil; lost = lost || !firstPresent }
+    }
+    // Text. Build categories from here if this is the first present value; otherwise the column is read again.
+    if firstPresent {
+      var builder = ColumnBuilder(type: .categorical, capacity: 0)
+      for _ in 0..<row { builder.codes.append(-1) }
+      categorical = builder
+    }
+    categorical?.append(parser, f)
+  }
+
+  private mutating func dropDatesAndBooleans() {
+    evidence.date = false
+    evidence.boolean = false
+    days = nil
+    booleans = nil
+  }
+
+  /// The built values when they are of `type`; nil when the column needs a second pass.
+  func finish(as type: ColumnType, rows: Int) -> ColumnValues? {
+    if lost && type != .categorical { return nil }
+    switch type {
+    case .integer: return doubles.map { .integer($0) }
+    case .number: return doubles.map { .number($0) }
+    case .date: return days.map { .date($0) }
+    case .boolean: return booleans.map { .boolean($0) }
+    case .categorical:
+      if evidence.present == 0 { return .categorical(codes: [Int32](repeating: -1, count: rows), levels: []) }
+      return lost ? nil : categorical?.finish()
+    }
+  }
+}
+
+/// Which types every value of a column so far fits.
+struct TypeEvidence {
+  var integer = true, number = true, date = true, boolean = true
+  var present = 0
+
+  /// The narrowest type that fits every value; an all-missing column is numeric.
+  var type: ColumnType {
+    if present == 0 { return .number }
+    if integer { return .integer }
+    if number { return .number }
+    if date { return .date }
+    if boolean { return .boolean }
+    return .categorical
+  }
+}
+
+/// Accumulates one column's converted values.
+struct ColumnBuilder {
+  let type: ColumnType
+  var doubles: [Double] = []
+  var days: [Int32] = []
+  var booleans: [Bool?] = []
+  var codes: [Int32] = []
+  var levels: [String] = []
+  var levelIndex: [String: Int32] = [:]
+
+  init(type: ColumnType, capacity: Int) {
+    self.type = type
+    switch type {
+    case .integer, .number: doubles.reserveCapacity(capacity)
+    case .date: days.reserveCapacity(capacity)
+    case .boolean: booleans.reserveCapacity(capacity)
+    case .categorical: codes.reserveCapacity(capacity)
+    }
+  }
+
+  /// Appends one field; a value that does not fit a configured type becomes missing (the evidence pass guarantees
+  /// a fit for inferred types).
+  mutating func append(_ parser: Parser, _ f: Parser.Field) {
+    let s = UnsafeBufferPointer(rebasing: parser.bytes[f.start..<f.end])
+    let missing = ValueParsing.isMissing(s)
+    switch type {
+    case .integer, .number:
+      doubles.append(missing ? .nan : ValueParsing.number(s) ?? .nan)
+    case .date:
+      days.append(
+        missing ? ColumnValues.missingDay : ValueParsing.day(s).map { Int32($0.number) } ?? ColumnValues.missingDay)
+    case .boolean:
+      booleans.append(missing ? nil : ValueParsing.boolean(s))
+    case .categorical:
+      if missing {
+        codes.append(-1)
+        return
+      }
+      let text = parser.text(f)
+      if let code = levelIndex[text] {
+        codes.append(code)
+      } else {
+        let code = Int32(levels.count)
+        levels.append(text)
+        levelIndex[text] = code
+        codes.append(code)
+      }
+    }
+  }
+
+  func finish() -> ColumnValues {
+    switch type {
+    case .integer: return .integer(doubles)
+    case .number: return .number(doubles)
+    case .date: return .date(days)
+    case .boolean: return .boolean(booleans)
+    case .categorical: return .categorical(codes: codes, levels: levels)
+    }
+  }
+}

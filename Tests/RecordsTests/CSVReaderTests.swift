@@ -1,0 +1,166 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import Records
+
+func parse(_ text: String, types: [String: ColumnType] = [:]) throws -> Table {
+  try CSVReader.parse(Array(text.utf8), source: "test.csv", types: types)
+}
+
+func categories(_ column: Column?) -> [String?] {
+  guard case .categorical(let codes, let levels)? = column?.values else { return [] }
+  return codes.map { $0 < 0 ? nil : levels[Int($0)] }
+}
+
+func doubles(_ column: Column?) -> [Double] {
+  switch column?.values {
+  case .integer(let v)?, .number(let v)?: return v
+  default: return []
+  }
+}
+
+@Suite("CSV reader")
+struct CSVReaderTests {
+  @Test("types are inferred per column; empty and NA are missing")
+  func inference() throws {
+    let t = try parse(
+      """
+      id,count,rate,when,flag,lang
+      a,1,0.5,2024-01-31,yes,English
+      b,NA,2,2024-02-29,no,
+      c,-3,1e-3,,Y,Polish
+
+      """)
+    #expect(t.rowCount == 3)
+    #expect(t.columns.map(\.type) == [.categorical, .integer, .number, .date, .boolean, .categorical])
+    #expect(doubles(t["count"]).map { $0.isNaN ? -99 : $0 } == [1, -99, -3])
+    #expect(doubles(t["rate"]) == [0.5, 2, 0.001])
+    guard case .date(let days)? = t["when"]?.values else { Issue.record("date expected"); return }
+    #expect(days[0] == Int32(Day(year: 2024, month: 1, day: 31)!.number) && days[2] == ColumnValues.missingDay)
+    guard case .boolean(let flags)? = t["flag"]?.values else { Issue.record("boolean expected"); return }
+    #expect(flags == [true, false, true])
+    #expect(categories(t["lang"]) == ["English", nil, "Polish"])
+    #expect(t["count"]!.missingCount == 1)
+  }
+
+  @Test("RFC 4180: quotes, doubled quotes, embedded newlines, CRLF and a byte-order mark")
+  func quoting() throws {
+    let text = "\u{FEFF}name,note\r\n\"Smith, J\",\"said \"\"hi\"\"\"\r\nLee,\"two\nlines\"\r\n\"\",plain\r\n"
+    let t = try parse(text)
+    #expect(t.columnNames == ["name", "note"])
+    #expect(categories(t["name"]) == ["Smith, J", "Lee", nil])
+    #expect(categories(t["note"]) == ["said \"hi\"", "two\nlines", "plain"])
+  }
+
+  @Test("a ragged row is an error naming the file and its line, counting embedded newlines")
+  func ragged() {
+    #expect(throws: CSVError.raggedRow(file: "test.csv", line: 4, expected: 2, found: 3)) {
+      try parse("a,b\n1,\"x\ny\"\n3,4,5\n")
+    }
+    #expect(throws: CSVError.raggedRow(file: "test.csv", line: 3, expected: 2, found: 1)) { try parse("a,b\n1,2\n3") }
+    #expect("\(CSVError.raggedRow(file: "c.csv", line: 9, expected: 2, found: 3))".contains("file c.csv, line 9"))
+  }
+
+  @Test("unclosed and stray quotes, empty files and bad headers are clear errors")
+  func malformed() {
+    #expect(throws: CSVError.unterminatedQuote(file: "test.csv", line: 2)) { try parse("a,b\n1,\"open\n2,3\n") }
+    #expect(throws: CSVError.strayQuote(file: "test.csv", line: 2, column: "b")) { try parse("a,b\n1,x\"y\n") }
+    #expect(throws: CSVError.strayQuote(file: "test.csv", line: 2, column: "a")) { try parse("a,b\n\"x\"y,2\n") }
+    #expect(throws: CSVError.empty(file: "test.csv")) { try parse("") }
+    #expect(throws: CSVError.duplicateColumn(file: "test.csv", name: "a")) { try parse("a,a\n1,2\n") }
+    #expect(throws: CSVError.emptyColumnName(file: "test.csv", position: 2)) { try parse("a,,c\n1,2,3\n") }
+  }
+
+  @Test("a missing file says so")
+  func missingFile() {
+    #expect(throws: CSVError.self) { try CSVReader.read(path: "/nonexistent/uptake.csv") }
+  }
+
+  @Test("a column whose type changes late is read again, exactly")
+  func lateTypeChange() throws {
+    let t = try parse("a,b,c\n1,2024-01-01,\n2,2024-01-02,yes\nx,7,maybe\n,,\n")
+    #expect(categories(t["a"]) == ["1", "2", "x", nil])
+    #expect(categories(t["b"]) == ["2024-01-01", "2024-01-02", "7", nil])
+    #expect(categories(t["c"]) == [nil, "yes", "maybe", nil])
+    let allMissing = try parse("a,b\n,1\nNA,2\n", types: ["a": .categorical])
+    #expect(categories(allMissing["a"]) == [nil, nil])
+    #expect(try parse("a,b\n,1\nNA,2\n")["a"]?.type == .number)
+  }
+
+  @Test("type overrides: a numeric-looking code read as a category")
+  func overrides() throws {
+    let t = try parse("state,n\n42,1\n07,2\n", types: ["state": .categorical])
+    #expect(categories(t["state"]) == ["42", "07"])
+    #expect(t["n"]?.type == .integer)
+  }
+
+  @Test("numbers parse exactly as the standard library does (property)")
+  func exactNumbers() async {
+    await propertyCheck(count: 400, input: Gen.int(in: 0...1_000_000_000), Gen.int(in: -30...30), Gen.int(in: 0...3)) {
+      m, e, style in
+      var value = Double(m) * pow(10, Double(e))
+      if style == 3 { value = -value / 7 }
+      let text: String
+      switch style {
+      case 0: text = String(value)
+      case 1: text = String(format: "%.17g", value)
+      case 2: text = String(format: "%.3f", value)
+      default: text = String(format: "%.10e", value)
+      }
+      let parsed = Array(text.utf8).withUnsafeBufferPointer { ValueParsing.number($0) }
+      #expect(parsed?.bitPattern == Double(text)?.bitPattern, "\(text)")
+    }
+  }
+
+  @Test("malformed numbers are not numbers")
+  func notNumbers() {
+    for text in ["", "-", ".", "1.2.3", "1e", "1e+", "12a", "--1", "1,5", " 1"] {
+      let parsed = Array(text.utf8).withUnsafeBufferPointer { ValueParsing.number($0) }
+      #expect(parsed == nil, "\(text)")
+    }
+  }
+
+  @Test("the writer's output reads back unchanged, including quotes and newlines")
+  func roundTrip() throws {
+    let path = NSTemporaryDirectory() + "uptake-roundtrip-\(UUID().uuidString).csv"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let writer = try CSVWriter(path: path, header: ["id", "text", "n", "when"])
+    let texts = ["plain", "with, comma", "with \"quotes\"", "two\nlines", ""]
+    for (i, text) in texts.enumerated() {
+      writer.field("r\(i)")
+      if text.isEmpty { writer.missing() } else { writer.field(text) }
+      writer.field(i - 2)
+      writer.field(Day(year: 2024, month: 2, day: 27)! + i)
+      writer.endRow()
+    }
+    try writer.finish()
+    let t = try CSVReader.read(path: path)
+    #expect(categories(t["text"]) == texts.map { $0.isEmpty ? nil : $0 })
+    #expect(doubles(t["n"]) == [-2, -1, 0, 1, 2])
+    #expect(t["when"]?.type == .date)
+  }
+}
+
+@Suite("Dates")
+struct DayTests {
+  @Test("civil date ↔ day number round trip (property), and ISO text")
+  func roundTrip() async {
+    await propertyCheck(count: 300, input: Gen.int(in: -200_000...200_000)) { n in
+      let day = Day(number: n)
+      let (y, m, d) = day.civil
+      #expect(Day(year: y, month: m, day: d) == day)
+      #expect(Day(iso: Substring(day.description)) == day || y < 1000 || y > 9999)
+    }
+    #expect(Day(year: 1970, month: 1, day: 1)!.number == 0)
+    #expect(Day(iso: "2024-02-29")!.description == "2024-02-29")
+  }
+
+  @Test("impossible dates are rejected")
+  func invalid() {
+    for text in ["2021-02-29", "2021-13-01", "2021-00-10", "2021-04-31", "31/02/2021", "2021-2-1", "2021-02-1x"] {
+      #expect(Day(iso: Substring(text)) == nil, "\(text)")
+    }
+    #expect(Day(year: 2024, month: 2, day: 29)!.adding(years: 1).description == "2025-02-28")
+  }
+}
