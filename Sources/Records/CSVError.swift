@@ -10,6 +10,18 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case duplicateColumn(file: String, name: String)
   case emptyColumnName(file: String, position: Int)
 
+  /// The same error with its line moved by `offset` (a chunk parsed from line 0 reports its true line).
+  func shiftingLine(by offset: Int) -> CSVError {
+    switch self {
+    case .raggedRow(let file, let line, let expected, let found):
+      return .raggedRow(file: file, line: line + offset, expected: expected, found: found)
+    case .unterminatedQuote(let file, let line): return .unterminatedQuote(file: file, line: line + offset)
+    case .strayQuote(let file, let line, let column):
+      return .strayQuote(file: file, line: line + offset, column: column)
+    default: return self
+    }
+  }
+
   public var description: String {
     switch self {
     case .unreadable(let file, let reason):

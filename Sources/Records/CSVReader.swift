@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -22,12 +24,12 @@ public enum CSVReader {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
     defer { fclose(file) }
-    var bytes = [UInt8]()
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 1 << 20, file) }
-      if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-      if n < 1 << 20 { break }
+    // One read into a buffer of the file's size (growing an array chunk by chunk copied it repeatedly).
+    fseek(file, 0, SEEK_END)
+    let size = max(0, ftell(file))
+    fseek(file, 0, SEEK_SET)
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      count = fread(buffer.baseAddress, 1, size, file)
     }
     if ferror(file) != 0 { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
     return try parse(bytes, source: path, types: types)
@@ -46,6 +48,8 @@ public enum CSVReader {
 struct Parser {
   let bytes: UnsafeBufferPointer<UInt8>
   let source: String
+  /// One past the last byte this parser reads (a chunk of the file, or all of it).
+  var end: Int
   var position = 0
   var line = 1
   /// The physical line the last row read started on (rows may span lines inside quotes).
@@ -54,6 +58,7 @@ struct Parser {
   init(bytes: UnsafeBufferPointer<UInt8>, source: String) {
     self.bytes = bytes
     self.source = source
+    self.end = bytes.count
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
   }
 
@@ -69,7 +74,7 @@ struct Parser {
   /// - Throws: on an unclosed or stray quote.
   mutating func nextRow(_ fields: inout [Field], header: [String]?) throws -> Bool {
     fields.removeAll(keepingCapacity: true)
-    let n = bytes.count
+    let n = end
     if position >= n { return false }
     let rowLine = line
     rowStartLine = line
@@ -124,7 +129,9 @@ struct Parser {
   }
 
   /// The field's text, with doubled quotes inside a quoted field made single.
-  func text(_ f: Field) -> String {
+  func text(_ f: Field) -> String { Parser.text(bytes, f) }
+
+  static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Field) -> String {
     let raw = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
     guard f.hasDoubledQuotes else { return String(decoding: raw, as: UTF8.self) }
     var unescaped = [UInt8]()
@@ -135,6 +142,61 @@ struct Parser {
       i += raw[i] == 34 ? 2 : 1
     }
     return String(decoding: unescaped, as: UTF8.self)
+  }
+
+  /// Reads rows from `position` to `end`, feeding one accumulator per column.
+  mutating func accumulate(width: Int, header: [String]) throws -> (rows: Int, accumulators: [ColumnAccumulator]) {
+    var fields: [Field] = []
+    var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
+    var rows = 0
+    let chunkStart = position
+    while try nextRow(&fields, header: header) {
+      if rows == 0 {
+        // Reserve room for the chunk's rows, estimated from the first row's length, so columns do not regrow.
+        let estimate = (end - chunkStart) / max(1, position - chunkStart) + 16
+        for j in 0..<width { accumulators[j].reserve(estimate) }
+      }
+      if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }  // blank
+      guard fields.count == width else {
+        throw CSVError.raggedRow(file: source, line: rowStartLine, expected: width, found: fields.count)
+      }
+      accumulators.withUnsafeMutableBufferPointer { acc in
+        for j in 0..<width { acc[j].add(bytes, fields[j], row: rows) }
+      }
+      rows += 1
+    }
+    return (rows, accumulators)
+  }
+
+  /// Splits the data into `chunks` pieces at row starts: a newline counts only outside quotes, which the parity of
+  /// the quotes before it tells. Quotes are found with `memchr`, so a file with few quotes is split at once.
+  static func rowBoundaries(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, chunks: Int) -> [Int] {
+    var result = [start]
+    var position = start
+    var insideQuotes = false
+    let base = bytes.baseAddress!
+    for c in 1..<max(chunks, 1) {
+      let target = start + (bytes.count - start) * c / chunks
+      while position < target, let hit = memchr(base + position, 34, target - position) {
+        insideQuotes.toggle()
+        position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+      }
+      position = max(position, target)
+      while position < bytes.count && (insideQuotes || bytes[position - 1] != 10) {
+        if bytes[position] == 34 { insideQuotes.toggle() }
+        position += 1
+      }
+      if position > result.last! && position < bytes.count { result.append(position) }
+    }
+    result.append(bytes.count)
+    return result
+  }
+
+  /// The physical line number at `offset`: counted only to report an error in a later chunk.
+  static func line(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, line: Int) -> Int {
+    var count = line
+    for i in start..<offset where bytes[i] == 10 { count += 1 }
+    return count
   }
 
   mutating func table(types: [String: ColumnType]) throws -> Table {
@@ -151,17 +213,36 @@ struct Parser {
     let width = header.count
     let dataStart = position, dataLine = line
 
-    // One pass: infer each column's type and build its values while the inferred type still fits.
-    var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
-    var rows = 0
-    while try nextRow(&fields, header: header) {
-      if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }  // blank line
-      guard fields.count == width else {
-        throw CSVError.raggedRow(file: source, line: rowStartLine, expected: width, found: fields.count)
+    // One pass, in row chunks across cores: infer each column's type and build its values while the type fits.
+    let boundaries = Self.rowBoundaries(bytes, from: dataStart, chunks: bytes.count - dataStart > 4 << 20 ? 2 : 1)
+    var parts = [Result<(rows: Int, accumulators: [ColumnAccumulator]), Error>?](
+      repeating: nil, count: boundaries.count - 1)
+    let source = self.source
+    // Each chunk reads shared immutable bytes and writes only its own slot.
+    nonisolated(unsafe) let bytes = self.bytes
+    parts.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let base = out.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { c in
+        var chunk = Parser(bytes: bytes, source: source)
+        chunk.position = boundaries[c]
+        chunk.line = c == 0 ? dataLine : 0  // later chunks count from 0; an error adds the offset below
+        chunk.end = boundaries[c + 1]
+        base[c] = Result { try chunk.accumulate(width: width, header: header) }
       }
-      for j in 0..<width { accumulators[j].add(self, fields[j], row: rows) }
-      rows += 1
     }
+    for (c, part) in parts.enumerated() where c > 0 {
+      if case .failure(let error as CSVError)? = part {
+        throw error.shiftingLine(by: Self.line(at: boundaries[c], in: bytes, from: dataStart, line: dataLine))
+      }
+    }
+    var rows = 0
+    var chunks: [[ColumnAccumulator]] = []
+    for part in parts {
+      let (r, accumulators) = try part!.get()
+      rows += r
+      chunks.append(accumulators)
+    }
+    let accumulators = (0..<width).map { j in ColumnAccumulator.merged(chunks.map { $0[j] }) }
     var values = [ColumnValues?](repeating: nil, count: width)
     var rebuild: [Int] = []
     for j in 0..<width {
@@ -173,12 +254,13 @@ struct Parser {
     if !rebuild.isEmpty {
       position = dataStart
       line = dataLine
+      end = bytes.count
       var builders = rebuild.map {
         ColumnBuilder(type: types[header[$0]] ?? accumulators[$0].evidence.type, capacity: rows)
       }
       while try nextRow(&fields, header: header) {
         if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }
-        for (k, j) in rebuild.enumerated() { builders[k].append(self, fields[j]) }
+        for (k, j) in rebuild.enumerated() { builders[k].append(bytes, fields[j]) }
       }
       for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
     }
@@ -198,14 +280,17 @@ struct ColumnAccumulator {
   var categorical: ColumnBuilder? = nil
   /// Set when a typed build died after values were seen, so the column must be read again.
   var lost = false
+  var rowCount = 0
 
-  mutating func add(_ parser: Parser, _ f: Parser.Field, row: Int) {
-    let s = UnsafeBufferPointer(rebasing: parser.bytes[f.start..<f.end])
+  /// Takes the bytes, not the parser: passing the parser retained and released its file name for every field.
+  mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field, row: Int) {
+    rowCount += 1
+    let s = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
     if ValueParsing.isMissing(s) {
       doubles?.append(.nan)
       days?.append(ColumnValues.missingDay)
       booleans?.append(nil)
-      categorical?.append(parser, f)
+      categorical?.append(bytes, f)
       return
     }
     let firstPresent = evidence.present == 0
@@ -238,7 +323,49 @@ struct ColumnAccumulator {
       for _ in 0..<row { builder.codes.append(-1) }
       categorical = builder
     }
-    categorical?.append(parser, f)
+    categorical?.append(bytes, f)
+  }
+
+  mutating func reserve(_ rows: Int) {
+    doubles?.reserveCapacity(rows)
+  }
+
+  /// Joins the accumulators of consecutive row chunks of one column, in order.
+  static func merged(_ parts: [ColumnAccumulator]) -> ColumnAccumulator {
+    guard var total = parts.first else { return ColumnAccumulator() }
+    for part in parts.dropFirst() {
+      let wasPresent = total.evidence.present > 0
+      total.evidence.integer = total.evidence.integer && part.evidence.integer
+      total.evidence.number = total.evidence.number && part.evidence.number
+      total.evidence.date = total.evidence.date && part.evidence.date
+      total.evidence.boolean = total.evidence.boolean && part.evidence.boolean
+      total.evidence.present += part.evidence.present
+      total.lost = total.lost || part.lost
+      total.doubles = total.doubles.flatMap { a in part.doubles.map { a + $0 } }
+      total.days = total.days.flatMap { a in part.days.map { a + $0 } }
+      total.booleans = total.booleans.flatMap { a in part.booleans.map { a + $0 } }
+      // Categories: a chunk with no present value contributes missing codes; otherwise its own dictionary.
+      let partRows = part.rowCount
+      switch (total.categorical, part.categorical) {
+      case (var a?, let b?):
+        a.appendRemapped(b)
+        total.categorical = a
+      case (var a?, nil) where part.evidence.present == 0:
+        a.codes.append(contentsOf: repeatElement(-1, count: partRows))
+        total.categorical = a
+      case (nil, var b?) where !wasPresent:
+        b.codes.insert(contentsOf: repeatElement(-1, count: total.rowCount), at: 0)
+        total.categorical = b
+      case (nil, nil):
+        break
+      default:
+        // Text in one chunk, typed values in another: the column is read again as a whole.
+        total.categorical = nil
+        total.lost = true
+      }
+      total.rowCount += partRows
+    }
+    return total
   }
 
   private mutating func dropDatesAndBooleans() {
@@ -301,8 +428,8 @@ struct ColumnBuilder {
 
   /// Appends one field; a value that does not fit a configured type becomes missing (the evidence pass guarantees
   /// a fit for inferred types).
-  mutating func append(_ parser: Parser, _ f: Parser.Field) {
-    let s = UnsafeBufferPointer(rebasing: parser.bytes[f.start..<f.end])
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field) {
+    let s = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
     let missing = ValueParsing.isMissing(s)
     switch type {
     case .integer, .number:
@@ -317,7 +444,7 @@ struct ColumnBuilder {
         codes.append(-1)
         return
       }
-      let text = parser.text(f)
+      let text = Parser.text(bytes, f)
       if let code = levelIndex[text] {
         codes.append(code)
       } else {
@@ -327,6 +454,19 @@ struct ColumnBuilder {
         codes.append(code)
       }
     }
+  }
+
+  /// Appends another chunk's categorical codes, mapping its levels into this dictionary.
+  mutating func appendRemapped(_ other: ColumnBuilder) {
+    let map = other.levels.map { level -> Int32 in
+      if let code = levelIndex[level] { return code }
+      let code = Int32(levels.count)
+      levels.append(level)
+      levelIndex[level] = code
+      return code
+    }
+    codes.reserveCapacity(codes.count + other.codes.count)
+    for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
   }
 
   func finish() -> ColumnValues {

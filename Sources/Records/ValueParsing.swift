@@ -28,73 +28,111 @@ enum ValueParsing {
     return true
   }
 
-  private static let powersOfTen: [Double] = (0...22).map { k in
-    var p = 1.0
-    for _ in 0..<k { p *= 10 }
-    return p
-  }
-
   /// A decimal number (`-12`, `3.25`, `.5`, `1e-3`, `2.5E+04`), correctly rounded: Clinger's fast path when the
-  /// significand has at most 15 digits and the power of ten is at most 22 (one exact multiply or divide), else
-  /// `strtod`. Not `inf`/`nan`/hex: those are not data values here.
+  /// significand is exactly representable (≤ 2⁵³) and the power of ten is at most 22 (one exact multiply or
+  /// divide), else `strtod`. Not `inf`/`nan`/hex: those are not data values here.
+  @inline(__always)
   static func number(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
     let n = s.count
     var i = 0
     var negative = false
     if i < n && (s[i] == 45 || s[i] == 43) {
       negative = s[i] == 45
-      i += 1
+      i &+= 1
     }
     var mantissa: UInt64 = 0
-    var digits = 0, significant = 0, exponent = 0
-    var sawDigit = false
-    while i < n && s[i] >= 48 && s[i] <= 57 {
-      sawDigit = true
-      if significant > 0 || s[i] != 48 { significant += 1 }
-      if significant <= 19 { mantissa = mantissa &* 10 &+ UInt64(s[i] - 48) } else { exponent += 1 }
-      digits += 1
-      i += 1
+    var exponent = 0
+    var digits = 0
+    var dropped = false  // a non-zero digit did not fit the significand
+    while i < n {
+      let d = UInt64(s[i] &- 48)
+      if d > 9 { break }
+      if mantissa < 100_000_000_000_000_000 {
+        mantissa = mantissa &* 10 &+ d
+      } else {
+        exponent &+= 1
+        dropped = dropped || d != 0
+      }
+      digits &+= 1
+      i &+= 1
     }
     if i < n && s[i] == 46 {
-      i += 1
-      while i < n && s[i] >= 48 && s[i] <= 57 {
-        sawDigit = true
-        if significant > 0 || s[i] != 48 { significant += 1 }
-        if significant <= 19 {
-          mantissa = mantissa &* 10 &+ UInt64(s[i] - 48)
-          exponent -= 1
+      i &+= 1
+      while i < n {
+        let d = UInt64(s[i] &- 48)
+        if d > 9 { break }
+        if mantissa < 100_000_000_000_000_000 {
+          mantissa = mantissa &* 10 &+ d
+          exponent &-= 1
+        } else {
+          dropped = dropped || d != 0
         }
-        i += 1
+        digits &+= 1
+        i &+= 1
       }
     }
-    guard sawDigit else { return nil }
+    guard digits > 0 else { return nil }
     if i < n && (s[i] == 101 || s[i] == 69) {
-      i += 1
+      i &+= 1
       var expNegative = false
       if i < n && (s[i] == 45 || s[i] == 43) {
         expNegative = s[i] == 45
-        i += 1
+        i &+= 1
       }
       var e = 0
       var expDigits = 0
-      while i < n && s[i] >= 48 && s[i] <= 57 {
-        if e < 100_000 { e = e * 10 + Int(s[i] - 48) }
-        expDigits += 1
-        i += 1
+      while i < n {
+        let d = Int(s[i] &- 48)
+        if d < 0 || d > 9 { break }
+        if e < 100_000 { e = e &* 10 &+ d }
+        expDigits &+= 1
+        i &+= 1
       }
       guard expDigits > 0 else { return nil }
-      exponent += expNegative ? -e : e
+      exponent &+= expNegative ? -e : e
     }
     guard i == n else { return nil }
-    if significant <= 15 && abs(exponent) <= 22 {
+    if !dropped && mantissa <= 1 << 53 && exponent >= -22 && exponent <= 22 {
       let m = Double(mantissa)
-      let value = exponent >= 0 ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
+      let value = exponent >= 0 ? m * powerOfTen(exponent) : m / powerOfTen(-exponent)
       return negative ? -value : value
     }
     // Slow path: exact decimal-to-binary conversion by the C library.
-    var copy = [CChar](repeating: 0, count: n + 1)
-    for k in 0..<n { copy[k] = CChar(bitPattern: s[k]) }
-    return copy.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { copy in
+      for k in 0..<n { copy[k] = CChar(bitPattern: s[k]) }
+      copy[n] = 0
+      return strtod(copy.baseAddress!, nil)
+    }
+  }
+
+  /// 10ᵏ for 0 ≤ k ≤ 22, all exact in a double.
+  @inline(__always)
+  static func powerOfTen(_ k: Int) -> Double {
+    switch k {
+    case 0: return 1e0
+    case 1: return 1e1
+    case 2: return 1e2
+    case 3: return 1e3
+    case 4: return 1e4
+    case 5: return 1e5
+    case 6: return 1e6
+    case 7: return 1e7
+    case 8: return 1e8
+    case 9: return 1e9
+    case 10: return 1e10
+    case 11: return 1e11
+    case 12: return 1e12
+    case 13: return 1e13
+    case 14: return 1e14
+    case 15: return 1e15
+    case 16: return 1e16
+    case 17: return 1e17
+    case 18: return 1e18
+    case 19: return 1e19
+    case 20: return 1e20
+    case 21: return 1e21
+    default: return 1e22
+    }
   }
 
   /// `YYYY-MM-DD`, a real calendar date.

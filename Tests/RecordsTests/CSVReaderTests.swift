@@ -72,6 +72,30 @@ struct CSVReaderTests {
     #expect(throws: CSVError.emptyColumnName(file: "test.csv", position: 2)) { try parse("a,,c\n1,2,3\n") }
   }
 
+  @Test("large input is split across threads at row starts, quotes and line numbers intact")
+  func chunked() throws {
+    // Over 4 MiB, so two chunks: every third row has a quoted field with an embedded newline and a comma.
+    var text = "id,note,value\n"
+    var physicalLine = 1
+    var expected: [String] = []
+    for i in 0..<150_000 {
+      let note = i % 3 == 0 ? "\"line one, \"\"q\"\"\nline two\"" : "plain\(i)"
+      text += "r\(i),\(note),\(i)\n"
+      expected.append(i % 3 == 0 ? "line one, \"q\"\nline two" : "plain\(i)")
+      physicalLine += i % 3 == 0 ? 2 : 1
+    }
+    #expect(text.utf8.count > 4 << 20)
+    let t = try parse(text)
+    #expect(t.rowCount == 150_000)
+    #expect(categories(t["note"]) == expected)
+    #expect(doubles(t["value"]) == (0..<150_000).map(Double.init))
+    // A ragged row in the second half reports its true physical line.
+    let broken = text + "x,y,1,extra\n"
+    #expect(throws: CSVError.raggedRow(file: "test.csv", line: physicalLine + 1, expected: 3, found: 4)) {
+      try parse(broken)
+    }
+  }
+
   @Test("a missing file says so")
   func missingFile() {
     #expect(throws: CSVError.self) { try CSVReader.read(path: "/nonexistent/uptake.csv") }
