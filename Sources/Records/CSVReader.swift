@@ -20,19 +20,23 @@ public enum CSVReader {
   /// - Parameter types: per-column type overrides (e.g. a numeric-looking code as `.categorical`).
   /// - Throws: `CSVError` naming the file, line and column.
   public static func read(path: String, types: [String: ColumnType] = [:]) throws -> Table {
-    guard let file = fopen(path, "rb") else {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
-    defer { fclose(file) }
-    // One read into a buffer of the file's size (growing an array chunk by chunk copied it repeatedly).
-    fseek(file, 0, SEEK_END)
-    let size = max(0, ftell(file))
-    fseek(file, 0, SEEK_SET)
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      count = fread(buffer.baseAddress, 1, size, file)
+    let size = Int(status.st_size)
+    if size == 0 { throw CSVError.empty(file: path) }
+    // Map the file rather than copy it: both parsing threads read the page cache directly.
+    guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+      throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
-    if ferror(file) != 0 { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
-    return try parse(bytes, source: path, types: types)
+    defer { munmap(mapped, size) }
+    let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
+    var parser = Parser(bytes: bytes, source: path)
+    return try parser.table(types: types)
   }
 
   /// Parses CSV text held in memory; `source` names it in errors.
@@ -150,7 +154,15 @@ struct Parser {
     var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
     var rows = 0
     let chunkStart = position
-    while try nextRow(&fields, header: header) {
+    while position < end {
+      // Fast path: a row whose every still-numeric column holds a plain number, parsed while its end is found.
+      if rows > 0, let consumed = fastNumericRow(&accumulators, width: width) {
+        position = consumed
+        line += 1
+        rows += 1
+        continue
+      }
+      guard try nextRow(&fields, header: header) else { break }
       if rows == 0 {
         // Reserve room for the chunk's rows, estimated from the first row's length, so columns do not regrow.
         let estimate = (end - chunkStart) / max(1, position - chunkStart) + 16
@@ -166,6 +178,48 @@ struct Parser {
       rows += 1
     }
     return (rows, accumulators)
+  }
+
+  /// Tries to read the row at `position` when every column is numeric so far and every field is a plain number
+  /// or empty: each number is parsed straight from the bytes while its end is found. Returns the position after
+  /// the row, or nil (changing nothing) when any field needs the general path — quotes, `NA`, text, a wrong field
+  /// count — so errors and type changes are handled by `nextRow` exactly as before.
+  @inline(__always)
+  func fastNumericRow(_ accumulators: inout [ColumnAccumulator], width: Int) -> Int? {
+    let base = bytes.baseAddress!
+    var p = position
+    return withUnsafeTemporaryAllocation(of: (Double, Bool).self, capacity: width) { values -> Int? in
+      for j in 0..<width {
+        guard accumulators[j].isPlainNumeric else { return nil }
+        let last = j == width - 1
+        if p < end && (base[p] == 44 || base[p] == 10 || base[p] == 13) {
+          values[j] = (.nan, true)  // empty field: missing
+        } else {
+          guard p < end, let (value, length, isInteger) = ValueParsing.scanNumber(base + p, limit: end - p) else {
+            return nil
+          }
+          values[j] = (value, isInteger)
+          p += length
+        }
+        // The field must end exactly here, with a comma, or the row's end for the last field.
+        if !last {
+          guard p < end && base[p] == 44 else { return nil }
+          p += 1
+        } else if p < end {
+          if base[p] == 13 && p + 1 < end && base[p + 1] == 10 {
+            p += 2
+          } else if base[p] == 10 {
+            p += 1
+          } else {
+            return nil
+          }
+        }
+      }
+      accumulators.withUnsafeMutableBufferPointer { acc in
+        for j in 0..<width { acc[j].addNumber(values[j].0, integral: values[j].1) }
+      }
+      return p
+    }
   }
 
   /// Splits the data into `chunks` pieces at row starts: a newline counts only outside quotes, which the parity of
@@ -326,6 +380,24 @@ struct ColumnAccumulator {
     categorical?.append(bytes, f)
   }
 
+  /// True while the column has only numbers (or nothing) and builds no other type.
+  var isPlainNumeric: Bool { evidence.number && doubles != nil && categorical == nil && !lost }
+
+  /// Adds a number parsed by the fast path (NaN = missing).
+  @inline(__always)
+  mutating func addNumber(_ value: Double, integral: Bool) {
+    rowCount += 1
+    doubles!.append(value)
+    guard !value.isNaN else {
+      days?.append(ColumnValues.missingDay)
+      booleans?.append(nil)
+      return
+    }
+    evidence.present += 1
+    if !integral { evidence.integer = false }
+    if evidence.date || evidence.boolean { dropDatesAndBooleans() }
+  }
+
   mutating func reserve(_ rows: Int) {
     doubles?.reserveCapacity(rows)
   }
@@ -341,9 +413,9 @@ struct ColumnAccumulator {
       total.evidence.boolean = total.evidence.boolean && part.evidence.boolean
       total.evidence.present += part.evidence.present
       total.lost = total.lost || part.lost
-      total.doubles = total.doubles.flatMap { a in part.doubles.map { a + $0 } }
-      total.days = total.days.flatMap { a in part.days.map { a + $0 } }
-      total.booleans = total.booleans.flatMap { a in part.booleans.map { a + $0 } }
+      if let more = part.doubles { total.doubles?.append(contentsOf: more) } else { total.doubles = nil }
+      if let more = part.days { total.days?.append(contentsOf: more) } else { total.days = nil }
+      if let more = part.booleans { total.booleans?.append(contentsOf: more) } else { total.booleans = nil }
       // Categories: a chunk with no present value contributes missing codes; otherwise its own dictionary.
       let partRows = part.rowCount
       switch (total.categorical, part.categorical) {

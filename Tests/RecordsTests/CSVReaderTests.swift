@@ -112,6 +112,22 @@ struct CSVReaderTests {
     #expect(try parse("a,b\n,1\nNA,2\n")["a"]?.type == .number)
   }
 
+  @Test("the fast numeric path agrees with the general one: types, missing values, quotes, CRLF, late text")
+  func fastPathAgrees() throws {
+    let t = try parse("a,b,c,d\r\n1,1,1,1\r\n2,2.0,,\"3\"\r\n3,NA,1e2,4\r\n4,5,6,7\r\n")
+    #expect(t["a"]?.type == .integer && doubles(t["a"]) == [1, 2, 3, 4])
+    #expect(t["b"]?.type == .number)  // "2.0" is not integer text
+    #expect(doubles(t["b"]).map { $0.isNaN ? -1 : $0 } == [1, 2, -1, 5])
+    #expect(t["c"]?.type == .number && doubles(t["c"]).map { $0.isNaN ? -1 : $0 } == [1, -1, 100, 6])
+    #expect(t["d"]?.type == .integer && doubles(t["d"]) == [1, 3, 4, 7])  // a quoted number is a number
+    let late = try parse("x,y\n1,2\n3,4\n5,oops\n")
+    #expect(categories(late["y"]) == ["2", "4", "oops"])
+    #expect(throws: CSVError.raggedRow(file: "test.csv", line: 4, expected: 2, found: 3)) {
+      try parse("x,y\n1,2\n3,4\n5,6,7\n")
+    }
+    #expect(doubles(try parse("x,y\n1,2\n3,4")["y"]) == [2, 4])  // no newline at the end
+  }
+
   @Test("type overrides: a numeric-looking code read as a category")
   func overrides() throws {
     let t = try parse("state,n\n42,1\n07,2\n", types: ["state": .categorical])
@@ -186,5 +202,18 @@ struct DayTests {
       #expect(Day(iso: Substring(text)) == nil, "\(text)")
     }
     #expect(Day(year: 2024, month: 2, day: 29)!.adding(years: 1).description == "2025-02-28")
+  }
+}
+
+@Suite("Number parsing")
+struct NumberParsingTests {
+  @Test("eight digits at once equal digit-by-digit, and any non-digit is refused (property)")
+  func eightDigits() async {
+    await propertyCheck(count: 500, input: Gen.int(in: 0...99_999_999), Gen.int(in: 0...8)) { value, corrupt in
+      var text = Array(String(format: "%08d", value).utf8)
+      if corrupt < 8 { text[corrupt] = [UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: ":"), 0x20][corrupt % 4] }
+      let parsed = text.withUnsafeBufferPointer { ValueParsing.eightDigits($0.baseAddress!) }
+      #expect(parsed == (corrupt < 8 ? nil : UInt64(value)))
+    }
   }
 }
