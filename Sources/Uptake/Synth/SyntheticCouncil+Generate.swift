@@ -112,19 +112,20 @@ extension SyntheticCouncil {
     let firstBirth = kids.map(\.dateOfBirth).min()!
     let windowStart = firstBirth - 60
     let windowEnd = kids.map { $0.dateOfBirth.adding(years: 3) }.max()!
-    var sessions: [Day] = []
+    var sessions: [(attended: Day, recorded: Day)] = []
     let rate = family.hubRate(area: area) * Double(windowEnd - windowStart) / 365
     let count = rng.poisson(rng.gamma(shape: 0.6) / 0.6 * rate)
     for _ in 0..<count {
       let day = windowStart + Int(rng.nextUnit() * Double(windowEnd - windowStart))
-      sessions.append(day)
       let h = out.hubs
       h.field(family.id)
       if rng.nextUnit() < 0.7 { h.field(kids[Int(rng.next() % UInt64(kids.count))].id) } else { h.missing() }
       h.field(rng.nextUnit() < 0.85 ? area.hub : "HUB\(Int(rng.next() % 40) + 1)")
       h.field(Self.activities[Int(rng.next() % UInt64(Self.activities.count))])
+      let recorded = day + recordingLag(&rng, quick: true)
+      sessions.append((day, recorded))
       h.field(day)
-      h.field(day + recordingLag(&rng, quick: true))
+      h.field(recorded)
       h.endRow()
     }
 
@@ -178,7 +179,7 @@ extension SyntheticCouncil {
 
       // The truth uses only what the records show before the as-of date (both dated and recorded before it),
       // plus the unobserved part of engagement.
-      let hubContact = sessions.contains { $0 < asOf && $0 >= asOf - 365 && $0 + 3 < asOf }
+      let hubContact = sessions.contains { $0.attended < asOf && $0.attended >= asOf - 365 && $0.recorded < asOf }
       let missed = missed12Month.map { $0.recorded < asOf && $0.missed } ?? false
       let reached = outreachReached.contains { $0 < asOf }
       let terms: [Double] = [
