@@ -12,6 +12,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
   ],
   targets: [
@@ -35,7 +36,7 @@ let package = Package(
     // MARK: - Records and application
 
     /// Dates, CSV reading and writing, the project config, point-in-time features. Foundation allowed.
-    .target(name: "Records"),
+    .target(name: "Records", dependencies: [.product(name: "Yams", package: "Yams")]),
 
     /// The application: synthetic council, model bundles, scoring, explanations, reports.
     .target(name: "Uptake", dependencies: ["Learn", "Linalg", "Records"]),

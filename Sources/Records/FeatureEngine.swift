@@ -1,0 +1,310 @@
+/// Point-in-time features over linked records.
+///
+/// For each unit of the population and its as-of date `T`, an event row counts only when its event time is before
+/// `T` and, if its table has a recorded-time column, its recorded time is before `T` as well: nothing dated or
+/// recorded on or after the as-of date can leak into a feature. Windows look back from `T` (`last_days: 365` keeps
+/// events in `[T − 365, T)`).
+public struct FeatureEngine: Sendable {
+  public let config: ProjectConfig
+  public let tables: [String: Table]
+
+  public init(config: ProjectConfig, tables: [String: Table]) {
+    self.config = config
+    self.tables = tables
+  }
+
+  /// Reads every table of `config` from the folder of `configPath`.
+  public static func load(configPath: String) throws -> FeatureEngine {
+    let config = try ProjectConfig.load(path: configPath)
+    let folder = configPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    var tables: [String: Table] = [:]
+    for spec in config.tables {
+      tables[spec.name] = try CSVReader.read(path: (folder.isEmpty ? "" : folder + "/") + spec.file, types: spec.types)
+    }
+    return FeatureEngine(config: config, tables: tables)
+  }
+
+  /// Builds the feature frame; `asOf` overrides the config's as-of rule with one date for everyone.
+  /// - Throws: `ConfigError` when a column has the wrong type for its use (e.g. an as-of column that is not a date).
+  public func frame(asOf override: Day? = nil) throws -> FeatureFrame {
+    let population = tables[config.population.table]!
+    // Rows of the population.
+    var rows = Array(0..<population.rowCount)
+    if let column = config.population.requirePresent {
+      let c = population[column]!
+      rows = rows.filter { !c.isMissing($0) }
+    }
+    // As-of date per row.
+    let asOf: [Day]
+    if let override {
+      asOf = rows.map { _ in override }
+    } else {
+      switch config.asOf {
+      case .fixed(let day): asOf = rows.map { _ in day }
+      case .column(let name, let offset):
+        guard case .date(let days) = population[name]!.values else {
+          throw ConfigError(file: "uptake.yaml", line: 0, message: "as_of column \(name) must hold dates (YYYY-MM-DD)")
+        }
+        let usable = rows.filter { days[$0] != ColumnValues.missingDay }
+        rows = usable
+        asOf = rows.map { Day(number: Int(days[$0])) + offset }
+      }
+    }
+    let ids = population[config.id]!.texts(rows)
+    let groups = config.group.map { population[$0]!.texts(rows) }
+
+    var features: [Column] = []
+    var reasons: [String: String] = [:]
+    for feature in config.features {
+      reasons[feature.name] = feature.reason
+      features.append(try compute(feature, rows: rows, asOf: asOf))
+    }
+    let protected = config.protected.map { population[$0]!.subset(rows) }
+    let labels = try config.outcome.map { try outcome($0, rows: rows) }
+    return FeatureFrame(
+      ids: ids, groups: groups, asOf: asOf, features: features, reasons: reasons,
+      protected: protected, labels: labels)
+  }
+
+  // MARK: Features
+
+  func compute(_ feature: ProjectConfig.Feature, rows: [Int], asOf: [Day]) throws -> Column {
+    if feature.aggregation == .ageInMonths, let ref = feature.column {
+      guard case .date(let born)? = linkedValues(ref, rows: rows) else {
+        throw ConfigError(file: "uptake.yaml", line: feature.line, message: "\(ref) must hold dates for age_in_months")
+      }
+      let months = (0..<rows.count).map { k -> Double in
+        born[k] == ColumnValues.missingDay ? .nan : Double(asOf[k] - Day(number: Int(born[k]))) / 30.4375
+      }
+      return Column(name: feature.name, values: .number(months.map { $0.isNaN ? $0 : $0.rounded(.down) }))
+    }
+    if let ref = feature.column {
+      guard let values = linkedValues(ref, rows: rows) else {
+        throw ConfigError(
+          file: "uptake.yaml", line: feature.line,
+          message: "\(ref) is not linked to the population table \(config.population.table); add a link")
+      }
+      return Column(name: feature.name, values: values)
+    }
+    let events = try EventIndex(engine: self, table: feature.table!, line: feature.line)
+    let filter = events.filter(feature.filter)
+    let of = feature.of.map { tables[feature.table!]![$0]! }
+    var out = [Double](repeating: .nan, count: rows.count)
+    for (k, row) in rows.enumerated() {
+      let t = asOf[k]
+      let from = feature.window.lastDays.map { t - $0 }
+      var count = 0, matching = 0
+      var sum = 0.0, minimum = Double.infinity, maximum = -Double.infinity
+      var first: Day? = nil, last: Day? = nil
+      var distinct = Set<Double>()
+      for e in events.rows(forPopulationRow: row) {
+        guard let day = events.visibleDay(e, before: t) else { continue }
+        if let from, day < from { continue }
+        let kept = filter(e)
+        if feature.aggregation == .share {
+          count += 1
+          if kept { matching += 1 }
+          continue
+        }
+        guard kept else { continue }
+        count += 1
+        if first == nil || day < first! { first = day }
+        if last == nil || day > last! { last = day }
+        if let of {
+          let v = of.number(e)
+          if !v.isNaN {
+            sum += v
+            minimum = Swift.min(minimum, v)
+            maximum = Swift.max(maximum, v)
+            distinct.insert(v)
+          }
+        }
+      }
+      switch feature.aggregation! {
+      case .count: out[k] = Double(count)
+      case .exists: out[k] = count > 0 ? 1 : 0
+      case .sum: out[k] = sum
+      case .mean: out[k] = count > 0 ? sum / Double(count) : .nan
+      case .min: out[k] = minimum.isFinite ? minimum : .nan
+      case .max: out[k] = maximum.isFinite ? maximum : .nan
+      case .distinctCount: out[k] = Double(distinct.count)
+      case .daysSinceFirst: out[k] = first.map { Double(t - $0) } ?? .nan
+      case .daysSinceLast: out[k] = last.map { Double(t - $0) } ?? .nan
+      case .share: out[k] = count > 0 ? Double(matching) / Double(count) : .nan
+      case .ageInMonths: break
+      }
+    }
+    return Column(name: feature.name, values: .number(out))
+  }
+
+  /// The outcome per population row: the aggregate over `[anchor + from, anchor + to]` equals the configured value.
+  func outcome(_ o: ProjectConfig.Outcome, rows: [Int]) throws -> [Bool] {
+    let events = try EventIndex(engine: self, table: o.table, line: 0)
+    guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else {
+      throw ConfigError(file: "uptake.yaml", line: 0, message: "outcome anchor \(o.anchor) must hold dates")
+    }
+    return rows.map { row in
+      let anchor = Day(number: Int(anchors[row]))
+      var count = 0
+      for e in events.rows(forPopulationRow: row) {
+        guard let day = events.eventDay(e) else { continue }
+        let offset = day - anchor
+        if offset >= o.fromDays && offset <= o.toDays { count += 1 }
+      }
+      let value: Double = o.aggregation == .exists ? (count > 0 ? 1 : 0) : Double(count)
+      return value == o.eventWhenEquals
+    }
+  }
+
+  /// Values of `ref` for each population row, following one link from the population table when needed.
+  func linkedValues(_ ref: ProjectConfig.ColumnRef, rows: [Int]) -> ColumnValues? {
+    let population = config.population.table
+    if ref.table == population { return tables[population]![ref.column]!.subset(rows).values }
+    guard let link = config.links.first(where: { $0.from.table == population && $0.to.table == ref.table }) else {
+      return nil
+    }
+    let keys = tables[population]![link.from.column]!.texts(rows)
+    let target = tables[ref.table]!
+    let index = target[link.to.column]!.rowIndex()
+    let targetRows = keys.map { index[$0] ?? -1 }
+    return target[ref.column]!.subset(targetRows).values
+  }
+}
+
+/// An event table grouped by the key that joins it to the population: directly (`health_visits.child_id →
+/// children.child_id`) or through a shared key (`hub_sessions.family_id` and `children.family_id` both link to
+/// `families.family_id`).
+struct EventIndex {
+  let table: Table
+  let spec: ProjectConfig.TableSpec
+  let byPopulationRow: [[Int]]
+  let eventDays: [Int32]
+  let recordedDays: [Int32]?
+
+  init(engine: FeatureEngine, table name: String, line: Int) throws {
+    let config = engine.config
+    let population = config.population.table
+    guard let spec = config.table(name), let eventColumn = spec.eventTime else {
+      throw ConfigError(file: "uptake.yaml", line: line, message: "table \(name) needs event_time to be aggregated")
+    }
+    table = engine.tables[name]!
+    self.spec = spec
+    guard case .date(let days) = table[eventColumn]!.values else {
+      throw ConfigError(file: "uptake.yaml", line: line, message: "\(name).\(eventColumn) must hold dates")
+    }
+    eventDays = days
+    if let r = spec.recordedTime, case .date(let rd) = table[r]!.values {
+      recordedDays = rd
+    } else {
+      recordedDays = nil
+    }
+
+    // Which event column and which population column carry the same key?
+    var pair: (event: String, population: String)? = nil
+    for link in config.links where link.from.table == name {
+      if link.to.table == population { pair = (link.from.column, link.to.column); break }
+      if let p = config.links.first(where: { $0.from.table == population && $0.to == link.to }) {
+        pair = (link.from.column, p.from.column)
+        break
+      }
+    }
+    guard let pair else {
+      throw ConfigError(
+        file: "uptake.yaml", line: line,
+        message: "table \(name) is not linked to \(population), directly or through a shared key; add a link")
+    }
+    var rowsByKey: [String: [Int]] = [:]
+    for (i, key) in table[pair.event]!.texts(Array(0..<table.rowCount)).enumerated() where !key.isEmpty {
+      rowsByKey[key, default: []].append(i)
+    }
+    let populationKeys = engine.tables[population]![pair.population]!.texts(
+      Array(0..<engine.tables[population]!.rowCount))
+    byPopulationRow = populationKeys.map { rowsByKey[$0] ?? [] }
+  }
+
+  func rows(forPopulationRow row: Int) -> [Int] { byPopulationRow[row] }
+
+  func eventDay(_ e: Int) -> Day? {
+    eventDays[e] == ColumnValues.missingDay ? nil : Day(number: Int(eventDays[e]))
+  }
+
+  /// The event's day if it is both dated and recorded before `t` (the point-in-time rule), else nil.
+  func visibleDay(_ e: Int, before t: Day) -> Day? {
+    guard let day = eventDay(e), day < t else { return nil }
+    if let recorded = recordedDays {
+      guard recorded[e] != ColumnValues.missingDay, Day(number: Int(recorded[e])) < t else { return nil }
+    }
+    return day
+  }
+
+  /// A predicate keeping rows whose columns hold one of the listed values (compared as text).
+  func filter(_ conditions: [String: [String]]) -> (Int) -> Bool {
+    let checks = conditions.map { column, values -> [Bool] in
+      let allowed = Set(values)
+      return table[column]!.texts(Array(0..<table.rowCount)).map { allowed.contains($0) }
+    }
+    return { e in checks.allSatisfy { $0[e] } }
+  }
+}
+
+extension Column {
+  public func isMissing(_ row: Int) -> Bool {
+    switch values {
+    case .integer(let v), .number(let v): return v[row].isNaN
+    case .date(let v): return v[row] == ColumnValues.missingDay
+    case .boolean(let v): return v[row] == nil
+    case .categorical(let codes, _): return codes[row] < 0
+    }
+  }
+
+  /// Row values as text (keys and ids); missing is "".
+  public func texts(_ rows: [Int]) -> [String] {
+    switch values {
+    case .categorical(let codes, let levels): return rows.map { codes[$0] < 0 ? "" : levels[Int(codes[$0])] }
+    case .integer(let v): return rows.map { v[$0].isNaN ? "" : String(Int64(v[$0])) }
+    case .number(let v): return rows.map { v[$0].isNaN ? "" : String(v[$0]) }
+    case .date(let v): return rows.map { v[$0] == ColumnValues.missingDay ? "" : Day(number: Int(v[$0])).description }
+    case .boolean(let v): return rows.map { v[$0].map { $0 ? "true" : "false" } ?? "" }
+    }
+  }
+
+  /// The numeric value of a row (NaN when missing or not numeric).
+  func number(_ row: Int) -> Double {
+    switch values {
+    case .integer(let v), .number(let v): return v[row]
+    case .boolean(let v): return v[row].map { $0 ? 1 : 0 } ?? .nan
+    default: return .nan
+    }
+  }
+
+  /// The column restricted to `rows` (−1 = a row that does not exist: missing).
+  public func subset(_ rows: [Int]) -> Column {
+    func pick<T>(_ v: [T], _ missing: T) -> [T] { rows.map { $0 < 0 ? missing : v[$0] } }
+    switch values {
+    case .integer(let v): return Column(name: name, values: .integer(pick(v, .nan)))
+    case .number(let v): return Column(name: name, values: .number(pick(v, .nan)))
+    case .date(let v): return Column(name: name, values: .date(pick(v, ColumnValues.missingDay)))
+    case .boolean(let v): return Column(name: name, values: .boolean(pick(v, nil)))
+    case .categorical(let codes, let levels):
+      return Column(name: name, values: .categorical(codes: pick(codes, -1), levels: levels))
+    }
+  }
+
+  /// Row of each distinct value (first occurrence), for joining on a key.
+  func rowIndex() -> [String: Int] {
+    var index: [String: Int] = [:]
+    for (i, key) in texts(Array(0..<(values.count))).enumerated() where index[key] == nil { index[key] = i }
+    return index
+  }
+}
+
+extension ColumnValues {
+  var count: Int {
+    switch self {
+    case .integer(let v), .number(let v): return v.count
+    case .date(let v): return v.count
+    case .boolean(let v): return v.count
+    case .categorical(let codes, _): return codes.count
+    }
+  }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Yams
+
+extension ProjectConfig {
+  /// Reads `uptake.yaml` and checks every table, column and link against the tables' CSV headers (files are taken
+  /// relative to the config's folder).
+  /// - Throws: `ConfigError` with the line and the nearest valid name; `CSVError` for an unreadable table.
+  public static func load(path: String) throws -> ProjectConfig {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw ConfigError(file: path, line: 0, message: "cannot read the config: \(error.localizedDescription)")
+    }
+    let folder = (path as NSString).deletingLastPathComponent
+    return try parse(text, file: path) { file in try CSVHeader.read(path: folder.isEmpty ? file : folder + "/" + file) }
+  }
+
+  /// Parses config text; `headers` gives a table file's column names.
+  public static func parse(_ text: String, file: String, headers: (String) throws -> [String]) throws -> ProjectConfig {
+    let root: Node
+    do {
+      guard let node = try Yams.compose(yaml: text) else {
+        throw ConfigError(file: file, line: 1, message: "the config is empty; see the README for a complete example")
+      }
+      root = node
+    } catch let error as ConfigError {
+      throw error
+    } catch {
+      throw ConfigError(file: file, line: 0, message: "not valid YAML: \(error)")
+    }
+    var reader = ConfigReader(file: file)
+    return try reader.config(root, headers: headers)
+  }
+}
+
+/// Reads the YAML nodes into a `ProjectConfig`, keeping line numbers for every error.
+struct ConfigReader {
+  let file: String
+  var columns: [String: [String]] = [:]
+
+  func fail(_ node: Node?, _ message: String) -> ConfigError {
+    ConfigError(file: file, line: node?.mark?.line ?? 0, message: message)
+  }
+
+  func mapping(_ node: Node?, _ what: String, allowed: [String]) throws -> [String: Node] {
+    guard let node, case .mapping(let m) = node else { throw fail(node, "\(what) must be a mapping of keys to values") }
+    var out: [String: Node] = [:]
+    for (key, value) in m {
+      let name = key.string ?? ""
+      guard allowed.contains(name) else {
+        let hint =
+          nearest(name, in: allowed).map { "; did you mean \($0)?" } ?? "; allowed: \(allowed.joined(separator: ", "))"
+        throw fail(key, "unknown key \(name) in \(what)\(hint)")
+      }
+      out[name] = value
+    }
+    return out
+  }
+
+  func string(_ node: Node?, _ what: String) throws -> String {
+    guard let node, case .scalar(let s) = node else { throw fail(node, "\(what) must be a single value") }
+    return s.string
+  }
+
+  func int(_ node: Node?, _ what: String) throws -> Int {
+    guard let value = node?.int else { throw fail(node, "\(what) must be a whole number") }
+    return value
+  }
+
+  func strings(_ node: Node?, _ what: String) throws -> [String] {
+    guard let node else { return [] }
+    if case .scalar(let s) = node { return [s.string] }
+    guard case .sequence(let seq) = node else { throw fail(node, "\(what) must be a list") }
+    return try seq.map { try string($0, what) }
+  }
+
+  func table(_ name: String, at node: Node?) throws -> String {
+    guard columns[name] != nil else {
+      let hint = nearest(name, in: Array(columns.keys)).map { "; did you mean \($0)?" } ?? ""
+      throw fail(node, "unknown table \(name)\(hint)")
+    }
+    return name
+  }
+
+  func column(_ name: String, of table: String, at node: Node?) throws -> String {
+    guard let names = columns[table] else { throw fail(node, "unknown table \(table)") }
+    guard names.contains(name) else {
+      let hint = nearest(name, in: names).map { "; did you mean \($0)?" } ?? ""
+      throw fail(node, "table \(table) has no column \(name)\(hint)")
+    }
+    return name
+  }
+
+  func columnRef(_ node: Node?, _ what: String) throws -> ProjectConfig.ColumnRef {
+    let text = try string(node, what)
+    let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw fail(node, "\(what) must be table.column, got \(text)") }
+    let t = try table(parts[0], at: node)
+    return .init(table: t, column: try column(parts[1], of: t, at: node))
+  }
+
+  mutating func config(_ root: Node, headers: (String) throws -> [String]) throws -> ProjectConfig {
+    let top = try mapping(
+      root, "the config",
+      allowed: [
+        "version", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected", "features",
+      ])
+    if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
+
+    // Tables first: every other name is checked against their columns.
+    guard let tablesNode = top["tables"], case .mapping(let tableMap) = tablesNode else {
+      throw fail(top["tables"] ?? root, "tables must list each table by name with its file")
+    }
+    var tables: [ProjectConfig.TableSpec] = []
+    for (key, value) in tableMap {
+      let name = key.string ?? ""
+      let spec = try mapping(value, "table \(name)", allowed: ["file", "key", "event_time", "recorded_time", "types"])
+      let file = try string(spec["file"], "file of table \(name)")
+      do {
+        columns[name] = try headers(file)
+      } catch {
+        throw fail(spec["file"], "\(error)")
+      }
+      var types: [String: ColumnType] = [:]
+      if let t = spec["types"] {
+        for (columnNode, typeNode) in try mapping(t, "types of \(name)", allowed: columns[name]!) {
+          let typeName = try string(typeNode, "type of \(columnNode)")
+          guard let type = ColumnType(rawValue: typeName) else {
+            throw fail(
+              typeNode,
+              "unknown type \(typeName); use one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          types[columnNode] = type
+        }
+      }
+      tables.append(
+        .init(
+          name: name, file: file,
+          key: try spec["key"].map { try column(try string($0, "key"), of: name, at: $0) },
+          eventTime: try spec["event_time"].map { try column(try string($0, "event_time"), of: name, at: $0) },
+          recordedTime: try spec["recorded_time"].map { try column(try string($0, "recorded_time"), of: name, at: $0) },
+          types: types))
+    }
+
+    var links: [ProjectConfig.Link] = []
+    if let l = top["links"] {
+      guard case .sequence(let seq) = l else { throw fail(l, "links must be a list of from/to pairs") }
+      for item in seq {
+        let pair = try mapping(item, "a link", allowed: ["from", "to"])
+        links.append(.init(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to")))
+      }
+    }
+
+    let populationMap = try mapping(top["population"], "population", allowed: ["table", "where"])
+    let populationTable = try table(try string(populationMap["table"], "population table"), at: populationMap["table"])
+    var requirePresent: String? = nil
+    if let w = populationMap["where"] {
+      let text = try string(w, "population where")
+      guard text.hasSuffix(" is present") else {
+        throw fail(w, "population where supports \"<column> is present\"; got \(text)")
+      }
+      requirePresent = try column(String(text.dropLast(" is present".count)), of: populationTable, at: w)
+    }
+
+    let id = try column(try string(top["id"], "id"), of: populationTable, at: top["id"])
+    let group = try top["group"].map { try column(try string($0, "group"), of: populationTable, at: $0) }
+
+    let asOf: ProjectConfig.AsOf
+    let asOfNode = top["as_of"]
+    if let a = asOfNode, case .scalar = a {
+      let text = try string(a, "as_of")
+      guard let day = Day(iso: Substring(text)) else { throw fail(a, "as_of \(text) is not a date (YYYY-MM-DD)") }
+      asOf = .fixed(day)
+    } else {
+      let m = try mapping(asOfNode, "as_of", allowed: ["column", "offset_days"])
+      asOf = .column(
+        try column(try string(m["column"], "as_of column"), of: populationTable, at: m["column"]),
+        offsetDays: try m["offset_days"].map { try int($0, "offset_days") } ?? 0)
+    }
+
+    var outcome: ProjectConfig.Outcome? = nil
+    if let o = top["outcome"] {
+      let m = try mapping(o, "outcome", allowed: ["name", "table", "aggregation", "window", "event_when"])
+      let w = try mapping(m["window"], "outcome window", allowed: ["anchor", "from_days", "to_days"])
+      let rule = try string(m["event_when"], "event_when")
+      guard rule.hasPrefix("equals "), let value = Double(rule.dropFirst("equals ".count)) else {
+        throw fail(m["event_when"], "event_when supports \"equals <number>\"; got \(rule)")
+      }
+      outcome = .init(
+        name: try string(m["name"], "outcome name"),
+        table: try table(try string(m["table"], "outcome table"), at: m["table"]),
+        aggregation: try aggregation(m["aggregation"]),
+        anchor: try column(try string(w["anchor"], "anchor"), of: populationTable, at: w["anchor"]),
+        fromDays: try int(w["from_days"], "from_days"), toDays: try int(w["to_days"], "to_days"), eventWhenEquals: value
+      )
+    }
+
+    let protected = try strings(top["protected"], "protected")
+    for name in protected { _ = try column(name, of: populationTable, at: top["protected"]) }
+
+    var features: [ProjectConfig.Feature] = []
+    if let f = top["features"] {
+      guard case .sequence(let seq) = f else { throw fail(f, "features must be a list") }
+      for item in seq { features.append(try feature(item)) }
+    }
+    let names = features.map(\.name)
+    if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+      throw fail(top["features"], "feature \(duplicate) is defined twice")
+    }
+    return ProjectConfig(
+      tables: tables, links: links, population: .init(table: populationTable, requirePresent: requirePresent), id: id,
+      group: group, asOf: asOf, outcome: outcome, protected: protected, features: features)
+  }
+
+  func aggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {
+    let name = try string(node, "aggregation")
+    guard let a = ProjectConfig.Aggregation(rawValue: name) else {
+      let all = ProjectConfig.Aggregation.allCases.map(\.rawValue)
+      throw fail(node, "unknown aggregation \(name)" + (nearest(name, in: all).map { "; did you mean \($0)?" } ?? ""))
+    }
+    return a
+  }
+
+  func feature(_ node: Node) throws -> ProjectConfig.Feature {
+    let m = try mapping(
+      node, "a feature", allowed: ["name", "column", "table", "aggregation", "of", "where", "window", "reason"])
+    let name = try string(m["name"], "feature name")
+    var feature = ProjectConfig.Feature(
+      name: name, column: nil, table: nil, aggregation: nil, of: nil, filter: [:], window: .init(lastDays: nil),
+      reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
+    if let a = m["aggregation"] { feature.aggregation = try aggregation(a) }
+    if feature.aggregation == .ageInMonths {
+      feature.column = try columnRef(m["column"], "column of \(name)")
+      return feature
+    }
+    if let c = m["column"] {
+      guard m["table"] == nil else { throw fail(c, "feature \(name) has both column and table; use one") }
+      feature.column = try columnRef(c, "column of \(name)")
+      return feature
+    }
+    guard let t = m["table"] else {
+      throw fail(node, "feature \(name) needs either column: table.column or table: with aggregation:")
+    }
+    let tableName = try table(try string(t, "table"), at: t)
+    feature.table = tableName
+    guard feature.aggregation != nil else {
+      throw fail(node, "feature \(name) over table \(tableName) needs an aggregation")
+    }
+    if let of = m["of"] { feature.of = try column(try string(of, "of"), of: tableName, at: of) }
+    if [.sum, .mean, .min, .max, .distinctCount].contains(feature.aggregation!) && feature.of == nil {
+      throw fail(node, "feature \(name): \(feature.aggregation!.rawValue) needs of: <column of \(tableName)>")
+    }
+    if let w = m["where"] {
+      for (column, values) in try mapping(w, "where of \(name)", allowed: columns[tableName]!) {
+        feature.filter[column] = try strings(values, "values of \(column)")
+      }
+    }
+    if let w = m["window"] {
+      let window = try mapping(w, "window of \(name)", allowed: ["last_days"])
+      feature.window.lastDays = try window["last_days"].map { try int($0, "last_days") }
+    }
+    return feature
+  }
+}
+
+/// Reads only a CSV file's header row (to check a config without reading whole tables).
+enum CSVHeader {
+  static func read(path: String) throws -> [String] {
+    guard let file = fopen(path, "rb") else {
+      throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    while bytes.count < 1 << 20 {
+      let c = fgetc(file)
+      if c == EOF || c == 10 { break }
+      bytes.append(UInt8(c))
+    }
+    bytes.append(10)
+    let table = try CSVReader.parse(bytes, source: path)
+    return table.columnNames
+  }
+}

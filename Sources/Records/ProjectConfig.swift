@@ -1,0 +1,124 @@
+/// `uptake.yaml`: what the tables are, how they link, who is predicted, when, for what outcome, and which features.
+///
+/// Read with `ProjectConfig.load(path:)`; every name is checked against the tables so a mistake is reported with its
+/// line in the file and the nearest valid name.
+public struct ProjectConfig: Sendable, Equatable {
+  public var tables: [TableSpec]
+  public var links: [Link]
+  public var population: Population
+  public var id: String
+  public var group: String?
+  public var asOf: AsOf
+  public var outcome: Outcome?
+  public var protected: [String]
+  public var features: [Feature]
+
+  public func table(_ name: String) -> TableSpec? { tables.first { $0.name == name } }
+
+  public struct TableSpec: Sendable, Equatable {
+    public var name: String
+    public var file: String
+    public var key: String?
+    /// The column dating each row (an event table); rows dated on or after the as-of date are not used.
+    public var eventTime: String?
+    /// When the row reached the records; rows recorded on or after the as-of date are not used either.
+    public var recordedTime: String?
+    public var types: [String: ColumnType]
+  }
+
+  /// `table.column`.
+  public struct ColumnRef: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var table: String
+    public var column: String
+    public var description: String { "\(table).\(column)" }
+  }
+
+  /// `from` holds values of `to` (a foreign key): `children.family_id → families.family_id`.
+  public struct Link: Sendable, Equatable {
+    public var from: ColumnRef
+    public var to: ColumnRef
+  }
+
+  public struct Population: Sendable, Equatable {
+    public var table: String
+    /// Keep rows where this column is present (`<column> is present`), if set.
+    public var requirePresent: String?
+  }
+
+  public enum AsOf: Sendable, Equatable {
+    /// A date column of the population table plus an offset in days.
+    case column(String, offsetDays: Int)
+    /// One date for everyone (usually given on the command line).
+    case fixed(Day)
+  }
+
+  /// A time window relative to the as-of date: the last `days` days before it, or all time when nil.
+  public struct Window: Sendable, Equatable {
+    public var lastDays: Int?
+  }
+
+  public enum Aggregation: String, Sendable, Equatable, CaseIterable {
+    case count, exists, sum, mean, min, max
+    case distinctCount = "distinct_count"
+    case daysSinceFirst = "days_since_first"
+    case daysSinceLast = "days_since_last"
+    case share
+    case ageInMonths = "age_in_months"
+  }
+
+  public struct Feature: Sendable, Equatable {
+    public var name: String
+    /// A column of the population table or of a table linked to it, taken as it is.
+    public var column: ColumnRef?
+    /// An aggregation over an event table linked to the population (directly or through a shared key).
+    public var table: String?
+    public var aggregation: Aggregation?
+    /// For sum/mean/min/max/distinct_count: the column aggregated.
+    public var of: String?
+    /// Rows kept: each column must hold one of the listed values.
+    public var filter: [String: [String]]
+    public var window: Window
+    /// The reason sentence, with `{value}` standing for the family's own value.
+    public var reason: String
+    public var line: Int
+  }
+
+  /// The outcome: an aggregation over a window anchored at a population date column, compared with a number.
+  public struct Outcome: Sendable, Equatable {
+    public var name: String
+    public var table: String
+    public var aggregation: Aggregation
+    public var anchor: String
+    public var fromDays: Int
+    public var toDays: Int
+    /// The event happens when the aggregate equals this value.
+    public var eventWhenEquals: Double
+  }
+}
+
+/// A problem in `uptake.yaml`, with its line and what to do.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+  public var message: String
+
+  public var description: String { "\(file), line \(line): \(message)" }
+}
+
+/// The closest name by edit distance, for "did you mean" suggestions.
+func nearest(_ name: String, in candidates: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+      var current = [i + 1]
+      for (j, cb) in b.enumerated() {
+        current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+  let scored = candidates.map { ($0, distance(Array(name.lowercased()), Array($0.lowercased()))) }
+  guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= Swift.max(2, name.count / 2) else { return nil }
+  return best.0
+}
