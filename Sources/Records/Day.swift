@@ -84,6 +84,13 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
   }
 
+  /// Whole calendar months from `start` to `end` (a child born 2022-01-15 is 23 months old on 2024-01-14 and 24 on
+  /// 2024-01-15); days ÷ 30.44 would call exactly two years 23 months.
+  public static func completedMonths(from start: Day, to end: Day) -> Int {
+    let (y1, m1, d1) = start.civil, (y2, m2, d2) = end.civil
+    return (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0)
+  }
+
   /// The same month and day `years` later (29 February → 28 February in a common year).
   public func adding(years: Int) -> Day {
     let (y, m, d) = civil

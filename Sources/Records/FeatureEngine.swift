@@ -74,9 +74,10 @@ public struct FeatureEngine: Sendable {
         throw ConfigError(file: "uptake.yaml", line: feature.line, message: "\(ref) must hold dates for age_in_months")
       }
       let months = (0..<rows.count).map { k -> Double in
-        born[k] == ColumnValues.missingDay ? .nan : Double(asOf[k] - Day(number: Int(born[k]))) / 30.4375
+        born[k] == ColumnValues.missingDay
+          ? .nan : Double(Day.completedMonths(from: Day(number: Int(born[k])), to: asOf[k]))
       }
-      return Column(name: feature.name, values: .number(months.map { $0.isNaN ? $0 : $0.rounded(.down) }))
+      return Column(name: feature.name, values: .number(months))
     }
     if let ref = feature.column {
       guard let values = linkedValues(ref, rows: rows) else {
