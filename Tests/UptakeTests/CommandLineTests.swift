@@ -50,3 +50,32 @@ struct CommandLineTests {
     #expect(help.status == 0 && help.stdout.contains("Example"))
   }
 }
+
+@Suite("uptake features")
+struct FeaturesCommandTests {
+  @Test("linked records and a flat file both give a feature CSV; mistakes give one clear line")
+  func features() throws {
+    let dir = NSTemporaryDirectory() + "uptake-features-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir, "--children", "800", "--quiet"]).status == 0)
+    let out = dir + "/features.csv"
+    let linked = try runUptake(["features", "--data", dir, "--out", out])
+    #expect(linked.status == 0, "\(linked.stderr)")
+    let header = try String(contentsOfFile: out, encoding: .utf8).prefix { $0 != "\n" }
+    #expect(
+      header.hasPrefix("id,group,as_of,imd_decile") && header.hasSuffix("protected_first_language,no_funded_place"))
+
+    let flat = dir + "/flat.csv"
+    try "kid,took_up,visits\nk1,no,3\nk2,yes,\nk3,,1\n".write(toFile: flat, atomically: true, encoding: .utf8)
+    let flatRun = try runUptake([
+      "features", "--data", flat, "--target", "took_up", "--event", "no", "--id", "kid", "--out", out,
+    ])
+    #expect(flatRun.status == 0 && flatRun.stdout.contains("1 rows left out"))
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == "id,visits,took_up\nk1,3,1\nk2,,0\n")
+
+    let missingTarget = try runUptake(["features", "--data", flat, "--out", out])
+    #expect(missingTarget.status != 0 && missingTarget.stderr.contains("--target"))
+    let badDate = try runUptake(["features", "--data", dir, "--as-of", "2024-13-01", "--out", out])
+    #expect(badDate.status != 0 && badDate.stderr.contains("YYYY-MM-DD"))
+  }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Records
+
+extension UptakeCommand {
+  struct Features: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the feature matrix a model sees, to inspect it.",
+      discussion: """
+        PATH is a folder of linked records with uptake.yaml (features at each row's as-of date, nothing dated or
+        recorded on or after it), or one CSV with a row per unit (--target and --event name the outcome).
+
+        Examples:
+          uptake features --data demo-data --out features.csv
+          uptake features --data demo-data --as-of 2024-01-01 --out features.csv
+          uptake features --data Benefits.csv --target ui --event no --out features.csv
+        """
+    )
+
+    @Option(name: .long, help: "A folder with uptake.yaml, or one CSV file.")
+    var data: String
+
+    @Option(name: .long, help: "The project config (default: PATH/uptake.yaml).")
+    var config: String?
+
+    @Option(name: .long, help: "One as-of date for everyone, YYYY-MM-DD (default: the config's rule).")
+    var asOf: String?
+
+    @Option(name: .long, help: "Flat file: the outcome column.")
+    var target: String?
+
+    @Option(name: .long, help: "Flat file: the outcome value that counts as the event.")
+    var event: String?
+
+    @Option(name: .long, help: "Flat file: the id column (default: the 1-based row number).")
+    var id: String?
+
+    @Option(name: .long, help: "Flat file: the group column (e.g. family), kept together when splitting.")
+    var group: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
+    var exclude: [String] = []
+
+    @Option(name: .long, help: "Where to write the CSV.")
+    var out: String
+
+    func validate() throws {
+      if let asOf, Day(iso: Substring(asOf)) == nil {
+        throw ValidationError("--as-of \"\(asOf)\" is not a date; expected YYYY-MM-DD")
+      }
+      if data.hasSuffix(".csv") && (target == nil || event == nil) {
+        throw ValidationError("a single CSV needs --target COL and --event VALUE to name the outcome")
+      }
+    }
+
+    func run() throws {
+      do {
+        if data.hasSuffix(".csv") {
+          let (frame, leftOut) = try FlatFile(target: target!, event: event!, id: id, group: group, exclude: exclude)
+            .frame(path: data)
+          try frame.write(to: out, labelName: target!)
+          print(
+            "wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features"
+              + (leftOut > 0 ? "; \(leftOut) rows left out because \(target!) is missing" : ""))
+        } else {
+          let engine = try FeatureEngine.load(configPath: config ?? data + "/uptake.yaml")
+          let frame = try engine.frame(asOf: asOf.flatMap { Day(iso: Substring($0)) })
+          try frame.write(to: out, labelName: engine.config.outcome?.name ?? "label")
+          print("wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features")
+        }
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}
