@@ -1,12 +1,12 @@
 # uptake: set-up and everyday commands. `make test` and `make demo` work on a fresh Debian machine.
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev
+APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
 .PHONY: deps test build release demo format lint bench-logistic bench-stumps golden clean
 
-## Installs OpenBLAS and LAPACKE from Debian when their headers are missing (no prompt).
+## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
-	@if [ ! -f /usr/include/lapacke.h ] || [ ! -e /usr/include/x86_64-linux-gnu/cblas.h -a ! -e /usr/include/cblas.h ]; then \
+	@if [ ! -f /usr/include/lapacke.h ] || [ ! -f /usr/include/sqlite3.h ] || [ ! -e /usr/include/x86_64-linux-gnu/cblas.h -a ! -e /usr/include/cblas.h ]; then \
 	  echo "Installing $(APT_PACKAGES) ..."; \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES); \

@@ -25,6 +25,9 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
 
+    /// `<sqlite3.h>` from Debian's `libsqlite3-dev`, for SQLite input.
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
     // MARK: - Numeric core
 
     /// Safe Swift over BLAS/LAPACK: column-major matrices, kernels, factorisations. No Foundation.
@@ -36,7 +39,7 @@ let package = Package(
     // MARK: - Records and application
 
     /// Dates, CSV reading and writing, the project config, point-in-time features. Foundation allowed.
-    .target(name: "Records", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "Records", dependencies: ["CSQLite", .product(name: "Yams", package: "Yams")]),
 
     /// The application: synthetic council, model bundles, scoring, explanations, reports.
     .target(name: "Uptake", dependencies: ["Learn", "Linalg", "Records"]),
@@ -67,7 +70,7 @@ let package = Package(
     ),
     .testTarget(
       name: "RecordsTests",
-      dependencies: ["Records", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["Records", "CSQLite", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
     .testTarget(
       name: "UptakeTests",

@@ -17,9 +17,15 @@ public struct FeatureEngine: Sendable {
   public static func load(configPath: String) throws -> FeatureEngine {
     let config = try ProjectConfig.load(path: configPath)
     let folder = configPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    let resolve = { (file: String) in folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file }
     var tables: [String: Table] = [:]
     for spec in config.tables {
-      tables[spec.name] = try CSVReader.read(path: (folder.isEmpty ? "" : folder + "/") + spec.file, types: spec.types)
+      if let file = spec.file {
+        tables[spec.name] = try CSVReader.read(path: resolve(file), types: spec.types)
+      } else {
+        tables[spec.name] = try SQLiteReader.read(
+          database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types)
+      }
     }
     return FeatureEngine(config: config, tables: tables)
   }

@@ -13,11 +13,25 @@ extension ProjectConfig {
       throw ConfigError(file: path, line: 0, message: "cannot read the config: \(error.localizedDescription)")
     }
     let folder = (path as NSString).deletingLastPathComponent
-    return try parse(text, file: path) { file in try CSVHeader.read(path: folder.isEmpty ? file : folder + "/" + file) }
+    let resolve = { (file: String) in folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file }
+    return try parse(text, file: path) { source in
+      switch source {
+      case .csv(let file): return try CSVHeader.read(path: resolve(file))
+      case .sqlite(let database, let table): return try SQLiteReader.header(database: resolve(database), table: table)
+      }
+    }
   }
 
-  /// Parses config text; `headers` gives a table file's column names.
-  public static func parse(_ text: String, file: String, headers: (String) throws -> [String]) throws -> ProjectConfig {
+  /// Where a table's rows come from, for reading its header.
+  public enum TableSource {
+    case csv(file: String)
+    case sqlite(database: String, table: String)
+  }
+
+  /// Parses config text; `headers` gives a table's column names.
+  public static func parse(
+    _ text: String, file: String, headers: (TableSource) throws -> [String]
+  ) throws -> ProjectConfig {
     let root: Node
     do {
       guard let node = try Yams.compose(yaml: text) else {
@@ -100,14 +114,16 @@ struct ConfigReader {
     return .init(table: t, column: try column(parts[1], of: t, at: node))
   }
 
-  mutating func config(_ root: Node, headers: (String) throws -> [String]) throws -> ProjectConfig {
+  mutating func config(_ root: Node, headers: (ProjectConfig.TableSource) throws -> [String]) throws -> ProjectConfig {
     let top = try mapping(
       root, "the config",
       allowed: [
-        "version", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected", "features",
+        "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
+        "features",
       ])
     if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
 
+    let database = try top["database"].map { try string($0, "database") }
     // Tables first: every other name is checked against their columns.
     guard let tablesNode = top["tables"], case .mapping(let tableMap) = tablesNode else {
       throw fail(top["tables"] ?? root, "tables must list each table by name with its file")
@@ -115,12 +131,20 @@ struct ConfigReader {
     var tables: [ProjectConfig.TableSpec] = []
     for (key, value) in tableMap {
       let name = key.string ?? ""
-      let spec = try mapping(value, "table \(name)", allowed: ["file", "key", "event_time", "recorded_time", "types"])
-      let file = try string(spec["file"], "file of table \(name)")
+      let spec = try mapping(
+        value, "table \(name)", allowed: ["file", "table", "key", "event_time", "recorded_time", "types"])
+      let file = try spec["file"].map { try string($0, "file of table \(name)") }
+      let sqliteTable = try spec["table"].map { try string($0, "table of \(name)") }
+      guard (file == nil) != (sqliteTable == nil) else {
+        throw fail(value, "table \(name) needs either file: (a CSV) or table: (a table of the database), not both")
+      }
+      if sqliteTable != nil && database == nil {
+        throw fail(spec["table"], "table \(name) names a SQLite table, but the config has no database: file")
+      }
       do {
-        columns[name] = try headers(file)
+        columns[name] = try headers(file.map { .csv(file: $0) } ?? .sqlite(database: database!, table: sqliteTable!))
       } catch {
-        throw fail(spec["file"], "\(error)")
+        throw fail(spec["file"] ?? spec["table"], "\(error)")
       }
       var types: [String: ColumnType] = [:]
       if let t = spec["types"] {
@@ -136,7 +160,7 @@ struct ConfigReader {
       }
       tables.append(
         .init(
-          name: name, file: file,
+          name: name, file: file, sqliteTable: sqliteTable,
           key: try spec["key"].map { try column(try string($0, "key"), of: name, at: $0) },
           eventTime: try spec["event_time"].map { try column(try string($0, "event_time"), of: name, at: $0) },
           recordedTime: try spec["recorded_time"].map { try column(try string($0, "recorded_time"), of: name, at: $0) },
@@ -209,7 +233,8 @@ struct ConfigReader {
       throw fail(top["features"], "feature \(duplicate) is defined twice")
     }
     return ProjectConfig(
-      tables: tables, links: links, population: .init(table: populationTable, requirePresent: requirePresent), id: id,
+      tables: tables, database: database, links: links,
+      population: .init(table: populationTable, requirePresent: requirePresent), id: id,
       group: group, asOf: asOf, outcome: outcome, protected: protected, features: features)
   }
 

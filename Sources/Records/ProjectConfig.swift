@@ -4,6 +4,8 @@
 /// line in the file and the nearest valid name.
 public struct ProjectConfig: Sendable, Equatable {
   public var tables: [TableSpec]
+  /// A SQLite file holding the tables that name `table:` instead of `file:`.
+  public var database: String?
   public var links: [Link]
   public var population: Population
   public var id: String
@@ -17,7 +19,10 @@ public struct ProjectConfig: Sendable, Equatable {
 
   public struct TableSpec: Sendable, Equatable {
     public var name: String
-    public var file: String
+    /// The CSV file, or nil when the table is read from the SQLite `database`.
+    public var file: String?
+    /// The table's name inside the SQLite `database`.
+    public var sqliteTable: String?
     public var key: String?
     /// The column dating each row (an event table); rows dated on or after the as-of date are not used.
     public var eventTime: String?

@@ -110,7 +110,10 @@ struct FeatureEngineTests {
   @Test("config mistakes name the line and suggest the nearest name")
   func configErrors() throws {
     let original = try String(contentsOfFile: Self.council.directory + "/uptake.yaml", encoding: .utf8)
-    let headers = { (file: String) in try CSVHeader(path: Self.council.directory + "/" + file) }
+    let headers = { (source: ProjectConfig.TableSource) -> [String] in
+      guard case .csv(let file) = source else { return [] }
+      return try CSVHeader(path: Self.council.directory + "/" + file)
+    }
     func error(replacing old: String, with new: String) -> String {
       let text = original.replacingOccurrences(of: old, with: new)
       do {

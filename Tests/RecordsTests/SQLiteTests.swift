@@ -1,0 +1,81 @@
+import CSQLite
+import Foundation
+import Testing
+
+@testable import Records
+
+/// Writes tables into a SQLite file with SQLite's own storage classes (INTEGER, REAL, TEXT, NULL).
+func writeSQLite(_ tables: [String: Table], to path: String) throws {
+  var db: OpaquePointer?
+  guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw CSVError.unreadable(file: path, reason: "open") }
+  defer { sqlite3_close(db) }
+  for (name, table) in tables {
+    let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+    #expect(sqlite3_exec(db, "CREATE TABLE \"\(name)\" (\(columns))", nil, nil, nil) == SQLITE_OK)
+    var statement: OpaquePointer?
+    let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+    #expect(sqlite3_prepare_v2(db, "INSERT INTO \"\(name)\" VALUES (\(marks))", -1, &statement, nil) == SQLITE_OK)
+    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    for row in 0..<table.rowCount {
+      sqlite3_reset(statement)
+      for (j, column) in table.columns.enumerated() {
+        let k = Int32(j + 1)
+        if column.isMissing(row) {
+          sqlite3_bind_null(statement, k)
+          continue
+        }
+        switch column.values {
+        case .integer(let v): sqlite3_bind_int64(statement, k, Int64(v[row]))
+        case .number(let v): sqlite3_bind_double(statement, k, v[row])
+        default: sqlite3_bind_text(statement, k, column.texts([row])[0], -1, transient)
+        }
+      }
+      #expect(sqlite3_step(statement) == SQLITE_DONE)
+    }
+    sqlite3_finalize(statement)
+  }
+}
+
+@Suite("SQLite input")
+struct SQLiteTests {
+  @Test("the same records from SQLite give the same features and labels as from CSV")
+  func sameAsCSV() throws {
+    let csv = try TinyRecords.engine()
+    let folder = NSTemporaryDirectory() + "uptake-sqlite-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try writeSQLite(csv.tables, to: folder + "/records.sqlite")
+    var config = "database: records.sqlite\n" + TinyRecords.config
+    for name in ["kids", "visits", "sessions", "homes"] {
+      config = config.replacingOccurrences(of: "file: \(name).csv", with: "table: \(name)")
+    }
+    try config.write(toFile: folder + "/uptake.yaml", atomically: true, encoding: .utf8)
+    let sqlite = try FeatureEngine.load(configPath: folder + "/uptake.yaml")
+    for (name, table) in csv.tables {
+      #expect(sqlite.tables[name]!.columns.map(\.type) == table.columns.map(\.type), "\(name) types")
+    }
+    let a = try csv.frame(), b = try sqlite.frame()
+    #expect(a.ids == b.ids && a.asOf == b.asOf && a.labels == b.labels)
+    for (x, y) in zip(a.features, b.features) {
+      #expect(x.texts(Array(0..<a.rowCount)) == y.texts(Array(0..<b.rowCount)), "\(x.name)")
+    }
+  }
+
+  @Test("a missing SQLite table is a clear error naming the database and table")
+  func missingTable() throws {
+    let path = NSTemporaryDirectory() + "uptake-empty-\(UUID().uuidString).sqlite"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try writeSQLite([:], to: path)
+    #expect {
+      try SQLiteReader.read(database: path, table: "children")
+    } throws: { "\($0)".contains("table children") && "\($0)".contains("no such table") }
+  }
+
+  @Test("a config naming a SQLite table without a database says so, with the line")
+  func noDatabase() {
+    let text = "version: 1\ntables:\n  kids: { table: kids }\n"
+    #expect {
+      try ProjectConfig.parse(text, file: "uptake.yaml") { _ in ["kid"] }
+    } throws: { "\($0)".contains("line 3") && "\($0)".contains("no database") }
+  }
+}
