@@ -485,8 +485,7 @@ struct ColumnBuilder {
   var days: [Int32] = []
   var booleans: [Bool?] = []
   var codes: [Int32] = []
-  var levels: [String] = []
-  var levelIndex: [String: Int32] = [:]
+  var dictionary = LevelTable()
 
   init(type: ColumnType, capacity: Int) {
     self.type = type
@@ -514,29 +513,18 @@ struct ColumnBuilder {
     case .categorical:
       if missing {
         codes.append(-1)
-        return
-      }
-      let text = Parser.text(bytes, f)
-      if let code = levelIndex[text] {
-        codes.append(code)
+      } else if f.hasDoubledQuotes {
+        var unescaped = Array(Parser.text(bytes, f).utf8)
+        codes.append(unescaped.withUnsafeMutableBufferPointer { dictionary.code(for: UnsafeBufferPointer($0)) })
       } else {
-        let code = Int32(levels.count)
-        levels.append(text)
-        levelIndex[text] = code
-        codes.append(code)
+        codes.append(dictionary.code(for: s))
       }
     }
   }
 
   /// Appends another chunk's categorical codes, mapping its levels into this dictionary.
   mutating func appendRemapped(_ other: ColumnBuilder) {
-    let map = other.levels.map { level -> Int32 in
-      if let code = levelIndex[level] { return code }
-      let code = Int32(levels.count)
-      levels.append(level)
-      levelIndex[level] = code
-      return code
-    }
+    let map = (0..<other.dictionary.count).map { k in other.dictionary.withLevel(k) { dictionary.code(for: $0) } }
     codes.reserveCapacity(codes.count + other.codes.count)
     for c in other.codes { codes.append(c < 0 ? -1 : map[Int(c)]) }
   }
@@ -547,7 +535,7 @@ struct ColumnBuilder {
     case .number: return .number(doubles)
     case .date: return .date(days)
     case .boolean: return .boolean(booleans)
-    case .categorical: return .categorical(codes: codes, levels: levels)
+    case .categorical: return .categorical(codes: codes, levels: dictionary.levels)
     }
   }
 }

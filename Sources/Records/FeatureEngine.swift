@@ -181,10 +181,17 @@ public struct FeatureEngine: Sendable {
 /// An event table grouped by the key that joins it to the population: directly (`health_visits.child_id →
 /// children.child_id`) or through a shared key (`hub_sessions.family_id` and `children.family_id` both link to
 /// `families.family_id`).
+///
+/// Keys are matched through the columns' dictionaries — each distinct key string is hashed once, not once per row —
+/// and event rows are grouped per population key in one flat array (offsets + rows).
 struct EventIndex {
   let table: Table
   let spec: ProjectConfig.TableSpec
-  let byPopulationRow: [[Int]]
+  /// Event rows of population key `k` are `groupedRows[offsets[k]..<offsets[k + 1]]`.
+  let offsets: [Int]
+  let groupedRows: [Int]
+  /// The population row's key (−1 when missing or absent from the events).
+  let keyOfPopulationRow: [Int]
   let eventDays: [Int32]
   let recordedDays: [Int32]?
 
@@ -220,16 +227,38 @@ struct EventIndex {
         file: "uptake.yaml", line: line,
         message: "table \(name) is not linked to \(population), directly or through a shared key; add a link")
     }
-    var rowsByKey: [String: [Int]] = [:]
-    for (i, key) in table[pair.event]!.texts(Array(0..<table.rowCount)).enumerated() where !key.isEmpty {
-      rowsByKey[key, default: []].append(i)
+    // Key codes: population keys number the groups; each event row gets its group through the dictionaries.
+    let populationTable = engine.tables[population]!
+    let (populationCodes, populationLevels) = populationTable[pair.population]!.keyCodes()
+    var group: [String: Int] = [:]
+    group.reserveCapacity(populationLevels.count)
+    for (k, level) in populationLevels.enumerated() { group[level] = k }
+    let (eventCodes, eventLevels) = table[pair.event]!.keyCodes()
+    let groupOfEventLevel = eventLevels.map { group[$0] ?? -1 }
+    var counts = [Int](repeating: 0, count: populationLevels.count + 1)
+    for code in eventCodes where code >= 0 {
+      let g = groupOfEventLevel[code]
+      if g >= 0 { counts[g + 1] += 1 }
     }
-    let populationKeys = engine.tables[population]![pair.population]!.texts(
-      Array(0..<engine.tables[population]!.rowCount))
-    byPopulationRow = populationKeys.map { rowsByKey[$0] ?? [] }
+    for k in 0..<populationLevels.count { counts[k + 1] += counts[k] }
+    var next = counts
+    var grouped = [Int](repeating: 0, count: counts.last!)
+    for (row, code) in eventCodes.enumerated() where code >= 0 {
+      let g = groupOfEventLevel[code]
+      if g >= 0 {
+        grouped[next[g]] = row
+        next[g] += 1
+      }
+    }
+    offsets = counts
+    groupedRows = grouped
+    keyOfPopulationRow = populationCodes
   }
 
-  func rows(forPopulationRow row: Int) -> [Int] { byPopulationRow[row] }
+  func rows(forPopulationRow row: Int) -> ArraySlice<Int> {
+    let k = keyOfPopulationRow[row]
+    return k < 0 ? [] : groupedRows[offsets[k]..<offsets[k + 1]]
+  }
 
   func eventDay(_ e: Int) -> Day? {
     eventDays[e] == ColumnValues.missingDay ? nil : Day(number: Int(eventDays[e]))
@@ -244,11 +273,17 @@ struct EventIndex {
     return day
   }
 
-  /// A predicate keeping rows whose columns hold one of the listed values (compared as text).
+  /// A predicate keeping rows whose columns hold one of the listed values (compared as text; for categorical
+  /// columns through a per-code table, so no string is built per row).
   func filter(_ conditions: [String: [String]]) -> (Int) -> Bool {
     let checks = conditions.map { column, values -> [Bool] in
       let allowed = Set(values)
-      return table[column]!.texts(Array(0..<table.rowCount)).map { allowed.contains($0) }
+      let c = table[column]!
+      if case .categorical(let codes, let levels) = c.values {
+        let allowedCode = levels.map { allowed.contains($0) }
+        return codes.map { $0 >= 0 && allowedCode[Int($0)] }
+      }
+      return c.texts(Array(0..<table.rowCount)).map { allowed.contains($0) }
     }
     return { e in checks.allSatisfy { $0[e] } }
   }
@@ -295,6 +330,22 @@ extension Column {
     case .categorical(let codes, let levels):
       return Column(name: name, values: .categorical(codes: pick(codes, -1), levels: levels))
     }
+  }
+
+  /// Each row's key as a code into distinct key strings (−1 = missing): a categorical column's own dictionary, or one
+  /// built from the values' text for other types.
+  func keyCodes() -> (codes: [Int], levels: [String]) {
+    if case .categorical(let codes, let levels) = values { return (codes.map(Int.init), levels) }
+    var index: [String: Int] = [:]
+    var levels: [String] = []
+    let codes = texts(Array(0..<values.count)).map { text -> Int in
+      if text.isEmpty { return -1 }
+      if let k = index[text] { return k }
+      index[text] = levels.count
+      levels.append(text)
+      return levels.count - 1
+    }
+    return (codes, levels)
   }
 
   /// Row of each distinct value (first occurrence), for joining on a key.

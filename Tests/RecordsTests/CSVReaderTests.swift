@@ -217,3 +217,26 @@ struct NumberParsingTests {
     }
   }
 }
+
+@Suite("Level table")
+struct LevelTableTests {
+  @Test("codes match a reference dictionary through growth and repeats (property)")
+  func matchesDictionary() async {
+    await propertyCheck(count: 40, input: Gen.int(in: 1...3000), Gen.int(in: 1...500)) { count, distinct in
+      var table = LevelTable()
+      var reference: [String: Int32] = [:]
+      for i in 0..<count {
+        let text = i % 7 == 0 ? "" : "level-\((i &* 7919) % distinct)"
+        let code = Array(text.utf8).withUnsafeBufferPointer { table.code(for: $0) }
+        if let known = reference[text] {
+          #expect(code == known)
+        } else {
+          #expect(code == Int32(reference.count))
+          reference[text] = code
+        }
+      }
+      #expect(table.count == reference.count)
+      #expect(table.levels.enumerated().allSatisfy { reference[$0.element] == Int32($0.offset) })
+    }
+  }
+}
