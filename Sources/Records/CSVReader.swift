@@ -297,21 +297,14 @@ struct Parser {
       chunks.append(accumulators)
     }
     let accumulators = (0..<width).map { j in ColumnAccumulator.merged(chunks.map { $0[j] }) }
-    var values = [ColumnValues?](repeating: nil, count: width)
-    var rebuild: [Int] = []
-    for j in 0..<width {
-      let type = types[header[j]] ?? accumulators[j].evidence.type
-      if let built = accumulators[j].finish(as: type, rows: rows) { values[j] = built } else { rebuild.append(j) }
-    }
+    var (values, rebuild, chosen) = ColumnAccumulator.finishAll(accumulators, header: header, types: types, rows: rows)
 
     // A second pass only for columns whose type changed late (numbers, then text) or was overridden.
     if !rebuild.isEmpty {
       position = dataStart
       line = dataLine
       end = bytes.count
-      var builders = rebuild.map {
-        ColumnBuilder(type: types[header[$0]] ?? accumulators[$0].evidence.type, capacity: rows)
-      }
+      var builders = rebuild.map { ColumnBuilder(type: chosen[$0], capacity: rows) }
       while try nextRow(&fields, header: header) {
         if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }
         for (k, j) in rebuild.enumerated() { builders[k].append(bytes, fields[j]) }
@@ -400,6 +393,20 @@ struct ColumnAccumulator {
 
   mutating func reserve(_ rows: Int) {
     doubles?.reserveCapacity(rows)
+  }
+
+  /// Each column's values as its chosen type (an override, else the inferred type), or nil with the column listed in
+  /// `rebuild` when it must be read again; shared by the CSV and SQLite readers.
+  static func finishAll(
+    _ accumulators: [ColumnAccumulator], header: [String], types: [String: ColumnType], rows: Int
+  ) -> (values: [ColumnValues?], rebuild: [Int], chosen: [ColumnType]) {
+    let chosen = (0..<header.count).map { types[header[$0]] ?? accumulators[$0].evidence.type }
+    var values = [ColumnValues?](repeating: nil, count: header.count)
+    var rebuild: [Int] = []
+    for j in 0..<header.count {
+      if let built = accumulators[j].finish(as: chosen[j], rows: rows) { values[j] = built } else { rebuild.append(j) }
+    }
+    return (values, rebuild, chosen)
   }
 
   /// Joins the accumulators of consecutive row chunks of one column, in order.

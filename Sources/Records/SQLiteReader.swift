@@ -56,19 +56,12 @@ public enum SQLiteReader {
       rows += 1
     }
 
-    var values = [ColumnValues?](repeating: nil, count: width)
-    var rebuild: [Int] = []
-    for j in 0..<width {
-      let type = types[header[j]] ?? accumulators[j].evidence.type
-      if let built = accumulators[j].finish(as: type, rows: rows) { values[j] = built } else { rebuild.append(j) }
-    }
+    var (values, rebuild, chosen) = ColumnAccumulator.finishAll(accumulators, header: header, types: types, rows: rows)
     if !rebuild.isEmpty {
       // Columns whose type changed late are read again, as text.
       let again = try query()
       defer { sqlite3_finalize(again) }
-      var builders = rebuild.map {
-        ColumnBuilder(type: types[header[$0]] ?? accumulators[$0].evidence.type, capacity: rows)
-      }
+      var builders = rebuild.map { ColumnBuilder(type: chosen[$0], capacity: rows) }
       while sqlite3_step(again) == SQLITE_ROW {
         for (k, j) in rebuild.enumerated() {
           text(again, Int32(j), into: &buffer)
