@@ -19,7 +19,9 @@ public enum CSVReader {
   /// Reads a file.
   /// - Parameter types: per-column type overrides (e.g. a numeric-looking code as `.categorical`).
   /// - Throws: `CSVError` naming the file, line and column.
-  public static func read(path: String, types: [String: ColumnType] = [:]) throws -> Table {
+  /// - Parameter columns: read only these columns (others are skipped, not parsed); nil reads all.
+  public static func read(path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil) throws -> Table
+  {
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
     defer { close(descriptor) }
@@ -36,7 +38,7 @@ public enum CSVReader {
     defer { munmap(mapped, size) }
     let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
     var parser = Parser(bytes: bytes, source: path)
-    return try parser.table(types: types)
+    return try parser.table(types: types, columns: columns)
   }
 
   /// Parses CSV text held in memory; `source` names it in errors.
@@ -54,6 +56,8 @@ struct Parser {
   let source: String
   /// One past the last byte this parser reads (a chunk of the file, or all of it).
   var end: Int
+  /// Which columns are kept (nil: all); skipped columns are scanned for their end but not parsed.
+  var selected: [Bool]? = nil
   var position = 0
   var line = 1
   /// The physical line the last row read started on (rows may span lines inside quotes).
@@ -173,7 +177,7 @@ struct Parser {
         throw CSVError.raggedRow(file: source, line: rowStartLine, expected: width, found: fields.count)
       }
       accumulators.withUnsafeMutableBufferPointer { acc in
-        for j in 0..<width { acc[j].add(bytes, fields[j], row: rows) }
+        for j in 0..<width where selected?[j] ?? true { acc[j].add(bytes, fields[j], row: rows) }
       }
       rows += 1
     }
@@ -190,9 +194,17 @@ struct Parser {
     var p = position
     return withUnsafeTemporaryAllocation(of: (Double, Bool).self, capacity: width) { values -> Int? in
       for j in 0..<width {
-        guard accumulators[j].isPlainNumeric else { return nil }
         let last = j == width - 1
-        if p < end && (base[p] == 44 || base[p] == 10 || base[p] == 13) {
+        if let selected, !selected[j] {
+          // A skipped column: find its end; a quote needs the general path.
+          while p < end && base[p] != 44 && base[p] != 10 && base[p] != 13 {
+            if base[p] == 34 { return nil }
+            p += 1
+          }
+          values[j] = (.nan, true)
+        } else if !accumulators[j].isPlainNumeric {
+          return nil
+        } else if p < end && (base[p] == 44 || base[p] == 10 || base[p] == 13) {
           values[j] = (.nan, true)  // empty field: missing
         } else {
           guard p < end, let (value, length, isInteger) = ValueParsing.scanNumber(base + p, limit: end - p) else {
@@ -216,7 +228,7 @@ struct Parser {
         }
       }
       accumulators.withUnsafeMutableBufferPointer { acc in
-        for j in 0..<width { acc[j].addNumber(values[j].0, integral: values[j].1) }
+        for j in 0..<width where selected?[j] ?? true { acc[j].addNumber(values[j].0, integral: values[j].1) }
       }
       return p
     }
@@ -253,7 +265,7 @@ struct Parser {
     return count
   }
 
-  mutating func table(types: [String: ColumnType]) throws -> Table {
+  mutating func table(types: [String: ColumnType], columns wanted: Set<String>? = nil) throws -> Table {
     var fields: [Field] = []
     guard try nextRow(&fields, header: nil), !(fields.count == 1 && fields[0].start == fields[0].end) else {
       throw CSVError.empty(file: source)
@@ -265,6 +277,8 @@ struct Parser {
       if !seen.insert(name).inserted { throw CSVError.duplicateColumn(file: source, name: name) }
     }
     let width = header.count
+    let keep = wanted.map { w in header.map { w.contains($0) } }
+    selected = keep
     let dataStart = position, dataLine = line
 
     // One pass, in row chunks across cores: infer each column's type and build its values while the type fits.
@@ -281,6 +295,7 @@ struct Parser {
         chunk.position = boundaries[c]
         chunk.line = c == 0 ? dataLine : 0  // later chunks count from 0; an error adds the offset below
         chunk.end = boundaries[c + 1]
+        chunk.selected = keep
         base[c] = Result { try chunk.accumulate(width: width, header: header) }
       }
     }
@@ -298,6 +313,7 @@ struct Parser {
     }
     let accumulators = (0..<width).map { j in ColumnAccumulator.merged(chunks.map { $0[j] }) }
     var (values, rebuild, chosen) = ColumnAccumulator.finishAll(accumulators, header: header, types: types, rows: rows)
+    if let keep { rebuild = rebuild.filter { keep[$0] } }
 
     // A second pass only for columns whose type changed late (numbers, then text) or was overridden.
     if !rebuild.isEmpty {
@@ -311,8 +327,8 @@ struct Parser {
       }
       for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
     }
-    return Table(
-      source: source, rowCount: rows, columns: (0..<width).map { Column(name: header[$0], values: values[$0]!) })
+    let kept = (0..<width).filter { keep?[$0] ?? true }
+    return Table(source: source, rowCount: rows, columns: kept.map { Column(name: header[$0], values: values[$0]!) })
   }
 }
 

@@ -21,7 +21,8 @@ public struct FeatureEngine: Sendable {
     var tables: [String: Table] = [:]
     for spec in config.tables {
       if let file = spec.file {
-        tables[spec.name] = try CSVReader.read(path: resolve(file), types: spec.types)
+        tables[spec.name] = try CSVReader.read(
+          path: resolve(file), types: spec.types, columns: config.usedColumns(of: spec.name))
       } else {
         tables[spec.name] = try SQLiteReader.read(
           database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types)

@@ -17,6 +17,34 @@ public struct ProjectConfig: Sendable, Equatable {
 
   public func table(_ name: String) -> TableSpec? { tables.first { $0.name == name } }
 
+  /// Every column of `table` the config refers to: only these need reading.
+  public func usedColumns(of table: String) -> Set<String> {
+    var used = Set<String>()
+    if let spec = self.table(table) {
+      for c in [spec.key, spec.eventTime, spec.recordedTime].compactMap({ $0 }) { used.insert(c) }
+    }
+    for link in links {
+      if link.from.table == table { used.insert(link.from.column) }
+      if link.to.table == table { used.insert(link.to.column) }
+    }
+    for feature in features {
+      if let ref = feature.column, ref.table == table { used.insert(ref.column) }
+      if feature.table == table {
+        used.formUnion(feature.filter.keys)
+        if let of = feature.of { used.insert(of) }
+      }
+    }
+    if population.table == table {
+      used.insert(id)
+      if let group { used.insert(group) }
+      if let r = population.requirePresent { used.insert(r) }
+      if case .column(let c, _) = asOf { used.insert(c) }
+      used.formUnion(protected)
+      if let outcome { used.insert(outcome.anchor) }
+    }
+    return used
+  }
+
   public struct TableSpec: Sendable, Equatable {
     public var name: String
     /// The CSV file, or nil when the table is read from the SQLite `database`.

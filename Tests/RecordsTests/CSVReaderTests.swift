@@ -128,6 +128,24 @@ struct CSVReaderTests {
     #expect(doubles(try parse("x,y\n1,2\n3,4")["y"]) == [2, 4])  // no newline at the end
   }
 
+  @Test("reading selected columns gives the same values, skipping the rest (quoted or not)")
+  func selectedColumns() throws {
+    var text = "a,skip,b\n"
+    for i in 0..<2000 { text += "\(i),\(i % 3 == 0 ? "\"x, \"\"y\"\"\nz\"" : "t\(i)"),\(Double(i) / 4)\n" }
+    let all = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+    var parser = try Array(text.utf8).withUnsafeBufferPointer { buffer -> Table in
+      var p = Parser(bytes: buffer, source: "t.csv")
+      return try p.table(types: [:], columns: ["a", "b"])
+    }
+    #expect(parser.columnNames == ["a", "b"] && parser.rowCount == 2000)
+    #expect(doubles(parser["a"]) == doubles(all["a"]) && doubles(parser["b"]) == doubles(all["b"]))
+    parser = try Array(text.utf8).withUnsafeBufferPointer { buffer -> Table in
+      var p = Parser(bytes: buffer, source: "t.csv")
+      return try p.table(types: [:], columns: ["skip"])
+    }
+    #expect(categories(parser["skip"]) == categories(all["skip"]))
+  }
+
   @Test("type overrides: a numeric-looking code read as a category")
   func overrides() throws {
     let t = try parse("state,n\n42,1\n07,2\n", types: ["state": .categorical])
