@@ -62,12 +62,13 @@ public struct FeatureEngine: Sendable {
 
     var features: [Column] = []
     var reasons: [String: String] = [:]
+    let cache = FrameCache()
     for feature in config.features {
       reasons[feature.name] = feature.reason
-      features.append(try compute(feature, rows: rows, asOf: asOf))
+      features.append(try compute(feature, rows: rows, asOf: asOf, cache: cache))
     }
     let protected = config.protected.map { population[$0]!.subset(rows) }
-    let labels = try config.outcome.map { try outcome($0, rows: rows) }
+    let labels = try config.outcome.map { try outcome($0, rows: rows, cache: cache) }
     return FeatureFrame(
       ids: ids, groups: groups, asOf: asOf, features: features, reasons: reasons,
       protected: protected, labels: labels)
@@ -75,9 +76,22 @@ public struct FeatureEngine: Sendable {
 
   // MARK: Features
 
-  func compute(_ feature: ProjectConfig.Feature, rows: [Int], asOf: [Day]) throws -> Column {
+  /// What one frame builds once and several features share: event indexes per table, and linked rows per table.
+  final class FrameCache {
+    var events: [String: EventIndex] = [:]
+    var linkedRows: [String: [Int]] = [:]
+  }
+
+  func events(_ table: String, line: Int, cache: FrameCache) throws -> EventIndex {
+    if let index = cache.events[table] { return index }
+    let index = try EventIndex(engine: self, table: table, line: line)
+    cache.events[table] = index
+    return index
+  }
+
+  func compute(_ feature: ProjectConfig.Feature, rows: [Int], asOf: [Day], cache: FrameCache) throws -> Column {
     if feature.aggregation == .ageInMonths, let ref = feature.column {
-      guard case .date(let born)? = linkedValues(ref, rows: rows) else {
+      guard case .date(let born)? = linkedValues(ref, rows: rows, cache: cache) else {
         throw ConfigError(file: "uptake.yaml", line: feature.line, message: "\(ref) must hold dates for age_in_months")
       }
       let months = (0..<rows.count).map { k -> Double in
@@ -87,14 +101,14 @@ public struct FeatureEngine: Sendable {
       return Column(name: feature.name, values: .number(months))
     }
     if let ref = feature.column {
-      guard let values = linkedValues(ref, rows: rows) else {
+      guard let values = linkedValues(ref, rows: rows, cache: cache) else {
         throw ConfigError(
           file: "uptake.yaml", line: feature.line,
           message: "\(ref) is not linked to the population table \(config.population.table); add a link")
       }
       return Column(name: feature.name, values: values)
     }
-    let events = try EventIndex(engine: self, table: feature.table!, line: feature.line)
+    let events = try self.events(feature.table!, line: feature.line, cache: cache)
     let filter = events.filter(feature.filter)
     let of = feature.of.map { tables[feature.table!]![$0]! }
     var out = [Double](repeating: .nan, count: rows.count)
@@ -146,8 +160,8 @@ public struct FeatureEngine: Sendable {
   }
 
   /// The outcome per population row: the aggregate over `[anchor + from, anchor + to]` equals the configured value.
-  func outcome(_ o: ProjectConfig.Outcome, rows: [Int]) throws -> [Bool] {
-    let events = try EventIndex(engine: self, table: o.table, line: 0)
+  func outcome(_ o: ProjectConfig.Outcome, rows: [Int], cache: FrameCache) throws -> [Bool] {
+    let events = try self.events(o.table, line: 0, cache: cache)
     guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else {
       throw ConfigError(file: "uptake.yaml", line: 0, message: "outcome anchor \(o.anchor) must hold dates")
     }
@@ -165,9 +179,10 @@ public struct FeatureEngine: Sendable {
   }
 
   /// Values of `ref` for each population row, following one link from the population table when needed.
-  func linkedValues(_ ref: ProjectConfig.ColumnRef, rows: [Int]) -> ColumnValues? {
+  func linkedValues(_ ref: ProjectConfig.ColumnRef, rows: [Int], cache: FrameCache) -> ColumnValues? {
     let population = config.population.table
     if ref.table == population { return tables[population]![ref.column]!.subset(rows).values }
+    if let targetRows = cache.linkedRows[ref.table] { return tables[ref.table]![ref.column]!.subset(targetRows).values }
     guard let link = config.links.first(where: { $0.from.table == population && $0.to.table == ref.table }) else {
       return nil
     }
@@ -175,6 +190,7 @@ public struct FeatureEngine: Sendable {
     let target = tables[ref.table]!
     let index = target[link.to.column]!.rowIndex()
     let targetRows = keys.map { index[$0] ?? -1 }
+    cache.linkedRows[ref.table] = targetRows
     return target[ref.column]!.subset(targetRows).values
   }
 }
