@@ -189,7 +189,7 @@ public struct FeatureEngine: Sendable {
     let keys = tables[population]![link.from.column]!.texts(rows)
     let target = tables[ref.table]!
     let index = target[link.to.column]!.rowIndex()
-    let targetRows = keys.map { index[$0] ?? -1 }
+    let targetRows = keys.map { key in index.table.existingCode(for: key).map { index.rows[Int($0)] } ?? -1 }
     cache.linkedRows[ref.table] = targetRows
     return target[ref.column]!.subset(targetRows).values
   }
@@ -247,11 +247,11 @@ struct EventIndex {
     // Key codes: population keys number the groups; each event row gets its group through the dictionaries.
     let populationTable = engine.tables[population]!
     let (populationCodes, populationLevels) = populationTable[pair.population]!.keyCodes()
-    var group: [String: Int] = [:]
-    group.reserveCapacity(populationLevels.count)
-    for (k, level) in populationLevels.enumerated() { group[level] = k }
+    // Population keys number the groups (a byte-keyed table: Swift's String dictionary hashed too slowly here).
+    var group = LevelTable()
+    for level in populationLevels { _ = group.code(for: level) }
     let (eventCodes, eventLevels) = table[pair.event]!.keyCodes()
-    let groupOfEventLevel = eventLevels.map { group[$0] ?? -1 }
+    let groupOfEventLevel = eventLevels.map { group.existingCode(for: $0).map(Int.init) ?? -1 }
     var counts = [Int](repeating: 0, count: populationLevels.count + 1)
     for code in eventCodes where code >= 0 {
       let g = groupOfEventLevel[code]
@@ -366,10 +366,13 @@ extension Column {
   }
 
   /// Row of each distinct value (first occurrence), for joining on a key.
-  func rowIndex() -> [String: Int] {
-    var index: [String: Int] = [:]
-    for (i, key) in texts(Array(0..<(values.count))).enumerated() where index[key] == nil { index[key] = i }
-    return index
+  func rowIndex() -> (table: LevelTable, rows: [Int]) {
+    var table = LevelTable()
+    var rows: [Int] = []
+    for (i, key) in texts(Array(0..<(values.count))).enumerated() where Int(table.code(for: key)) == rows.count {
+      rows.append(i)
+    }
+    return (table, rows)
   }
 }
 

@@ -38,6 +38,31 @@ struct LevelTable {
     return code
   }
 
+  /// The code of a level already in the table, or nil.
+  func existingCode(for s: UnsafeBufferPointer<UInt8>) -> Int32? {
+    let h = Self.hash(s)
+    let mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    while slots[i] >= 0 {
+      let slot = slots[i]
+      if hashes[Int(slot)] == h && equals(Int(slot), s) { return slot }
+      i = (i + 1) & mask
+    }
+    return nil
+  }
+
+  /// `code(for:)` of a string's UTF-8 bytes.
+  mutating func code(for text: String) -> Int32 {
+    var copy = text
+    return copy.withUTF8 { code(for: $0) }
+  }
+
+  /// `existingCode(for:)` of a string's UTF-8 bytes.
+  func existingCode(for text: String) -> Int32? {
+    var copy = text
+    return copy.withUTF8 { existingCode(for: $0) }
+  }
+
   private func equals(_ level: Int, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
     let start = starts[level], end = starts[level + 1]
     guard end - start == s.count else { return false }
