@@ -90,7 +90,8 @@ extension CSVWriter {
     switch column.values {
     case .integer(let v): field(Int(v[row]))
     case .number(let v):
-      field(v[row] == v[row].rounded() && abs(v[row]) < 1e15 ? String(Int64(v[row])) : String(v[row]))
+      // Whole values through the integer path: a String per value made writing ~40% of `uptake features`.
+      if v[row] == v[row].rounded() && abs(v[row]) < 1e15 { field(Int(v[row])) } else { field(String(v[row])) }
     case .date(let v): field(Day(number: Int(v[row])))
     case .boolean(let v): field(v[row]! ? "true" : "false")
     case .categorical(let codes, let levels): field(levels[Int(codes[row])])
