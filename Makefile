@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
-.PHONY: deps test build release demo format lint bench-logistic bench-stumps golden clean
+.PHONY: deps test build release demo format lint bench-logistic bench-stumps bench-csv bench-features golden clean
 
 ## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
@@ -44,6 +44,18 @@ bench-logistic: deps
 bench-stumps: deps
 	python3 -m pip install -q -r benchmarks/requirements.txt
 	python3 benchmarks/stumps.py
+
+## CSV reading against pandas (writes benchmarks/data/ once).
+bench-csv: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt
+	python3 benchmarks/csv_read.py
+
+## Point-in-time features on a 1,000,000-children council against DuckDB and pandas.
+bench-features: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt duckdb pandas
+	$(SWIFT) build -c release --product uptake
+	.build/release/uptake synth --out benchmarks/data/council-1m --children 1000000 --quiet
+	python3 benchmarks/features.py benchmarks/data/council-1m
 
 ## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
 golden:

@@ -3,7 +3,7 @@
 
     swift build -c release --product uptake
     .build/release/uptake synth --out /tmp/council --children 1000000
-    python3 benchmarks/features.py /tmp/council
+    python3 benchmarks/features.py /tmp/council        # or: make bench-features
 
 Each tool reads the council's CSV files, computes the 14 features of its uptake.yaml plus the outcome for the
 eligible children, and writes them as CSV, in its own process (peak RSS is its own; times include reading and
