@@ -16,8 +16,7 @@ public struct FeatureEngine: Sendable {
   /// Reads every table of `config` from the folder of `configPath`.
   public static func load(configPath: String) throws -> FeatureEngine {
     let config = try ProjectConfig.load(path: configPath)
-    let folder = configPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    let resolve = { (file: String) in folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file }
+    let resolve = { (file: String) in ProjectConfig.resolve(file, configPath: configPath) }
     var tables: [String: Table] = [:]
     for spec in config.tables {
       if let file = spec.file {
@@ -52,8 +51,7 @@ public struct FeatureEngine: Sendable {
         guard case .date(let days) = population[name]!.values else {
           throw ConfigError(file: "uptake.yaml", line: 0, message: "as_of column \(name) must hold dates (YYYY-MM-DD)")
         }
-        let usable = rows.filter { days[$0] != ColumnValues.missingDay }
-        rows = usable
+        rows = rows.filter { days[$0] != ColumnValues.missingDay }
         asOf = rows.map { Day(number: Int(days[$0])) + offset }
       }
     }

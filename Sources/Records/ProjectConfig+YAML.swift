@@ -12,14 +12,19 @@ extension ProjectConfig {
     } catch {
       throw ConfigError(file: path, line: 0, message: "cannot read the config: \(error.localizedDescription)")
     }
-    let folder = (path as NSString).deletingLastPathComponent
-    let resolve = { (file: String) in folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file }
     return try parse(text, file: path) { source in
       switch source {
-      case .csv(let file): return try CSVHeader.read(path: resolve(file))
-      case .sqlite(let database, let table): return try SQLiteReader.header(database: resolve(database), table: table)
+      case .csv(let file): return try CSVHeader.read(path: resolve(file, configPath: path))
+      case .sqlite(let database, let table):
+        return try SQLiteReader.header(database: resolve(database, configPath: path), table: table)
       }
     }
+  }
+
+  /// A file named in the config, taken relative to the config's folder unless absolute.
+  public static func resolve(_ file: String, configPath: String) -> String {
+    let folder = (configPath as NSString).deletingLastPathComponent
+    return folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file
   }
 
   /// Where a table's rows come from, for reading its header.

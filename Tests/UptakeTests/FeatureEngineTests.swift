@@ -112,7 +112,7 @@ struct FeatureEngineTests {
     let original = try String(contentsOfFile: Self.council.directory + "/uptake.yaml", encoding: .utf8)
     let headers = { (source: ProjectConfig.TableSource) -> [String] in
       guard case .csv(let file) = source else { return [] }
-      return try CSVHeader(path: Self.council.directory + "/" + file)
+      return try headerColumns(path: Self.council.directory + "/" + file)
     }
     func error(replacing old: String, with new: String) -> String {
       let text = original.replacingOccurrences(of: old, with: new)
@@ -136,7 +136,7 @@ struct FeatureEngineTests {
 }
 
 /// Reads a CSV header through the public reader, for the config tests.
-func CSVHeader(path: String) throws -> [String] {
+func headerColumns(path: String) throws -> [String] {
   let text = try String(contentsOfFile: path, encoding: .utf8)
   let header = String(text.prefix { $0 != "\n" }) + "\n"
   return try CSVReader.parse(Array(header.utf8), source: path).columnNames
