@@ -10,7 +10,10 @@ extension ProjectConfig {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      throw ConfigError(file: path, line: 0, message: "cannot read the config: \(error.localizedDescription)")
+      throw ConfigError(
+        file: path, line: 0,
+        message:
+          "cannot read the config (\(error.localizedDescription)); put uptake.yaml in the data folder or pass --config")
     }
     return try parse(text, file: path) { source in
       switch source {

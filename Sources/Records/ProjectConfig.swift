@@ -135,7 +135,8 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
   public var line: Int
   public var message: String
 
-  public var description: String { "\(file), line \(line): \(message)" }
+  /// `file, line N: message`, or `file: message` when the problem has no line (an unreadable file).
+  public var description: String { line > 0 ? "\(file), line \(line): \(message)" : "\(file): \(message)" }
 }
 
 /// The closest name by edit distance, for "did you mean" suggestions.

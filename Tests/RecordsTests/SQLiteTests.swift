@@ -71,6 +71,13 @@ struct SQLiteTests {
     } throws: { "\($0)".contains("table children") && "\($0)".contains("no such table") }
   }
 
+  @Test("a missing config says what to do, without a meaningless line number")
+  func missingConfig() {
+    #expect {
+      try ProjectConfig.load(path: "/nonexistent/uptake.yaml")
+    } throws: { "\($0)".hasPrefix("/nonexistent/uptake.yaml: cannot read the config") && "\($0)".contains("--config") }
+  }
+
   @Test("a config naming a SQLite table without a database says so, with the line")
   func noDatabase() {
     let text = "version: 1\ntables:\n  kids: { table: kids }\n"
