@@ -62,6 +62,7 @@ golden:
 	python3 -m pip install -q -r Tests/Golden/requirements.txt
 	python3 Tests/Golden/generate_logistic.py
 	python3 Tests/Golden/generate_stumps.py
+	python3 Tests/Golden/generate_flatfile.py
 
 clean:
 	rm -rf .build benchmarks/.build
