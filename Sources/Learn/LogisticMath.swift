@@ -7,10 +7,10 @@
 #endif
 
 /// Numerically stable scalar functions of the logistic model.
-enum LogisticMath {
+public enum LogisticMath {
   /// `σ(η) = 1 / (1 + e^{-η})`, without overflow for large `|η|`.
   @inline(__always)
-  static func sigmoid(_ eta: Double) -> Double {
+  public static func sigmoid(_ eta: Double) -> Double {
     if eta >= 0 { return 1 / (1 + exp(-eta)) }
     let e = exp(eta)
     return e / (1 + e)

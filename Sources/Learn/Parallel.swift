@@ -10,9 +10,9 @@ import Linalg
 #endif
 
 /// The one parallel loop of `Learn`: fixed chunks, so results depend only on the thread count.
-enum Parallel {
+public enum Parallel {
   /// Cores available to this process.
-  static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+  public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
   /// Splits `0..<count` into `chunks` contiguous ranges of near-equal size (the first ones one longer).
   static func ranges(count: Int, chunks: Int) -> [Range<Int>] {

@@ -19,7 +19,7 @@ extension StumpBoost.Configuration {
   public func fit(
     _ columns: [FeatureColumn], labels: [Bool], sampleWeights: [Double]? = nil,
     validation: (columns: [FeatureColumn], labels: [Bool], sampleWeights: [Double]?)? = nil,
-    groups: [Int]? = nil, threads: Int? = nil
+    groups: [Int]? = nil, threads: Int? = nil, progress: (@Sendable (_ round: Int, _ rounds: Int) -> Void)? = nil
   ) throws -> StumpBoost {
     try validate(columns)
     let n = labels.count
@@ -41,7 +41,8 @@ extension StumpBoost.Configuration {
     var trainRows = Array(0..<n)
     var heldOut: [Int] = []
     if let stopping = earlyStopping, validation == nil {
-      (trainRows, heldOut) = Self.split(rows: n, groups: groups, fraction: stopping.validationFraction, seed: seed)
+      (trainRows, heldOut) = GroupSplit.split(
+        rows: n, groups: groups, fraction: stopping.validationFraction, seed: seed)
     }
     let trainColumns = heldOut.isEmpty ? columns : columns.map { $0.selecting(trainRows) }
     let trainLabels = heldOut.isEmpty ? labels : trainRows.map { labels[$0] }
@@ -75,6 +76,7 @@ extension StumpBoost.Configuration {
     var trainer = StumpTrainer(
       configuration: self, data: train, labels: trainLabels.map { $0 ? 1 : 0 },
       weights: effective(trainLabels, trainWeights), validation: valid, threads: threadCount)
+    trainer.progress = progress
     trainer.run()
     return trainer.compile(sampleWeights: trainWeights)
   }
@@ -111,24 +113,11 @@ extension StumpBoost.Configuration {
       throw LearnError.invalidConfiguration("feature names must be unique")
     }
   }
-
-  /// A seeded split into (train, validation) rows; with groups, whole groups go one way.
-  static func split(rows n: Int, groups: [Int]?, fraction: Double, seed: UInt64) -> ([Int], [Int]) {
-    func unit(_ key: UInt64) -> Double {
-      var rng = SplitMix64(seed: seed ^ (key &* 0x9E37_79B9_7F4A_7C15))
-      return rng.nextUnit()
-    }
-    var train: [Int] = [], valid: [Int] = []
-    for i in 0..<n {
-      let key = UInt64(bitPattern: Int64(groups?[i] ?? i))
-      if unit(key) < fraction { valid.append(i) } else { train.append(i) }
-    }
-    return (train, valid)
-  }
 }
 
 extension FeatureColumn {
-  func selecting(_ rows: [Int]) -> FeatureColumn {
+  /// The rows `rows` only, in that order.
+  public func selecting(_ rows: [Int]) -> FeatureColumn {
     switch self {
     case .numeric(let name, let values): return .numeric(name: name, values: rows.map { values[$0] })
     case .categorical(let name, let codes, let levels):
@@ -139,6 +128,8 @@ extension FeatureColumn {
 
 /// The boosting loop over binned data.
 struct StumpTrainer {
+  /// Told after each round, for a progress bar.
+  var progress: (@Sendable (Int, Int) -> Void)? = nil
   struct Validation {
     var bins: BinnedMatrix
     var labels: [Double]
@@ -217,6 +208,7 @@ struct StumpTrainer {
       for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
       stumps.append(shrunk)
       applyStump(shrunk, rowChunks)
+      progress?(round + 1, configuration.rounds)
       if let validation {
         let loss = applyToValidation(shrunk, validation)
         history.validationLoss.append(loss)

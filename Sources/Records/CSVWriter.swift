@@ -22,10 +22,7 @@ public final class CSVWriter {
   /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason.
   public init(path: String, header: [String]) throws {
     self.path = path
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[...$0]) } ?? ""
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    partialPath = directory + "." + name + ".partial"
+    partialPath = AtomicFile.partialPath(for: path)
     guard let f = fopen(partialPath, "w") else {
       throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }

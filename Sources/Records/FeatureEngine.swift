@@ -15,13 +15,21 @@ public struct FeatureEngine: Sendable {
 
   /// Reads every table of `config` from the folder of `configPath`.
   public static func load(configPath: String) throws -> FeatureEngine {
-    let config = try ProjectConfig.load(path: configPath)
+    try load(config: ProjectConfig.load(path: configPath), configPath: configPath)
+  }
+
+  /// Reads every table of an already parsed `config`; CSV files are taken relative to the folder of `configPath`.
+  /// `extraColumns` are read too (beyond what the features use), e.g. a column to group a contact list by.
+  public static func load(
+    config: ProjectConfig, configPath: String, extraColumns: [ProjectConfig.ColumnRef] = []
+  ) throws -> FeatureEngine {
     let resolve = { (file: String) in ProjectConfig.resolve(file, configPath: configPath) }
     var tables: [String: Table] = [:]
     for spec in config.tables {
       if let file = spec.file {
-        tables[spec.name] = try CSVReader.read(
-          path: resolve(file), types: spec.types, columns: config.usedColumns(of: spec.name))
+        let wanted = config.usedColumns(of: spec.name).union(
+          extraColumns.filter { $0.table == spec.name }.map(\.column))
+        tables[spec.name] = try CSVReader.read(path: resolve(file), types: spec.types, columns: wanted)
       } else {
         tables[spec.name] = try SQLiteReader.read(
           database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types)
@@ -32,7 +40,8 @@ public struct FeatureEngine: Sendable {
 
   /// Builds the feature frame; `asOf` overrides the config's as-of rule with one date for everyone.
   /// - Throws: `ConfigError` when a column has the wrong type for its use (e.g. an as-of column that is not a date).
-  public func frame(asOf override: Day? = nil) throws -> FeatureFrame {
+  /// `extras` are passed through beside the features (see `ProjectConfig.reachableColumn`).
+  public func frame(asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = []) throws -> FeatureFrame {
     let population = tables[config.population.table]!
     // Rows of the population.
     var rows = Array(0..<population.rowCount)
@@ -60,16 +69,24 @@ public struct FeatureEngine: Sendable {
 
     var features: [Column] = []
     var reasons: [String: String] = [:]
+    var reasonsWhenMissing: [String: String] = [:]
     let cache = FrameCache()
     for feature in config.features {
       reasons[feature.name] = feature.reason
+      if let missing = feature.reasonWhenMissing { reasonsWhenMissing[feature.name] = missing }
       features.append(try compute(feature, rows: rows, asOf: asOf, cache: cache))
     }
     let protected = config.protected.map { population[$0]!.subset(rows) }
     let labels = try config.outcome.map { try outcome($0, rows: rows, cache: cache) }
-    return FeatureFrame(
+    let extraColumns = extras.map { ref in
+      Column(
+        name: ref.column, values: linkedValues(ref, rows: rows, cache: cache) ?? .categorical(codes: [], levels: []))
+    }
+    var frame = FeatureFrame(
       ids: ids, groups: groups, asOf: asOf, features: features, reasons: reasons,
-      protected: protected, labels: labels)
+      protected: protected, labels: labels, extras: extraColumns)
+    frame.reasonsWhenMissing = reasonsWhenMissing
+    return frame
   }
 
   // MARK: Features
@@ -375,7 +392,7 @@ extension Column {
 }
 
 extension ColumnValues {
-  var count: Int {
+  public var count: Int {
     switch self {
     case .integer(let v), .number(let v): return v.count
     case .date(let v): return v.count

@@ -8,10 +8,40 @@ public struct FeatureFrame: Sendable {
   public var features: [Column]
   /// Reason templates by feature name.
   public var reasons: [String: String]
+  /// Reasons for a missing value, by feature name, where the config gives one.
+  public var reasonsWhenMissing: [String: String] = [:]
   public var protected: [Column]
   /// The outcome per row, when the config defines one.
   public var labels: [Bool]?
+  /// Columns asked for beside the features (e.g. the ward a contact list is split by); never used by a model.
+  public var extras: [Column] = []
+
+  public init(
+    ids: [String], groups: [String]?, asOf: [Day], features: [Column], reasons: [String: String],
+    protected: [Column], labels: [Bool]?, extras: [Column] = [], reasonsWhenMissing: [String: String] = [:]
+  ) {
+    self.reasonsWhenMissing = reasonsWhenMissing
+    self.ids = ids
+    self.groups = groups
+    self.asOf = asOf
+    self.features = features
+    self.reasons = reasons
+    self.protected = protected
+    self.labels = labels
+    self.extras = extras
+  }
 
   public var rowCount: Int { ids.count }
   public func feature(_ name: String) -> Column? { features.first { $0.name == name } }
+}
+
+extension FeatureFrame {
+  /// The rows `rows` only, in that order.
+  public func selecting(_ rows: [Int]) -> FeatureFrame {
+    FeatureFrame(
+      ids: rows.map { ids[$0] }, groups: groups.map { g in rows.map { g[$0] } },
+      asOf: asOf.isEmpty ? [] : rows.map { asOf[$0] }, features: features.map { $0.subset(rows) },
+      reasons: reasons, protected: protected.map { $0.subset(rows) }, labels: labels.map { l in rows.map { l[$0] } },
+      extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing)
+  }
 }

@@ -1,6 +1,6 @@
 /// One CSV with a row per unit and no config: the target column and its event value name the outcome; every other
 /// column (bar the id, group and excluded ones) becomes a feature by its inferred type.
-public struct FlatFile {
+public struct FlatFile: Sendable, Equatable {
   public var target: String
   public var event: String
   public var id: String?
@@ -49,6 +49,33 @@ public struct FlatFile {
       reasons: [:], protected: [],
       labels: rows.map { texts[$0] == event })
     return (frame, table.rowCount - rows.count)
+  }
+}
+
+extension FlatFile {
+  /// Reads `path` for scoring: every row is kept, and the target column, when present, is ignored.
+  public func unlabelledFrame(path: String, extras: [String] = []) throws -> FeatureFrame {
+    try unlabelledFrame(CSVReader.read(path: path, types: [target: .categorical]), extras: extras)
+  }
+
+  /// Every row of `table` as a frame without labels; the target and excluded columns need not be present, but the id
+  /// column must be (the group column is used when present). `extras` are passed through beside the features.
+  public func unlabelledFrame(_ table: Table, extras: [String] = []) throws -> FeatureFrame {
+    for name in [id].compactMap({ $0 }) + extras where table[name] == nil {
+      throw FlatFileError(
+        source: table.source,
+        message: "has no column \(name)"
+          + (nearest(name, in: table.columnNames).map { "; did you mean \($0)?" } ?? ""))
+    }
+    let rows = Array(0..<table.rowCount)
+    let used = Set([target] + [id, group].compactMap { $0 } + exclude)
+    return FeatureFrame(
+      ids: id.map { table[$0]!.texts(rows) } ?? rows.map { String($0 + 1) },
+      groups: group.flatMap { table[$0]?.texts(rows) },
+      asOf: [],
+      features: table.columns.filter { !used.contains($0.name) },
+      reasons: [:], protected: [], labels: nil,
+      extras: extras.map { table[$0]! })
   }
 }
 

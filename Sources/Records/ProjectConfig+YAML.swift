@@ -15,13 +15,22 @@ extension ProjectConfig {
         message:
           "cannot read the config (\(error.localizedDescription)); put uptake.yaml in the data folder or pass --config")
     }
-    return try parse(text, file: path) { source in
+    return try load(text: text, path: path)
+  }
+
+  /// Parses config `text` as if it were the file at `path` (its tables are read relative to that folder), checking
+  /// every name against the tables' headers. `database` replaces the config's `database:` file (a SQLite file
+  /// given on the command line). This is how a model bundle's stored config reads a new folder of records.
+  public static func load(text: String, path: String, database: String? = nil) throws -> ProjectConfig {
+    var config = try parse(text, file: path) { source in
       switch source {
       case .csv(let file): return try CSVHeader.read(path: resolve(file, configPath: path))
-      case .sqlite(let database, let table):
-        return try SQLiteReader.header(database: resolve(database, configPath: path), table: table)
+      case .sqlite(let named, let table):
+        return try SQLiteReader.header(database: database ?? resolve(named, configPath: path), table: table)
       }
     }
+    if let database { config.database = database }
+    return config
   }
 
   /// A file named in the config, taken relative to the config's folder unless absolute.
@@ -243,7 +252,7 @@ struct ConfigReader {
     return ProjectConfig(
       tables: tables, database: database, links: links,
       population: .init(table: populationTable, requirePresent: requirePresent), id: id,
-      group: group, asOf: asOf, outcome: outcome, protected: protected, features: features)
+      group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
   }
 
   func aggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {
@@ -257,11 +266,13 @@ struct ConfigReader {
 
   func feature(_ node: Node) throws -> ProjectConfig.Feature {
     let m = try mapping(
-      node, "a feature", allowed: ["name", "column", "table", "aggregation", "of", "where", "window", "reason"])
+      node, "a feature",
+      allowed: ["name", "column", "table", "aggregation", "of", "where", "window", "reason", "reason_when_missing"])
     let name = try string(m["name"], "feature name")
     var feature = ProjectConfig.Feature(
       name: name, column: nil, table: nil, aggregation: nil, of: nil, filter: [:], window: .init(lastDays: nil),
       reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
+    feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
     if let a = m["aggregation"] { feature.aggregation = try aggregation(a) }
     if feature.aggregation == .ageInMonths {
       feature.column = try columnRef(m["column"], "column of \(name)")

@@ -14,8 +14,23 @@ public struct ProjectConfig: Sendable, Equatable {
   public var outcome: Outcome?
   public var protected: [String]
   public var features: [Feature]
+  /// Each table's column names as its header gave them (read while checking the config).
+  public var headers: [String: [String]] = [:]
 
   public func table(_ name: String) -> TableSpec? { tables.first { $0.name == name } }
+
+  /// A column named `name` (or `table.column`) of the population table or of a table the population links to
+  /// directly, for extra output columns such as the group a contact list is split by. Nil when there is none.
+  public func reachableColumn(_ name: String) -> ColumnRef? {
+    let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+    let candidates =
+      [population.table] + links.filter { $0.from.table == population.table }.map(\.to.table)
+    for table in candidates where headers[table]?.contains(parts.last!) == true {
+      if parts.count == 2 && parts[0] != table { continue }
+      return ColumnRef(table: table, column: parts.last!)
+    }
+    return nil
+  }
 
   /// Every column of `table` the config refers to: only these need reading.
   public func usedColumns(of table: String) -> Set<String> {
@@ -113,6 +128,8 @@ public struct ProjectConfig: Sendable, Equatable {
     public var window: Window
     /// The reason sentence, with `{value}` standing for the family's own value.
     public var reason: String
+    /// The reason when the value is missing (e.g. "no family-hub session on record" for days since the last one).
+    public var reasonWhenMissing: String? = nil
     public var line: Int
   }
 

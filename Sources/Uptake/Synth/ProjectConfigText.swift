@@ -80,7 +80,7 @@ enum ProjectConfigText {
         reason: "{value} km from the nearest family hub"
       - name: two_year_places_within_2km
         column: areas.two_year_places_within_2km
-        reason: "{value} funded two-year-old places within 2 km"
+        reason: "funded two-year-old places within 2 km: {value}"
       - name: first_language
         column: children.first_language
         reason: "first language recorded as {value}"
@@ -92,24 +92,26 @@ enum ProjectConfigText {
         reason: "interpreter needed: {value}"
       - name: moves_last_12m
         column: families.moves_last_12m
-        reason: "moved home {value} times in the last 12 months"
+        reason: "home moves in the last 12 months: {value}"
       - name: months_at_address
         column: families.months_at_address
         reason: "{value} months at the current address"
+        reason_when_missing: "time at the current address not recorded"
       - name: hub_sessions_12m
         table: hub_sessions
         aggregation: count
         window: { last_days: 365 }
-        reason: "{value} family-hub sessions in the last 12 months"
+        reason: "family-hub sessions in the last 12 months: {value}"
       - name: days_since_hub_session
         table: hub_sessions
         aggregation: days_since_last
         reason: "last family-hub session {value} days ago"
+        reason_when_missing: "no family-hub session on record"
       - name: reviews_missed
         table: health_visits
         aggregation: count
         where: { outcome: [did_not_attend, declined, no_access] }
-        reason: "{value} health-visitor reviews missed"
+        reason: "health-visitor reviews missed: {value}"
       - name: missed_12m_review
         table: health_visits
         aggregation: exists

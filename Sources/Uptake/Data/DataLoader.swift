@@ -1,0 +1,181 @@
+import Foundation
+import Records
+
+/// What to read: a flat CSV, a folder of linked records with `uptake.yaml`, or a SQLite file with a config.
+public struct DataRequest: Sendable {
+  public var path: String
+  /// An explicit config file (default: `PATH/uptake.yaml` for a folder, `uptake.yaml` beside a SQLite file).
+  public var config: String?
+  /// The outcome of a flat file (training).
+  public var flat: FlatFile?
+  /// One as-of date for everyone, replacing the config's rule.
+  public var asOf: Day?
+  /// Keep only units whose as-of date is on or after this day…
+  public var asOfFrom: Day?
+  /// …and before this one: a cohort.
+  public var asOfBefore: Day?
+  /// Columns passed through beside the features (e.g. `ward`, to split a contact list by).
+  public var extras: [String]
+
+  public init(
+    path: String, config: String? = nil, flat: FlatFile? = nil, asOf: Day? = nil, asOfFrom: Day? = nil,
+    asOfBefore: Day? = nil, extras: [String] = []
+  ) {
+    self.path = path
+    self.config = config
+    self.flat = flat
+    self.asOf = asOf
+    self.asOfFrom = asOfFrom
+    self.asOfBefore = asOfBefore
+    self.extras = extras
+  }
+}
+
+/// A frame read for training or scoring, with how it was read.
+public struct LoadedData: Sendable {
+  public var frame: FeatureFrame
+  public var source: FrameSource
+  /// Rows not used, and why (e.g. a missing outcome).
+  public var leftOut: Int
+  public var leftOutReason: String?
+  /// "flat file Benefits.csv", "linked records in demo-data (uptake.yaml)".
+  public var description: String
+  /// The id column's name in outputs: the config's id, the flat file's `--id`, or `id` for row numbers.
+  public var idName: String
+}
+
+/// Reads data into feature frames, the same way for training and for scoring with a model's stored source.
+public enum DataLoader {
+  /// Reads labelled data to train on.
+  /// - Throws: `DataError` when the path is unusable or the outcome is not defined; reader and config errors
+  ///   (naming file, line and column) as they come.
+  public static func forTraining(_ request: DataRequest) throws -> LoadedData {
+    switch try kind(of: request.path) {
+    case .csv:
+      guard let flat = request.flat else {
+        throw DataError("\(request.path) is one CSV file: name its outcome with --target COL --event VALUE")
+      }
+      let (frame, leftOut) = try flat.frame(path: request.path)
+      let source = FrameSource.flatFile(
+        target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude)
+      return LoadedData(
+        frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: leftOut,
+        leftOutReason: leftOut > 0 ? "their \(flat.target) is missing" : nil,
+        description: "flat file \(request.path)", idName: flat.id ?? "id")
+    case .folder, .sqlite:
+      let configPath = try self.configPath(request)
+      let text: String
+      do {
+        text = try String(contentsOfFile: configPath, encoding: .utf8)
+      } catch {
+        throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
+      }
+      var loaded = try linked(request, config: text, configPath: configPath)
+      guard loaded.frame.labels != nil else {
+        throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
+      }
+      let (frame, outside) = cohort(loaded.frame, request)
+      loaded.frame = frame
+      loaded.leftOut = outside
+      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
+      return loaded
+    }
+  }
+
+  /// Reads data to score with a model's stored source: every unit is kept, and an outcome, when present, is ignored.
+  public static func forScoring(_ request: DataRequest, source: FrameSource) throws -> LoadedData {
+    switch (source, try kind(of: request.path)) {
+    case (.flatFile, .csv):
+      let flat = source.flatFile!
+      let frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
+      return LoadedData(
+        frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.path)",
+        idName: flat.id ?? "id")
+    case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
+      var loaded = try linked(request, config: text, configPath: try configPath(request))
+      loaded.frame.labels = nil
+      let (frame, outside) = cohort(loaded.frame, request)
+      loaded.frame = frame
+      loaded.leftOut = outside
+      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
+      return loaded
+    case (.flatFile, _):
+      throw DataError("the model was trained on one CSV file, but \(request.path) is not one; pass a CSV of that shape")
+    case (.linkedRecords, .csv):
+      throw DataError(
+        "the model was trained on linked records, but \(request.path) is one CSV file; pass a folder of records "
+          + "(or a SQLite file) of the same shape")
+    }
+  }
+
+  // MARK: Internals
+
+  enum Kind { case csv, folder, sqlite }
+
+  static func kind(of path: String) throws -> Kind {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw DataError("\(path) does not exist; pass a CSV file, a folder with uptake.yaml, or a SQLite file")
+    }
+    if isDirectory.boolValue { return .folder }
+    if let handle = FileHandle(forReadingAtPath: path) {
+      defer { try? handle.close() }
+      let magic = handle.readData(ofLength: 16)
+      if magic == Data("SQLite format 3\0".utf8) { return .sqlite }
+    }
+    return .csv
+  }
+
+  static func configPath(_ request: DataRequest) throws -> String {
+    if let config = request.config { return config }
+    if try kind(of: request.path) == .folder { return request.path + "/uptake.yaml" }
+    return ((request.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("uptake.yaml")
+  }
+
+  /// Linked records read with config `text`, taken as if it sat at `configPath`.
+  static func linked(_ request: DataRequest, config text: String, configPath: String) throws -> LoadedData {
+    let isSQLite = try kind(of: request.path) == .sqlite
+    let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
+    let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
+      guard let ref = config.reachableColumn(name) else {
+        throw DataError(
+          "no column \(name) in \(config.population.table) or a table it links to; name a column of one of "
+            + "them (e.g. ward), or add a link in uptake.yaml")
+      }
+      return ref
+    }
+    let engine = try FeatureEngine.load(config: config, configPath: configPath, extraColumns: extras)
+    let frame = try engine.frame(asOf: request.asOf, extras: extras)
+    return LoadedData(
+      frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
+      description: "linked records in \(request.path) (\(configPath))", idName: config.id)
+  }
+
+  /// A flat training frame with the requested extra columns.
+  static func withExtras(_ frame: FeatureFrame, flat: FlatFile, request: DataRequest) throws -> FeatureFrame {
+    guard !request.extras.isEmpty else { return frame }
+    let table = try CSVReader.read(path: request.path, types: [flat.target: .categorical])
+    let all = try flat.unlabelledFrame(table, extras: request.extras)
+    let target = table[flat.target]!.texts(Array(0..<table.rowCount))
+    let kept = (0..<table.rowCount).filter { !target[$0].isEmpty }
+    var out = frame
+    out.extras = all.extras.map { $0.subset(kept) }
+    return out
+  }
+
+  /// The frame's units whose as-of date lies in the requested cohort, and how many fell outside it.
+  static func cohort(_ frame: FeatureFrame, _ request: DataRequest) -> (FeatureFrame, Int) {
+    guard request.asOfFrom != nil || request.asOfBefore != nil, !frame.asOf.isEmpty else { return (frame, 0) }
+    let rows = frame.asOf.indices.filter { i in
+      (request.asOfFrom.map { frame.asOf[i] >= $0 } ?? true) && (request.asOfBefore.map { frame.asOf[i] < $0 } ?? true)
+    }
+    return (frame.selecting(rows), frame.rowCount - rows.count)
+  }
+}
+
+/// The data cannot be read as asked; the message says what to do.
+public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

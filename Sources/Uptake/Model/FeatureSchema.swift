@@ -1,0 +1,110 @@
+import Learn
+import Records
+
+/// The features a model was trained on: each one's name, kind, training levels and reason template.
+///
+/// New data are checked against it before scoring, so a missing column or a column of another kind is a clear
+/// error rather than a silently wrong score.
+public struct FeatureSchema: Codable, Equatable, Sendable {
+  public enum Kind: String, Codable, Sendable {
+    /// Integers and numbers; missing is NaN.
+    case numeric
+    /// Yes/no values, encoded 1/0.
+    case boolean
+    /// Text values, dictionary-encoded.
+    case categorical
+  }
+
+  public struct Feature: Codable, Equatable, Sendable {
+    public var name: String
+    public var kind: Kind
+    /// Categorical: the levels seen in training.
+    public var levels: [String]
+    /// The reason sentence; `{value}` stands for the unit's own value.
+    public var reason: String
+    /// The reason when the value is missing; nil reads "<feature>: not recorded".
+    public var reasonWhenMissing: String?
+  }
+
+  public var features: [Feature]
+  public var names: [String] { features.map(\.name) }
+
+  /// The schema of a training frame.
+  /// - Throws: `ModelDataError` for a date-valued feature (a date is no model input, and could be a date of birth).
+  public init(frame: FeatureFrame) throws {
+    features = try frame.features.map { column in
+      let kind: Kind
+      var levels: [String] = []
+      switch column.values {
+      case .integer, .number: kind = .numeric
+      case .boolean: kind = .boolean
+      case .categorical(_, let l):
+        kind = .categorical
+        levels = l
+      case .date:
+        throw ModelDataError(
+          "feature \(column.name) holds dates, which are not model inputs; exclude it, or define an age or "
+            + "days-since feature from it in uptake.yaml")
+      }
+      return Feature(
+        name: column.name, kind: kind, levels: levels,
+        reason: frame.reasons[column.name] ?? "\(ReasonText.humanised(column.name)): {value}",
+        reasonWhenMissing: frame.reasonsWhenMissing[column.name])
+    }
+  }
+
+  /// The learners' inputs for `frame`, in schema order, with notes on values the model has not seen.
+  /// - Throws: `ModelDataError` naming a missing feature or one whose kind differs from training.
+  public func columns(of frame: FeatureFrame) throws -> (columns: [FeatureColumn], notes: [String]) {
+    var notes: [String] = []
+    let columns = try features.map { feature -> FeatureColumn in
+      guard let column = frame.feature(feature.name) else {
+        throw ModelDataError(
+          "the data have no feature \(feature.name), which the model was trained on; score data of the same shape "
+            + "as the training data, or retrain")
+      }
+      switch (feature.kind, column.values) {
+      case (.numeric, .integer(let v)), (.numeric, .number(let v)):
+        return .numeric(name: feature.name, values: v)
+      case (.boolean, .boolean(let v)):
+        return .numeric(name: feature.name, values: v.map { $0.map { $0 ? 1 : 0 } ?? .nan })
+      case (.categorical, .categorical(let codes, let levels)):
+        let known = Set(feature.levels)
+        let unseen = levels.indices.filter { !known.contains(levels[$0]) }
+        if !unseen.isEmpty {
+          let unseenCode = Set(unseen.map(Int32.init))
+          let rows = codes.reduce(0) { $0 + (unseenCode.contains($1) ? 1 : 0) }
+          if rows > 0 {
+            notes.append(
+              "feature \(feature.name): \(rows) rows hold values not seen in training (e.g. "
+                + "\"\(levels[unseen[0]])\"); they are scored as rare values are — retrain to learn them")
+          }
+        }
+        return .categorical(name: feature.name, codes: codes, levels: levels)
+      case (.numeric, .boolean(let v)):
+        // A 0/1 column can read as yes/no in a small file; the values are the same.
+        return .numeric(name: feature.name, values: v.map { $0.map { $0 ? 1 : 0 } ?? .nan })
+      case (.boolean, .integer(let v)) where v.allSatisfy({ $0.isNaN || $0 == 0 || $0 == 1 }):
+        return .numeric(name: feature.name, values: v)
+      default:
+        let example = Self.firstValue(of: column)
+        throw ModelDataError(
+          "feature \(feature.name) was \(feature.kind.rawValue) in training but is \(column.type.rawValue) here"
+            + (example.map { " (e.g. \"\($0)\")" } ?? "") + "; fix the column's values or retrain")
+      }
+    }
+    return (columns, notes)
+  }
+
+  private static func firstValue(of column: Column) -> String? {
+    let rows = Array(0..<min(column.values.count, 10_000))
+    return column.texts(rows).first { !$0.isEmpty }
+  }
+}
+
+/// The data do not fit the model, or the training data cannot make one; the message says what to do.
+public struct ModelDataError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,65 @@
+import Learn
+import Linalg
+
+/// A trained learner of either kind. Both are additive in log-odds, so each row's margin splits exactly into one
+/// contribution per feature around a baseline: that is what scoring, reasons and explanations use.
+public enum FittedLearner: Codable, Equatable, Sendable {
+  case stumps(StumpBoost)
+  case logistic(LogisticRegression, design: LogisticDesign)
+
+  public var kind: LearnerKind {
+    switch self {
+    case .stumps: return .stumps
+    case .logistic: return .logistic
+    }
+  }
+
+  /// Margins, the baseline and per-feature contributions (`n × p`, column-major, in schema order) of `columns`;
+  /// `baseline + Σⱼ contributions[i, j] = margins[i]` for every row.
+  public func score(_ columns: [FeatureColumn], threads: Int? = nil) throws -> Scores {
+    switch self {
+    case .stumps(let model):
+      let binned = try BinnedMatrix(columns, binnings: model.binnings, threads: threads)
+      return Scores(
+        margins: model.margins(binned), baseline: model.intercept, contributions: model.contributions(binned))
+    case .logistic(let model, let design):
+      let x = design.matrix(columns)
+      let n = x.rows
+      var phi = Matrix(rows: n, columns: columns.count)
+      for (k, j) in design.owner.enumerated() {
+        let beta = model.coefficients[k]
+        let mean = model.featureMeans[k]
+        if beta == 0 { continue }
+        for i in 0..<n { phi.storage[j * n + i] += beta * (x.storage[k * n + i] - mean) }
+      }
+      return Scores(margins: model.margins(x), baseline: model.baseline, contributions: phi)
+    }
+  }
+}
+
+public enum LearnerKind: String, Codable, Sendable, CaseIterable {
+  case stumps, logistic
+}
+
+/// What a learner says about a set of rows.
+public struct Scores: Sendable {
+  /// Log-odds of the event per row.
+  public var margins: [Double]
+  /// The margin of a typical training row; contributions are measured from it.
+  public var baseline: Double
+  /// `n × p`: each feature's exact contribution to each row's margin.
+  public var contributions: Matrix
+
+  public var probabilities: [Double] { margins.map(LogisticMath.sigmoid) }
+  public var rowCount: Int { margins.count }
+
+  /// The rows `rows` only.
+  public func selecting(_ rows: [Int]) -> Scores {
+    let n = rowCount, m = rows.count
+    var phi = Matrix(rows: m, columns: contributions.columns)
+    for j in 0..<contributions.columns {
+      for (k, i) in rows.enumerated() { phi.storage[j * m + k] = contributions.storage[j * n + i] }
+    }
+    return Scores(margins: rows.map { margins[$0] }, baseline: baseline, contributions: phi)
+  }
+}

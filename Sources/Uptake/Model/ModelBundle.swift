@@ -1,0 +1,166 @@
+import Foundation
+import Records
+
+/// Everything needed to score raw records later: how to read them, the features and their reason templates, the
+/// encoders (inside the learner), the learner with its additive tables, and a record of the training run.
+///
+/// Saved as JSON in an envelope `{"format", "schemaVersion", "checksum", "model"}`; loading checks all three, so a
+/// damaged, edited or incompatible file is reported as such instead of scoring wrongly.
+public struct ModelBundle: Codable, Equatable, Sendable {
+  public static let format = "uptake-model"
+  /// Raised whenever a saved bundle would no longer load into this structure.
+  public static let schemaVersion = 1
+
+  public var source: FrameSource
+  public var schema: FeatureSchema
+  public var learner: FittedLearner
+  public var training: TrainingRecord
+
+  public init(source: FrameSource, schema: FeatureSchema, learner: FittedLearner, training: TrainingRecord) {
+    self.source = source
+    self.schema = schema
+    self.learner = learner
+    self.training = training
+  }
+}
+
+/// How a model's rows are read from data, so new data are read the same way.
+public enum FrameSource: Codable, Equatable, Sendable {
+  /// One CSV with a row per unit.
+  case flatFile(target: String, event: String, id: String?, group: String?, exclude: [String])
+  /// Linked records described by `uptake.yaml` (its text, read against each new folder or SQLite file).
+  case linkedRecords(config: String)
+
+  public var flatFile: FlatFile? {
+    if case .flatFile(let target, let event, let id, let group, let exclude) = self {
+      return FlatFile(target: target, event: event, id: id, group: group, exclude: exclude)
+    }
+    return nil
+  }
+}
+
+/// What a training run was: data, settings and results, for the model card and for reproducing it.
+public struct TrainingRecord: Codable, Equatable, Sendable {
+  public var uptakeVersion: String
+  /// When training finished, ISO 8601 (UTC).
+  public var trainedAt: String
+  /// FNV-1a 64 of the training frame (ids, labels and every feature value): equal data give equal fingerprints.
+  public var dataFingerprint: String
+  public var dataDescription: String
+  public var rows: Int
+  public var rowsLeftOut: Int
+  public var leftOutReason: String?
+  public var events: Int
+  /// The range of as-of dates of the rows (linked records), ISO dates.
+  public var asOfRange: [String]?
+  public var seed: UInt64
+  public var threads: Int
+  public var fitSeconds: Double
+  public var trainingRows: Int
+  public var validationRows: Int
+  public var validation: ValidationMetrics
+  public var warnings: [String]
+}
+
+public struct ValidationMetrics: Codable, Equatable, Sendable {
+  /// Share of validation rows with the event.
+  public var baseRate: Double
+  public var auc: Double
+  public var logLoss: Double
+}
+
+/// A model file that cannot be used, with what to do about it.
+public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var file: String
+  public var message: String
+  public var description: String { "model \(file) \(message)" }
+}
+
+extension ModelBundle {
+  private struct Envelope: Codable {
+    var format: String
+    var schemaVersion: Int
+    var checksum: String
+    var model: ModelBundle
+  }
+
+  /// The bundle's canonical bytes: compact JSON with sorted keys, the input of the checksum.
+  private func canonicalJSON() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return try encoder.encode(self)
+  }
+
+  public var checksum: String {
+    get throws { "fnv1a64:" + Fingerprint.fnv1a64(try canonicalJSON()) }
+  }
+
+  /// Writes the bundle atomically (a temporary file renamed into place).
+  public func save(to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let envelope = Envelope(format: Self.format, schemaVersion: Self.schemaVersion, checksum: try checksum, model: self)
+    var data = try encoder.encode(envelope)
+    data.append(0x0A)
+    try AtomicFile.write(data, to: path)
+  }
+
+  /// Reads and checks a bundle.
+  /// - Throws: `ModelFileError` saying whether the file is missing, not a model, from another schema version,
+  ///   damaged, or changed since it was written, and what to do.
+  public static func load(path: String) throws -> ModelBundle {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ModelFileError(file: path, message: "cannot be read; check the path (train one with `uptake train`)")
+    }
+    guard let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw ModelFileError(file: path, message: "is not valid JSON (damaged or truncated?); retrain or restore it")
+    }
+    guard header["format"] as? String == format else {
+      throw ModelFileError(file: path, message: "is not an uptake model (no \"format\": \"\(format)\")")
+    }
+    guard let version = header["schemaVersion"] as? Int else {
+      throw ModelFileError(file: path, message: "has no schemaVersion; retrain it with this uptake")
+    }
+    guard version == schemaVersion else {
+      throw ModelFileError(
+        file: path,
+        message: "has schema version \(version), but this uptake reads version \(schemaVersion); "
+          + (version > schemaVersion ? "use a newer uptake" : "retrain it with this uptake"))
+    }
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let envelope: Envelope
+    do {
+      envelope = try decoder.decode(Envelope.self, from: data)
+    } catch {
+      throw ModelFileError(file: path, message: "is damaged (\(Self.describe(error))); retrain or restore it")
+    }
+    guard try envelope.model.checksum == envelope.checksum else {
+      throw ModelFileError(
+        file: path, message: "fails its checksum: it was changed after it was written; retrain or restore it")
+    }
+    return envelope.model
+  }
+
+  private static func describe(_ error: Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, let context):
+      return "missing \(path(context.codingPath + [key]))"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      return "unexpected value at \(path(context.codingPath))"
+    case DecodingError.dataCorrupted(let context):
+      return "bad value at \(path(context.codingPath))"
+    default:
+      return "\(error)"
+    }
+  }
+
+  private static func path(_ keys: [CodingKey]) -> String {
+    keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Learn
+
+/// A short model card in Markdown: what the model predicts, from which data, how well, and its limits.
+public struct ModelCard: Sendable {
+  public var bundle: ModelBundle
+  public var name: String
+
+  public init(bundle: ModelBundle, name: String) {
+    self.bundle = bundle
+    self.name = name
+  }
+
+  public var markdown: String {
+    let t = bundle.training
+    var lines: [String] = []
+    lines.append("# Model card: \(name)")
+    lines.append("")
+    lines.append("_Written by uptake \(t.uptakeVersion) with the model file `\(name).json`; trained \(t.trainedAt)._")
+    lines.append("")
+    lines.append("## What it predicts")
+    switch bundle.source {
+    case .flatFile(let target, let event, _, _, _):
+      lines.append("The probability that `\(target)` is `\(event)` for each row of a CSV file of the same shape.")
+    case .linkedRecords:
+      lines.append(
+        "For each unit of the population in `uptake.yaml`, the probability of the outcome defined there (for the "
+          + "demo council: no funded two-year-old place starting within 120 days of eligibility), from records "
+          + "dated and recorded before each unit's as-of date.")
+    }
+    lines.append(
+      "It ranks families for outreach; it does not decide anything about a family. Every score comes with "
+        + "its reasons (`uptake explain`), so a worker can check them against what they know.")
+    lines.append("")
+    lines.append("## Data")
+    lines.append("- Source: \(t.dataDescription)")
+    lines.append(
+      "- Rows: \(t.rows) with an outcome (\(t.events) events, \(percent(Double(t.events) / Double(max(1, t.rows)))))"
+        + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out because \(t.leftOutReason ?? "of the request")" : ""))
+    if let range = t.asOfRange { lines.append("- As-of dates: \(range[0]) to \(range[1])") }
+    lines.append("- Data fingerprint (FNV-1a 64 of ids, outcomes and features): `\(t.dataFingerprint)`")
+    lines.append("")
+    lines.append("## Model")
+    switch bundle.learner {
+    case .stumps(let model):
+      let c = model.configuration
+      lines.append(
+        "Gradient-boosted stumps (one split per round, so the model is a sum of one shape per feature): "
+          + "\(model.history.roundsKept) rounds kept of \(c.rounds), learning rate \(c.learningRate), up to \(c.maxBins) bins"
+          + (c.monotone.isEmpty ? "" : ", monotone in " + c.monotone.keys.sorted().joined(separator: ", ")) + ".")
+    case .logistic(let model, let design):
+      lines.append(
+        "Logistic regression on \(design.columnNames.count) encoded columns (numbers standardised, categories one-hot "
+          + "against their most frequent level), penalty \(describe(model.configuration.penalty)); "
+          + (model.convergence.converged ? "converged" : "did NOT converge")
+          + " in \(model.convergence.iterations) iterations.")
+    }
+    lines.append("Seed \(t.seed), \(t.threads) threads, fitted in \(String(format: "%.2f", t.fitSeconds)) s.")
+    lines.append("")
+    lines.append("## How well it does")
+    lines.append(
+      "On \(t.validationRows) held-out rows (whole families held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
+        + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate)). "
+        + "Trained on the other \(t.trainingRows) rows.")
+    lines.append("")
+    lines.append("## Features and their reasons")
+    lines.append("")
+    lines.append("| feature | kind | reason template |")
+    lines.append("|---|---|---|")
+    for f in bundle.schema.features {
+      lines.append("| \(f.name) | \(f.kind.rawValue) | \(f.reason.replacingOccurrences(of: "|", with: "\\|")) |")
+    }
+    lines.append("")
+    lines.append("## Limits")
+    lines.append(
+      "- Measured on held-out families from the same period; a new term's data can differ. Check it on new data "
+        + "before relying on it.")
+    lines.append(
+      "- Not yet checked here for calibration or for differences between groups of families; do that before use.")
+    if case .linkedRecords = bundle.source {
+      lines.append(
+        "- The demo models are trained on synthetic records: they show how the tool works, not facts about any council."
+      )
+    }
+    if !t.warnings.isEmpty {
+      lines.append("- Training notes: " + t.warnings.joined(separator: "; "))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+
+  private func describe(_ penalty: Penalty) -> String {
+    switch penalty {
+    case .none: return "none"
+    case .l2(let s): return "L2 (\(strength(s)))"
+    case .l1(let s): return "L1 (\(strength(s)))"
+    case .elasticNet(let s, let r): return "elastic net (\(strength(s)), L1 ratio \(r))"
+    }
+  }
+
+  private func strength(_ s: Strength) -> String {
+    switch s {
+    case .C(let c): return "C = \(c)"
+    case .lambda(let l): return "λ = \(l)"
+    }
+  }
+}

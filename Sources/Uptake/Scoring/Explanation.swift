@@ -1,0 +1,88 @@
+import Foundation
+import Learn
+import Records
+
+/// One unit's score taken apart: the baseline, and every feature's value and exact contribution.
+///
+/// The model is additive in log-odds, so `baseline + Σ contributions = margin` holds exactly (up to rounding);
+/// `probabilityEffect` is how much the probability would fall if that one feature's contribution were removed.
+public struct Explanation: Codable, Equatable, Sendable {
+  public struct Item: Codable, Equatable, Sendable {
+    public var feature: String
+    public var value: String
+    /// Contribution to the log-odds.
+    public var logOdds: Double
+    /// `σ(margin) − σ(margin − logOdds)`.
+    public var probabilityEffect: Double
+    public var reason: String
+  }
+
+  public var id: String
+  public var familyId: String?
+  public var learner: LearnerKind
+  public var probability: Double
+  public var margin: Double
+  public var baseline: Double
+  public var baselineProbability: Double
+  /// Largest absolute contribution first.
+  public var items: [Item]
+
+  public init(_ scored: ScoredData, row: Int) {
+    let frame = scored.data.frame
+    let phi = scored.scores.contributions
+    let margin = scored.scores.margins[row]
+    let text = ReasonText(frame: frame, schema: scored.bundle.schema)
+    let p = LogisticMath.sigmoid(margin)
+    items = scored.bundle.schema.features.indices.map { j in
+      let c = phi.storage[j * phi.rows + row]
+      let value = text.value(feature: j, row: row)
+      return Item(
+        feature: scored.bundle.schema.features[j].name, value: value.isEmpty ? "missing" : value, logOdds: c,
+        probabilityEffect: p - LogisticMath.sigmoid(margin - c), reason: text.render(feature: j, row: row))
+    }
+    .sorted { abs($0.logOdds) != abs($1.logOdds) ? abs($0.logOdds) > abs($1.logOdds) : $0.feature < $1.feature }
+    id = frame.ids[row]
+    familyId = frame.groups?[row]
+    learner = scored.bundle.learner.kind
+    probability = p
+    self.margin = margin
+    baseline = scored.scores.baseline
+    baselineProbability = LogisticMath.sigmoid(baseline)
+  }
+
+  /// A readable table.
+  public var text: String {
+    func signed(_ x: Double, _ decimals: Int) -> String { String(format: "%+.\(decimals)f", x) }
+    let nameWidth = max(7, items.map(\.feature.count).max() ?? 0)
+    let valueWidth = min(24, max(5, items.map(\.value.count).max() ?? 0))
+    func pad(_ s: String, _ w: Int) -> String {
+      let cut = s.count > w ? String(s.prefix(w - 1)) + "…" : s
+      return cut + String(repeating: " ", count: max(0, w - cut.count))
+    }
+    var lines = [
+      "\(id)" + (familyId.map { " (family \($0))" } ?? "")
+        + String(format: ": probability %.3f of not taking up (%@ model)", probability, learner.rawValue),
+      String(
+        format: "baseline %.3f (log-odds %+.3f); this unit's log-odds %+.3f", baselineProbability, baseline, margin),
+      "",
+      pad("feature", nameWidth) + "  " + pad("value", valueWidth) + "  log-odds  probability  reason",
+    ]
+    for item in items {
+      lines.append(
+        pad(item.feature, nameWidth) + "  " + pad(item.value, valueWidth) + "  "
+          + pad(signed(item.logOdds, 3), 8) + "  " + pad(signed(item.probabilityEffect, 3), 11) + "  " + item.reason)
+    }
+    let total = items.reduce(0) { $0 + $1.logOdds }
+    lines.append("")
+    lines.append(
+      String(format: "baseline %+.3f + contributions %+.3f = log-odds %+.3f", baseline, total, baseline + total))
+    return lines.joined(separator: "\n")
+  }
+
+  /// Pretty JSON.
+  public var json: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+  }
+}

@@ -1,0 +1,27 @@
+import Learn
+import Records
+
+/// A model's scores for a set of units, with the data they came from.
+public struct ScoredData: Sendable {
+  public let bundle: ModelBundle
+  public let data: LoadedData
+  public let scores: Scores
+  /// `P(event)` per unit.
+  public let probabilities: [Double]
+  /// What the user should know (e.g. values the model has not seen).
+  public let notes: [String]
+
+  /// Scores `data` (read with `bundle.source`) with the bundle's learner.
+  /// - Throws: `ModelDataError` when the data do not fit the model.
+  public init(bundle: ModelBundle, data: LoadedData, threads: Int? = nil) throws {
+    let (columns, notes) = try bundle.schema.columns(of: data.frame)
+    self.bundle = bundle
+    self.data = data
+    self.notes = notes
+    scores = try bundle.learner.score(columns, threads: threads)
+    probabilities = scores.probabilities
+  }
+
+  /// The frame row of unit `id`, or nil.
+  public func row(ofId id: String) -> Int? { data.frame.ids.firstIndex(of: id) }
+}

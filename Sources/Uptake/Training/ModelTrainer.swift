@@ -1,0 +1,105 @@
+import Foundation
+import Learn
+import Records
+
+/// How to train: which learner, its settings, the validation share and the seed.
+public struct TrainingOptions: Sendable {
+  public var learner: LearnerKind
+  public var stumps: StumpBoost.Configuration
+  public var logistic: LogisticRegression.Configuration
+  /// Share of families (or rows, without a group column) held out to measure the model.
+  public var validationFraction: Double
+  public var seed: UInt64
+  /// nil uses every core.
+  public var threads: Int?
+  /// Told after each boosting round (stumps), for a progress bar.
+  public var progress: (@Sendable (Int, Int) -> Void)?
+
+  public init(
+    learner: LearnerKind = .stumps,
+    stumps: StumpBoost.Configuration = .init(earlyStopping: .init()),
+    logistic: LogisticRegression.Configuration = .init(penalty: .l2(.C(1))),
+    validationFraction: Double = 0.2, seed: UInt64 = 1, threads: Int? = nil,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) {
+    self.learner = learner
+    self.stumps = stumps
+    self.logistic = logistic
+    self.validationFraction = validationFraction
+    self.seed = seed
+    self.threads = threads
+    self.progress = progress
+  }
+}
+
+/// Trains a model bundle from labelled data.
+public enum ModelTrainer {
+  /// Holds out a seeded share of families for validation, fits the learner on the rest, and measures it on the
+  /// held-out families. Stumps stop early on a further seeded share of the training families, so the reported
+  /// validation figures are never the data the rounds were chosen on.
+  /// - Throws: `ModelDataError` when the data cannot make a model (no outcome, one class only, too few rows);
+  ///   `LearnError` from the learner.
+  public static func train(_ data: LoadedData, options: TrainingOptions) throws -> ModelBundle {
+    let started = Date()
+    let frame = data.frame
+    guard let labels = frame.labels else { throw ModelDataError("the data have no outcome to learn from") }
+    let events = labels.filter { $0 }.count
+    guard events > 0 && events < labels.count else {
+      throw ModelDataError(
+        "every one of the \(labels.count) rows has the same outcome (\(events) events); a model needs both")
+    }
+    guard labels.count >= 50 else {
+      throw ModelDataError("only \(labels.count) rows with an outcome; at least 50 are needed to train and validate")
+    }
+    let schema = try FeatureSchema(frame: frame)
+    guard !schema.features.isEmpty else { throw ModelDataError("the data have no feature columns") }
+    let (columns, _) = try schema.columns(of: frame)
+    let groups = GroupSplit.keys(frame.groups ?? frame.ids)
+    let (trainRows, validRows) = GroupSplit.split(
+      rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
+    guard !validRows.isEmpty && !trainRows.isEmpty else {
+      throw ModelDataError("too few families to hold any out for validation; add rows or raise the fraction")
+    }
+    let train = columns.map { $0.selecting(trainRows) }
+    let trainLabels = trainRows.map { labels[$0] }
+
+    var warnings: [String] = []
+    let learner: FittedLearner
+    switch options.learner {
+    case .stumps:
+      var configuration = options.stumps
+      configuration.seed = options.seed
+      let model = try configuration.fit(
+        train, labels: trainLabels, groups: trainRows.map { groups[$0] }, threads: options.threads,
+        progress: options.progress)
+      learner = .stumps(model)
+      warnings.append("stumps: \(model.history.stopReason)")
+    case .logistic:
+      let design = LogisticDesign(fitting: train)
+      let model = try options.logistic.fit(
+        design.matrix(train), labels: trainLabels, featureNames: design.columnNames, threads: options.threads)
+      learner = .logistic(model, design: design)
+      warnings += model.warnings.map { "logistic: \($0)" }
+    }
+
+    let valid = try learner.score(columns.map { $0.selecting(validRows) }, threads: options.threads)
+    let validLabels = validRows.map { labels[$0] }
+    let metrics = ValidationMetrics(
+      baseRate: Double(validLabels.filter { $0 }.count) / Double(validLabels.count),
+      auc: Metrics.auc(scores: valid.margins, labels: validLabels),
+      logLoss: Metrics.logLoss(margins: valid.margins, labels: validLabels))
+    let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
+    let record = TrainingRecord(
+      uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
+      dataFingerprint: Fingerprint.of(frame), dataDescription: data.description, rows: labels.count,
+      rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
+      seed: options.seed, threads: max(1, options.threads ?? Parallel.availableCores),
+      fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
+      validation: metrics, warnings: warnings)
+    return ModelBundle(source: data.source, schema: schema, learner: learner, training: record)
+  }
+}
+
+public enum UptakeVersion {
+  public static let current = "0.1.0"
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Records
+import Uptake
+
+/// Where the data are and which units and dates to use: shared by train, score and explain.
+struct DataOptions: ParsableArguments {
+  @Option(name: .long, help: "A CSV file, a folder with uptake.yaml, or a SQLite file.")
+  var data: String
+
+  @Option(name: .long, help: "The project config (default: uptake.yaml in the data folder or beside the SQLite file).")
+  var config: String?
+
+  @Option(name: .long, help: "One as-of date for everyone, YYYY-MM-DD (default: the config's rule).")
+  var asOf: String?
+
+  @Option(name: .long, help: "Only units whose as-of date is on or after this day, YYYY-MM-DD (a cohort).")
+  var asOfFrom: String?
+
+  @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD.")
+  var asOfBefore: String?
+
+  func validate() throws {
+    for (flag, value) in [("--as-of", asOf), ("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore)] {
+      if let value, Day(iso: Substring(value)) == nil {
+        throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
+      }
+    }
+  }
+
+  func request(flat: FlatFile? = nil, extras: [String] = []) -> DataRequest {
+    DataRequest(
+      path: data, config: config, flat: flat, asOf: asOf.flatMap { Day(iso: Substring($0)) },
+      asOfFrom: asOfFrom.flatMap { Day(iso: Substring($0)) },
+      asOfBefore: asOfBefore.flatMap { Day(iso: Substring($0)) },
+      extras: extras)
+  }
+}

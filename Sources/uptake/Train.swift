@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Learn
+import Records
+import Uptake
+
+extension UptakeCommand {
+  struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train a model and save it as a model bundle (JSON).",
+      discussion: """
+        PATH is a folder of linked records with uptake.yaml, a SQLite file with a config, or one CSV with a row per
+        unit (--target and --event name the outcome). A seeded fifth of the families is held out to measure the
+        model; the summary gives rows used and left out, the features, the validation metrics and the time taken.
+
+        Examples:
+          uptake train --data demo-data --out model.json
+          uptake train --data demo-data --learner logistic --penalty l2 --C 0.5 --out logistic.json
+          uptake train --data Benefits.csv --target ui --event no --out benefits.json
+          uptake train --data demo-data --monotone imd_decile=decreasing --as-of-before 2024-09-01 --out model.json
+        """
+    )
+
+    @OptionGroup var data: DataOptions
+
+    @Option(name: .long, help: "Flat file: the outcome column.")
+    var target: String?
+    @Option(name: .long, help: "Flat file: the outcome value that counts as the event (the thing predicted).")
+    var event: String?
+    @Option(name: .long, help: "Flat file: the id column (default: the 1-based data-row number).")
+    var id: String?
+    @Option(name: .long, help: "Flat file: the family (group) column; families are held out whole.")
+    var group: String?
+    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
+    var exclude: [String] = []
+
+    @Option(name: .long, help: "stumps (boosted stumps) or logistic (logistic regression).")
+    var learner: LearnerKind = .stumps
+    @Option(name: .long, help: "Where to write the model bundle.")
+    var out: String = "model.json"
+    @Option(name: .long, help: "Seed for the validation split and the binning sample.")
+    var seed: UInt64 = 1
+    @Option(name: .long, help: "Share of families held out for validation.")
+    var validation: Double = 0.2
+    @Option(name: .long, help: "Threads (default: every core).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Stumps: boosting rounds (early stopping keeps the best).")
+    var rounds: Int = 300
+    @Option(name: .long, help: "Stumps: learning rate.")
+    var learningRate: Double = 0.1
+    @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255.")
+    var bins: Int = 255
+    @Option(name: .long, help: "Stumps: rows needed on each side of a split.")
+    var minRows: Int = 20
+    @Option(
+      name: .long, parsing: .upToNextOption,
+      help: "Stumps: shape constraints, FEATURE=increasing or FEATURE=decreasing.")
+    var monotone: [String] = []
+
+    @Option(name: .long, help: "Logistic: none, l2, l1 or elasticnet.")
+    var penalty: String = "l2"
+    @Option(name: .customLong("C"), help: "Logistic: inverse penalty strength (scikit-learn's C).")
+    var c: Double = 1
+    @Option(name: .long, help: "Logistic: the L1 share of an elastic-net penalty.")
+    var l1Ratio: Double = 0.5
+
+    func validate() throws {
+      if (target == nil) != (event == nil) {
+        throw ValidationError("--target and --event go together: name the outcome column and its event value")
+      }
+      guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
+      guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+      guard learningRate > 0 && learningRate <= 1 else {
+        throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)")
+      }
+      guard validation > 0 && validation < 1 else {
+        throw ValidationError("--validation must be between 0 and 1, got \(validation)")
+      }
+      guard c > 0 else { throw ValidationError("--C must be positive, got \(c)") }
+      _ = try monotoneConstraints()
+      _ = try logisticPenalty()
+    }
+
+    func monotoneConstraints() throws -> [String: StumpBoost.Monotonicity] {
+      var out: [String: StumpBoost.Monotonicity] = [:]
+      for item in monotone {
+        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let m = StumpBoost.Monotonicity(rawValue: parts[1]) else {
+          throw ValidationError("--monotone \"\(item)\": expected FEATURE=increasing or FEATURE=decreasing")
+        }
+        out[parts[0]] = m
+      }
+      return out
+    }
+
+    func logisticPenalty() throws -> Penalty {
+      switch penalty {
+      case "none": return .none
+      case "l2": return .l2(.C(c))
+      case "l1": return .l1(.C(c))
+      case "elasticnet": return .elasticNet(.C(c), l1Ratio: l1Ratio)
+      default: throw ValidationError("--penalty \"\(penalty)\": expected none, l2, l1 or elasticnet")
+      }
+    }
+
+    func run() throws {
+      let flat = target.map { FlatFile(target: $0, event: event!, id: id, group: group, exclude: exclude) }
+      let clock = ContinuousClock()
+      let began = clock.now
+      do {
+        let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
+        if let name = unknown.first {
+          fail(
+            "--monotone names \(name), which is not a feature; features: "
+              + loaded.frame.features.map(\.name).joined(separator: ", "))
+        }
+        let bar = ProgressBar(label: "training")
+        var report: (@Sendable (Int, Int) -> Void)? = nil
+        if let bar { report = { done, total in bar.update(done, of: total) } }
+        let options = TrainingOptions(
+          learner: learner,
+          stumps: .init(
+            rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
+            monotone: try monotoneConstraints(), earlyStopping: .init()),
+          logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed, threads: threads,
+          progress: report)
+        let bundle = try ModelTrainer.train(loaded, options: options)
+        bar?.finish()
+        try bundle.save(to: out)
+        let t = bundle.training
+        let elapsed = (clock.now - began).seconds
+        print("trained \(learner.rawValue) on \(t.dataDescription) in \(String(format: "%.2f", elapsed)) s")
+        print(
+          "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation, families kept whole)"
+            + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out because \(t.leftOutReason ?? "")" : "; none left out"))
+        print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
+        print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))
+        print(
+          "  validation: AUC \(String(format: "%.3f", t.validation.auc)), log loss "
+            + "\(String(format: "%.3f", t.validation.logLoss)), base rate \(String(format: "%.3f", t.validation.baseRate))"
+        )
+        for warning in t.warnings { print("  note:       \(warning)") }
+        print("wrote \(out)")
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}
+
+extension LearnerKind: ExpressibleByArgument {}
+
+extension Duration {
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
