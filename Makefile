@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
-.PHONY: deps test build release demo format lint bench-logistic bench-stumps bench-csv bench-features golden clean
+.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features golden clean
 
 ## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
@@ -23,10 +23,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## The end-to-end demo needs the `uptake` command (issue 6), which does not exist yet.
-demo:
-	@echo "make demo: not there yet - it arrives with the uptake command-line tool (issue 6)." >&2
-	@exit 2
+## Builds uptake in release mode and runs the whole chain on a synthetic council into demo-output/.
+demo: deps
+	$(SWIFT) build -c release --product uptake
+	.build/release/uptake demo --out demo-output
+
+## Regenerates the demo's models and model cards in models/ (same seed, same council; see models/README.md).
+models: deps
+	$(SWIFT) build -c release --product uptake
+	.build/release/uptake demo --out .build/demo-models --models models
 
 ## Rewrites sources in place with the committed .swift-format; `lint` only reports.
 format:

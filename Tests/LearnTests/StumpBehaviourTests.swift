@@ -108,7 +108,7 @@ struct StumpBehaviourTests {
   @Test("the internal validation split keeps each group on one side")
   func groupedSplit() {
     let groups = (0..<5000).map { $0 / 3 }  // families of three
-    let (train, valid) = StumpBoost.Configuration.split(rows: 5000, groups: groups, fraction: 0.2, seed: 9)
+    let (train, valid) = GroupSplit.split(rows: 5000, groups: groups, fraction: 0.2, seed: 9)
     let trainGroups = Set(train.map { groups[$0] }), validGroups = Set(valid.map { groups[$0] })
     #expect(trainGroups.isDisjoint(with: validGroups))
     #expect(train.count + valid.count == 5000)

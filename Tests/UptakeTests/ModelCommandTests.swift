@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+
+/// A fresh temporary folder, removed by the caller.
+func temporaryFolder(_ name: String) throws -> String {
+  let path = NSTemporaryDirectory() + "uptake-\(name)-\(UUID().uuidString)"
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  return path
+}
+
+/// A CSV file as rows of fields (simple: the contact lists quote reasons only when they hold commas).
+func readCSV(_ path: String) throws -> (header: [String], rows: [[String]]) {
+  let text = try String(contentsOfFile: path, encoding: .utf8)
+  var records: [[String]] = []
+  var field = "", record: [String] = [], quoted = false
+  var iterator = Array(text).makeIterator()
+  var pending: Character? = nil
+  while let c = pending ?? iterator.next() {
+    pending = nil
+    if quoted {
+      if c == "\"" {
+        if let next = iterator.next() {
+          if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+        } else {
+          quoted = false
+        }
+      } else {
+        field.append(c)
+      }
+    } else if c == "\"" {
+      quoted = true
+    } else if c == "," {
+      record.append(field); field = ""
+    } else if c == "\n" {
+      record.append(field); records.append(record); record = []; field = ""
+    } else {
+      field.append(c)
+    }
+  }
+  return (records.first ?? [], Array(records.dropFirst()))
+}
+
+/// The shared real data sets copied into the repository for tests.
+let realData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .appendingPathComponent("Data/real").path
+
+@Suite("uptake train, score and explain", .serialized)
+struct ModelCommandTests {
+  @Test("linked records: train → score with capacity per ward and one per family → explain; the parts agree")
+  func linkedRoundTrip() throws {
+    let dir = try temporaryFolder("linked")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(
+      try runUptake(["synth", "--out", dir + "/council", "--children", "6000", "--seed", "5", "--quiet"]).status == 0)
+    let model = dir + "/model.json"
+    let train = try runUptake(["train", "--data", dir + "/council", "--out", model, "--seed", "3"])
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.stdout.contains("validation: AUC") && train.stdout.contains("wrote \(model)"))
+
+    let list = dir + "/list.csv"
+    let score = try runUptake([
+      "score", "--model", model, "--data", dir + "/council", "--capacity", "2", "--by", "ward", "--one-per-family",
+      "--out", list,
+    ])
+    #expect(score.status == 0, "\(score.stderr)")
+    let (header, rows) = try readCSV(list)
+    #expect(header == ["rank", "child_id", "family_id", "probability", "ward", "reason_1", "reason_2", "reason_3"])
+    #expect(!rows.isEmpty)
+    // Ranks run 1…n and probabilities never rise down the list.
+    #expect(rows.map { Int($0[0])! } == Array(1...rows.count))
+    let p = rows.map { Double($0[3])! }
+    #expect(zip(p, p.dropFirst()).allSatisfy { $0 >= $1 })
+    // Capacity per ward and one child per family hold.
+    let perWard = Dictionary(grouping: rows, by: { $0[4] }).mapValues(\.count)
+    #expect(perWard.values.allSatisfy { $0 <= 2 })
+    #expect(Set(rows.map { $0[2] }).count == rows.count)
+    #expect(rows.allSatisfy { !$0[5].isEmpty })
+
+    // Explain the top child: JSON contributions add up to the log-odds, and the probability matches the list.
+    let top = rows[0][1]
+    let explain = try runUptake([
+      "explain", "--model", model, "--data", dir + "/council", "--id", top, "--format", "json",
+    ])
+    #expect(explain.status == 0, "\(explain.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as! [String: Any]
+    let items = json["items"] as! [[String: Any]]
+    let total = items.reduce(0.0) { $0 + ($1["logOdds"] as! Double) }
+    #expect(abs((json["baseline"] as! Double) + total - (json["margin"] as! Double)) < 1e-9)
+    #expect(abs((json["probability"] as! Double) - p[0]) < 5e-5)
+    #expect(items.count == 14)
+
+    let text = try runUptake(["explain", "--model", model, "--data", dir + "/council", "--id", top])
+    #expect(text.status == 0 && text.stdout.contains("baseline") && text.stdout.contains(top))
+    let unknown = try runUptake(["explain", "--model", model, "--data", dir + "/council", "--id", "C-nobody"])
+    #expect(unknown.status != 0 && unknown.stderr.contains("no unit with child_id C-nobody"))
+  }
+
+  @Test("a shared real data set as a flat file: both learners train, score with row-number ids, and explain")
+  func flatFileRoundTrip() throws {
+    let dir = try temporaryFolder("flat")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = realData + "/Benefits.csv"
+    for learner in ["stumps", "logistic"] {
+      let model = dir + "/\(learner).json"
+      let train = try runUptake([
+        "train", "--data", data, "--target", "ui", "--event", "no", "--learner", learner, "--out", model,
+      ])
+      #expect(train.status == 0, "\(train.stderr)")
+      #expect(train.stdout.contains("4877 used") && train.stdout.contains("features:   17"))
+      let list = dir + "/\(learner).csv"
+      let score = try runUptake(["score", "--model", model, "--data", data, "--capacity", "100", "--out", list])
+      #expect(score.status == 0, "\(score.stderr)")
+      let (header, rows) = try readCSV(list)
+      #expect(header.prefix(3) == ["rank", "id", "probability"] && rows.count == 100)
+      #expect(rows.allSatisfy { Int($0[1]).map { (1...4877).contains($0) } ?? false })
+      let explain = try runUptake(["explain", "--model", model, "--data", data, "--id", rows[0][1], "--format", "json"])
+      #expect(explain.status == 0, "\(explain.stderr)")
+      let json = try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as! [String: Any]
+      #expect(abs((json["probability"] as! Double) - Double(rows[0][2])!) < 5e-5)
+    }
+    // The target column is ignored when scoring: a copy without it scores the same.
+    let lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n")
+    let withoutTarget = lines.map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+    }
+    try (withoutTarget.joined(separator: "\n") + "\n").write(
+      toFile: dir + "/no-target.csv", atomically: true, encoding: .utf8)
+    let again = try runUptake([
+      "score", "--model", dir + "/stumps.json", "--data", dir + "/no-target.csv", "--capacity", "100", "--out",
+      dir + "/again.csv",
+    ])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(try readCSV(dir + "/again.csv").rows == readCSV(dir + "/stumps.csv").rows)
+  }
+
+  @Test("damaged, edited and incompatible model files, and data of another shape, each get one clear line")
+  func badModelsAndData() throws {
+    let dir = try temporaryFolder("bad")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = realData + "/Benefits.csv"
+    let model = dir + "/model.json"
+    #expect(try runUptake(["train", "--data", data, "--target", "ui", "--event", "no", "--out", model]).status == 0)
+    let good = try String(contentsOfFile: model, encoding: .utf8)
+    func score(_ modelText: String?, data: String = data) throws -> (status: Int32, stderr: String) {
+      let path = dir + "/candidate.json"
+      if let modelText { try modelText.write(toFile: path, atomically: true, encoding: .utf8) }
+      let r = try runUptake([
+        "score", "--model", modelText == nil ? model : path, "--data", data, "--out", dir + "/out.csv",
+      ])
+      return (r.status, r.stderr)
+    }
+    let truncated = try score(String(good.prefix(good.count / 2)))
+    #expect(truncated.status != 0 && truncated.stderr.contains("is not valid JSON"))
+    // Change one learned number: the checksum catches it.
+    let edited = good.replacingOccurrences(of: "\"intercept\" : -0.", with: "\"intercept\" : -1.")
+    #expect(edited != good)
+    let tampered = try score(edited)
+    #expect(tampered.status != 0 && tampered.stderr.contains("fails its checksum"))
+    let future = try score(good.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 99"))
+    #expect(future.status != 0 && future.stderr.contains("schema version 99") && future.stderr.contains("newer uptake"))
+    let notModel = try score("{\"hello\": 1}")
+    #expect(notModel.status != 0 && notModel.stderr.contains("not an uptake model"))
+    let missingKey = try score(good.replacingOccurrences(of: "\"schema\" :", with: "\"schemata\" :"))
+    #expect(missingKey.status != 0 && missingKey.stderr.contains("damaged (missing model.schema)"))
+
+    let otherShape = try score(nil, data: realData + "/wa_churn.csv")
+    #expect(otherShape.status != 0 && otherShape.stderr.contains("the data have no feature stateur"))
+    // A numeric feature that now holds text.
+    let text = try String(contentsOfFile: data, encoding: .utf8).replacingOccurrences(of: "\n4.5,", with: "\nfour,")
+    try text.write(toFile: dir + "/text.csv", atomically: true, encoding: .utf8)
+    let wrongKind = try score(nil, data: dir + "/text.csv")
+    #expect(
+      wrongKind.status != 0 && wrongKind.stderr.contains("stateur was numeric in training but is categorical here"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"), "no output is left behind by a failed score")
+    let missing = try score(nil, data: dir + "/nothing.csv")
+    #expect(missing.status != 0 && missing.stderr.contains("does not exist"))
+  }
+
+  @Test("wrong flags get one clear line; every command's help has an example")
+  func flags() throws {
+    for command in ["train", "score", "explain", "demo"] {
+      let help = try runUptake([command, "--help"])
+      #expect(help.status == 0 && help.stdout.contains("Example"), "\(command)")
+    }
+    let noOutcome = try runUptake(["train", "--data", realData + "/Benefits.csv"])
+    #expect(noOutcome.status != 0 && noOutcome.stderr.contains("--target COL --event VALUE"))
+    let badEvent = try runUptake(["train", "--data", realData + "/Benefits.csv", "--target", "ui", "--event", "maybe"])
+    #expect(badEvent.status != 0 && badEvent.stderr.contains("never holds maybe"))
+    let badLearner = try runUptake(["train", "--data", realData + "/Benefits.csv", "--learner", "forest"])
+    #expect(badLearner.status != 0 && badLearner.stderr.contains("forest"))
+    let badMonotone = try runUptake([
+      "train", "--data", realData + "/Benefits.csv", "--target", "ui", "--event", "no", "--monotone", "age=up",
+    ])
+    #expect(badMonotone.status != 0 && badMonotone.stderr.contains("FEATURE=increasing"))
+  }
+
+  @Test("uptake demo runs end to end on a small council and says where everything went")
+  func demo() throws {
+    let dir = try temporaryFolder("demo")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let run = try runUptake(["demo", "--out", dir, "--children", "5000", "--capacity", "3"])
+    #expect(run.status == 0, "\(run.stderr)")
+    for expected in ["contact list: \(dir)/contact-list.csv", "stumps model", "logistic model", "baseline", "AUC"] {
+      #expect(run.stdout.contains(expected), "\(expected)")
+    }
+    for file in ["contact-list.csv", "models/stumps.json", "models/logistic.md", "top-family-explanation.txt"] {
+      #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "\(file)")
+    }
+  }
+}
