@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
-.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features golden clean
+.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features bench-score golden clean
 
 ## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
@@ -61,6 +61,12 @@ bench-features: deps
 	$(SWIFT) build -c release --product uptake
 	.build/release/uptake synth --out benchmarks/data/council-1m --children 1000000 --quiet
 	python3 benchmarks/features.py benchmarks/data/council-1m
+
+## Scoring 1,000,000 families with three reasons each, against LightGBM + pandas (see benchmarks/README.md).
+bench-score: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt
+	$(SWIFT) build -c release --product uptake
+	python3 benchmarks/score.py
 
 ## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
 golden:

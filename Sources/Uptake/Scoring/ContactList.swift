@@ -28,14 +28,13 @@ public struct ContactList: Sendable {
   public let options: ContactListOptions
 
   /// Ranks every scored unit, then applies one-per-family and the capacity (overall or per `by` group).
-  /// Ties in probability are broken by id, so the list is the same on every run.
+  /// Ties in probability keep the input order, so the same input gives the same list.
   public init(_ scored: ScoredData, options: ContactListOptions) {
     self.scored = scored
     self.options = options
     let p = scored.probabilities
-    let ids = scored.data.frame.ids
     var order = Array(0..<p.count)
-    order.sort { p[$0] != p[$1] ? p[$0] > p[$1] : ids[$0] < ids[$1] }
+    order.sort { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
     if options.onePerFamily, let families = scored.data.frame.groups {
       var seen = Set<String>()
       order = order.filter { families[$0].isEmpty || seen.insert(families[$0]).inserted }
@@ -58,15 +57,29 @@ public struct ContactList: Sendable {
 
   /// The reasons of one frame row: the features with the largest positive contributions, in words.
   public func reasons(ofRow row: Int, text: ReasonText) -> [String] {
-    let phi = scored.scores.contributions
-    let n = phi.rows
-    var positive: [(Int, Double)] = []
-    for j in 0..<phi.columns {
-      let c = phi.storage[j * n + row]
-      if c > 0 { positive.append((j, c)) }
+    scored.scores.contributions.storage.withUnsafeBufferPointer { phi in
+      Self.topFeatures(phi, rows: scored.scores.rowCount, row: row, count: options.reasons)
+        .map { text.render(feature: $0, row: row) }
     }
-    positive.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-    return positive.prefix(options.reasons).map { text.render(feature: $0.0, row: row) }
+  }
+
+  /// Up to `count` features with positive contributions for `row` (in column-major `phi`), largest first (ties:
+  /// lower index).
+  /// - Complexity: O(p · count), no sorting.
+  static func topFeatures(_ phi: UnsafeBufferPointer<Double>, rows n: Int, row: Int, count: Int) -> [Int] {
+    let p = n == 0 ? 0 : phi.count / n
+    var top: [(feature: Int, value: Double)] = []
+    top.reserveCapacity(count + 1)
+    for j in 0..<p {
+      let c = phi[j * n + row]
+      guard c > 0 else { continue }
+      if top.count == count, let last = top.last, c <= last.value { continue }
+      var k = top.count
+      while k > 0 && top[k - 1].value < c { k -= 1 }
+      top.insert((j, c), at: k)
+      if top.count > count { top.removeLast() }
+    }
+    return top.map(\.feature)
   }
 
   /// Writes `rank, <id>, family_id, probability, <by>, reason_1…N` as CSV, atomically.
@@ -81,17 +94,20 @@ public struct ContactList: Sendable {
     let writer = try CSVWriter(path: path, header: header)
     let text = ReasonText(frame: frame, schema: scored.bundle.schema)
     let p = scored.probabilities
-    for (rank, row) in rows.enumerated() {
-      writer.field(rank + 1)
-      writer.field(frame.ids[row])
-      if let groups = frame.groups { writer.field(groups[row]) }
-      writer.field(p[row], decimals: 4)
-      if let byColumn { writer.field(ReasonText.format(byColumn, row: row)) }
-      let reasons = self.reasons(ofRow: row, text: text)
-      for k in 0..<options.reasons {
-        if k < reasons.count { writer.field(reasons[k]) } else { writer.missing() }
+    let n = scored.scores.rowCount
+    scored.scores.contributions.storage.withUnsafeBufferPointer { phi in
+      for (rank, row) in rows.enumerated() {
+        writer.field(rank + 1)
+        writer.field(frame.ids[row])
+        if let groups = frame.groups { writer.field(groups[row]) }
+        writer.field(p[row], decimals: 4)
+        if let byColumn { writer.field(ReasonText.format(byColumn, row: row)) }
+        let top = Self.topFeatures(phi, rows: n, row: row, count: options.reasons)
+        for k in 0..<options.reasons {
+          if k < top.count { writer.field(text.render(feature: top[k], row: row)) } else { writer.missing() }
+        }
+        writer.endRow()
       }
-      writer.endRow()
     }
     try writer.finish()
   }

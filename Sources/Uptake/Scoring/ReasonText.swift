@@ -1,80 +1,108 @@
-import Foundation
 import Records
 
 /// Renders a feature's reason template with one unit's own value, in words an outreach worker can read.
 ///
 /// `{value}` stands for the value: numbers without needless decimals, yes/no for booleans, the level for text.
-/// A missing value gives "<feature>: not recorded" (a template such as "{value} km from the hub" would not read).
-/// A yes/no feature whose template has no `{value}` (e.g. "12-month review not completed") describes the "yes"
-/// case, so for "no" it reads "<template>: no".
+/// A missing value gives the feature's `reason_when_missing`, or "<feature>: not recorded" (a template such as
+/// "{value} km from the hub" would not read). A yes/no feature whose template has no `{value}` (e.g. "12-month
+/// review not completed") describes the "yes" case, so for "no" it reads "<template>: no".
+///
+/// Templates are split and columns unpacked once, so rendering a million rows' reasons costs string joins only.
 public struct ReasonText: Sendable {
-  private let templates: [String]
-  private let missingTexts: [String?]
-  private let columns: [Column]
-  /// Per feature: a 0/1 column (e.g. an `exists` aggregation), which a template without `{value}` reads as yes/no.
-  private let yesNo: [Bool]
+  private struct Prepared: Sendable {
+    var template: String
+    /// The template around `{value}`, or nil without one.
+    var parts: (prefix: String, suffix: String)?
+    var missingText: String
+    /// Numbers (integers, numbers, and booleans as 1/0); NaN is missing.
+    var numbers: [Double]?
+    var isBoolean: Bool
+    /// Categorical codes (−1 missing) and their levels.
+    var codes: [Int32]?
+    var levels: [String]
+    /// Every value is 0, 1 or missing (e.g. an `exists` aggregation).
+    var yesNo: Bool
+  }
+
+  private let features: [Prepared]
 
   /// Prepares the reasons of `frame`'s features, in `schema` order (the order of the model's contributions).
   public init(frame: FeatureFrame, schema: FeatureSchema) {
-    templates = schema.features.map(\.reason)
-    missingTexts = schema.features.map(\.reasonWhenMissing)
-    columns = schema.features.map { frame.feature($0.name)! }
-    yesNo = columns.map(Self.isYesNo)
+    features = schema.features.map { feature in
+      let column = frame.feature(feature.name)!
+      var prepared = Prepared(
+        template: feature.reason, parts: nil,
+        missingText: feature.reasonWhenMissing ?? "\(Self.humanised(feature.name)): not recorded", numbers: nil,
+        isBoolean: false, codes: nil, levels: [], yesNo: false)
+      if let range = feature.reason.range(of: "{value}") {
+        prepared.parts = (String(feature.reason[..<range.lowerBound]), String(feature.reason[range.upperBound...]))
+      }
+      switch column.values {
+      case .integer(let v), .number(let v): prepared.numbers = v
+      case .boolean(let v):
+        prepared.numbers = v.map { $0.map { $0 ? 1 : 0 } ?? .nan }
+        prepared.isBoolean = true
+      case .categorical(let codes, let levels):
+        prepared.codes = codes
+        prepared.levels = levels
+      case .date(let v):
+        prepared.codes = v.indices.map { v[$0] == ColumnValues.missingDay ? -1 : Int32($0) }
+        prepared.levels = v.map { $0 == ColumnValues.missingDay ? "" : Day(number: Int($0)).description }
+      }
+      prepared.yesNo = prepared.isBoolean || (prepared.numbers?.allSatisfy { $0.isNaN || $0 == 0 || $0 == 1 } ?? false)
+      return prepared
+    }
   }
 
   /// The reason of feature `j` for `row`.
   public func render(feature j: Int, row: Int) -> String {
-    if columns[j].isMissing(row), let text = missingTexts[j] { return text }
-    return Self.render(templates[j], column: columns[j], row: row, yesNo: yesNo[j])
+    let f = features[j]
+    guard let text = text(f, row: row) else { return f.missingText }
+    if let parts = f.parts { return parts.prefix + text + parts.suffix }
+    if f.yesNo, f.numbers![row] == 0 { return f.template + ": no" }
+    return f.template
   }
 
-  /// The value of feature `j` for `row` as text ("" when missing).
+  /// The value of feature `j` for `row` as text ("" when missing); a yes/no feature described by a template
+  /// without `{value}` reads "yes" or "no".
   public func value(feature j: Int, row: Int) -> String {
-    let text = Self.format(columns[j], row: row)
-    if yesNo[j] && !templates[j].contains("{value}") && !text.isEmpty { return text == "1" ? "yes" : "no" }
+    let f = features[j]
+    guard let text = text(f, row: row) else { return "" }
+    if f.yesNo && f.parts == nil { return f.numbers![row] == 1 ? "yes" : "no" }
     return text
   }
 
-  static func render(_ template: String, column: Column, row: Int, yesNo: Bool) -> String {
-    if column.isMissing(row) { return "\(humanised(column.name)): not recorded" }
-    let text = format(column, row: row)
-    if template.contains("{value}") {
-      return template.replacingOccurrences(of: "{value}", with: text)
+  private func text(_ f: Prepared, row: Int) -> String? {
+    if let numbers = f.numbers {
+      let v = numbers[row]
+      if v.isNaN { return nil }
+      return f.isBoolean ? (v == 1 ? "yes" : "no") : Self.number(v)
     }
-    if case .boolean(let v) = column.values, v[row] == false { return "\(template): no" }
-    if yesNo, case .number(let v) = column.values, v[row] == 0 { return "\(template): no" }
-    return template
+    let code = f.codes![row]
+    return code < 0 ? nil : f.levels[Int(code)]
   }
 
-  /// One value as text: "3", "0.45", "yes", "English". Missing is "".
+  /// One column value as text: "3", "0.45", "yes", "English"; missing is "".
   public static func format(_ column: Column, row: Int) -> String {
     if column.isMissing(row) { return "" }
     switch column.values {
-    case .integer(let v): return String(Int64(v[row]))
-    case .number(let v): return number(v[row])
+    case .integer(let v), .number(let v): return number(v[row])
     case .boolean(let v): return v[row]! ? "yes" : "no"
     case .categorical(let codes, let levels): return levels[Int(codes[row])]
     case .date(let v): return Day(number: Int(v[row])).description
     }
   }
 
-  /// Up to two decimals, without trailing zeros.
+  /// Rounded to two decimals, without trailing zeros: "3", "4.5", "0.46".
   public static func number(_ x: Double) -> String {
     if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-    var s = String(format: "%.2f", x)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
+    let rounded = (x * 100).rounded() / 100
+    if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int64(rounded)) }
+    return String(rounded)
   }
 
   /// `km_to_nearest_hub` → "km to nearest hub".
   public static func humanised(_ name: String) -> String {
-    name.replacingOccurrences(of: "_", with: " ")
-  }
-
-  /// An `exists` feature computes to 0/1 numbers; it reads as yes/no when every value is 0, 1 or missing.
-  private static func isYesNo(_ column: Column) -> Bool {
-    guard case .number(let v) = column.values else { return false }
-    return v.allSatisfy { $0.isNaN || $0 == 0 || $0 == 1 }
+    String(name.map { $0 == "_" ? " " : $0 })
   }
 }
