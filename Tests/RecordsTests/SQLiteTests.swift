@@ -4,36 +4,9 @@ import Testing
 
 @testable import Records
 
-/// Writes tables into a SQLite file with SQLite's own storage classes (INTEGER, REAL, TEXT, NULL).
+/// Writes tables into a SQLite file (in name order).
 func writeSQLite(_ tables: [String: Table], to path: String) throws {
-  var db: OpaquePointer?
-  guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw CSVError.unreadable(file: path, reason: "open") }
-  defer { sqlite3_close(db) }
-  for (name, table) in tables {
-    let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-    #expect(sqlite3_exec(db, "CREATE TABLE \"\(name)\" (\(columns))", nil, nil, nil) == SQLITE_OK)
-    var statement: OpaquePointer?
-    let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-    #expect(sqlite3_prepare_v2(db, "INSERT INTO \"\(name)\" VALUES (\(marks))", -1, &statement, nil) == SQLITE_OK)
-    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-    for row in 0..<table.rowCount {
-      sqlite3_reset(statement)
-      for (j, column) in table.columns.enumerated() {
-        let k = Int32(j + 1)
-        if column.isMissing(row) {
-          sqlite3_bind_null(statement, k)
-          continue
-        }
-        switch column.values {
-        case .integer(let v): sqlite3_bind_int64(statement, k, Int64(v[row]))
-        case .number(let v): sqlite3_bind_double(statement, k, v[row])
-        default: sqlite3_bind_text(statement, k, column.texts([row])[0], -1, transient)
-        }
-      }
-      #expect(sqlite3_step(statement) == SQLITE_DONE)
-    }
-    sqlite3_finalize(statement)
-  }
+  try SQLiteWriter.write(tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: path)
 }
 
 @Suite("SQLite input")

@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Testing
 
 /// A fresh temporary folder, removed by the caller.
@@ -93,6 +94,41 @@ struct ModelCommandTests {
     #expect(text.status == 0 && text.stdout.contains("baseline") && text.stdout.contains(top))
     let unknown = try runUptake(["explain", "--model", model, "--data", dir + "/council", "--id", "C-nobody"])
     #expect(unknown.status != 0 && unknown.stderr.contains("no unit with child_id C-nobody"))
+  }
+
+  @Test("linked records in a SQLite file train the same model and give the same contact list as the CSV folder")
+  func sqliteEqualsCSV() throws {
+    let dir = try temporaryFolder("sqlite")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let council = dir + "/council"
+    #expect(try runUptake(["synth", "--out", council, "--children", "4000", "--seed", "9", "--quiet"]).status == 0)
+    var config = try String(contentsOfFile: council + "/uptake.yaml", encoding: .utf8)
+    var tables: [(name: String, table: Table)] = []
+    for name in [
+      "children", "families", "areas", "health_visits", "hub_sessions", "early_education", "outreach_contacts",
+    ] {
+      tables.append((name, try CSVReader.read(path: council + "/\(name).csv")))
+      config = config.replacingOccurrences(of: "file: \(name).csv", with: "table: \(name)")
+    }
+    try FileManager.default.createDirectory(atPath: dir + "/db", withIntermediateDirectories: true)
+    try SQLiteWriter.write(tables, to: dir + "/db/council.sqlite")
+    try ("database: council.sqlite\n" + config).write(
+      toFile: dir + "/db/uptake.yaml", atomically: true, encoding: .utf8)
+
+    func fingerprint(_ model: String) throws -> String {
+      let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
+      return ((json["model"] as! [String: Any])["training"] as! [String: Any])["dataFingerprint"] as! String
+    }
+    for (data, name) in [(council, "csv"), (dir + "/db/council.sqlite", "sqlite")] {
+      let train = try runUptake(["train", "--data", data, "--out", dir + "/\(name).json", "--threads", "1"])
+      #expect(train.status == 0, "\(train.stderr)")
+      let score = try runUptake([
+        "score", "--model", dir + "/\(name).json", "--data", data, "--capacity", "50", "--out", dir + "/\(name).csv",
+      ])
+      #expect(score.status == 0, "\(score.stderr)")
+    }
+    #expect(try fingerprint(dir + "/csv.json") == fingerprint(dir + "/sqlite.json"))
+    #expect(try readCSV(dir + "/csv.csv").rows == readCSV(dir + "/sqlite.csv").rows)
   }
 
   @Test("a shared real data set as a flat file: both learners train, score with row-number ids, and explain")
