@@ -133,7 +133,8 @@ extension UptakeCommand {
         let elapsed = (clock.now - began).seconds
         print("trained \(learner.rawValue) on \(t.dataDescription) in \(String(format: "%.2f", elapsed)) s")
         print(
-          "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation, families kept whole)"
+          "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation"
+            + (t.validationByFamily ? ", families kept whole)" : ")")
             + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out because \(t.leftOutReason ?? "")" : "; none left out"))
         print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
         print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))

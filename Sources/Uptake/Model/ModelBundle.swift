@@ -58,6 +58,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var fitSeconds: Double
   public var trainingRows: Int
   public var validationRows: Int
+  /// True when whole families (the group column) were held out, false when single rows were.
+  public var validationByFamily: Bool
   public var validation: ValidationMetrics
   public var warnings: [String]
 }

@@ -59,7 +59,8 @@ public struct ModelCard: Sendable {
     lines.append("")
     lines.append("## How well it does")
     lines.append(
-      "On \(t.validationRows) held-out rows (whole families held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
+      "On \(t.validationRows) held-out rows (" + (t.validationByFamily ? "whole families" : "single rows")
+        + " held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
         + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate)). "
         + "Trained on the other \(t.trainingRows) rows.")
     lines.append("")

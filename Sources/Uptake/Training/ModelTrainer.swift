@@ -95,6 +95,7 @@ public enum ModelTrainer {
       rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
       seed: options.seed, threads: max(1, options.threads ?? Parallel.availableCores),
       fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
+      validationByFamily: frame.groups != nil,
       validation: metrics, warnings: warnings)
     return ModelBundle(source: data.source, schema: schema, learner: learner, training: record)
   }
