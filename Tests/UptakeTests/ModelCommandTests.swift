@@ -230,6 +230,23 @@ struct ModelCommandTests {
     #expect(badMonotone.status != 0 && badMonotone.stderr.contains("FEATURE=increasing"))
   }
 
+  @Test("the committed demo models in models/ load and score a new synthetic council of the same shape")
+  func committedModels() throws {
+    let dir = try temporaryFolder("models")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("models").path
+    #expect(try runUptake(["synth", "--out", dir, "--children", "3000", "--seed", "11", "--quiet"]).status == 0)
+    for name in ["stumps", "logistic"] {
+      let run = try runUptake([
+        "score", "--model", models + "/\(name).json", "--data", dir, "--capacity", "10", "--out", dir + "/\(name).csv",
+      ])
+      #expect(run.status == 0, "\(name): \(run.stderr)")
+      #expect(try readCSV(dir + "/\(name).csv").rows.count == 10)
+      #expect(FileManager.default.fileExists(atPath: models + "/\(name).md"))
+    }
+  }
+
   @Test("uptake demo runs end to end on a small council and says where everything went")
   func demo() throws {
     let dir = try temporaryFolder("demo")
