@@ -74,6 +74,7 @@ golden:
 	python3 Tests/Golden/generate_logistic.py
 	python3 Tests/Golden/generate_stumps.py
 	python3 Tests/Golden/generate_flatfile.py
+	python3 Tests/Golden/generate_metrics.py
 
 clean:
 	rm -rf .build benchmarks/.build
