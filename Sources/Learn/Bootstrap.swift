@@ -20,7 +20,9 @@ public struct Bootstrap: Sendable {
       var index: [Int: Int] = [:]
       members = []
       for i in 0..<rows {
-        if let k = index[groups[i]] { members[k].append(i) } else {
+        if let k = index[groups[i]] {
+          members[k].append(i)
+        } else {
           index[groups[i]] = members.count
           members.append([i])
         }

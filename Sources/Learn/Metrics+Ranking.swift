@@ -1,3 +1,5 @@
+import Foundation
+
 extension Metrics {
   /// Average precision (area under the precision–recall curve as scikit-learn defines it):
   /// `Σₙ (Rₙ − Rₙ₋₁) Pₙ` over the distinct score thresholds, highest first; tied scores enter together.
@@ -67,7 +69,9 @@ extension Metrics {
   public static func precisionRecallCurve(scores: [Double], labels: [Bool]) -> [(x: Double, y: Double)] {
     let positives = Double(labels.filter { $0 }.count)
     guard positives > 0 else { return [] }
-    return thresholdCounts(scores, labels).dropFirst().map { (Double($0.tp) / positives, Double($0.tp) / Double($0.tp + $0.fp)) }
+    return thresholdCounts(scores, labels).dropFirst().map {
+      (Double($0.tp) / positives, Double($0.tp) / Double($0.tp + $0.fp))
+    }
   }
 
   /// Cumulative true and false positives after each run of tied scores, highest first, starting at (0, 0).
@@ -95,8 +99,27 @@ public struct CapacityResult: Codable, Equatable, Sendable {
   public var events: Int
   public var rows: Int
 
+  public init(hits: Int, contacted: Int, events: Int, rows: Int) {
+    self.hits = hits
+    self.contacted = contacted
+    self.events = events
+    self.rows = rows
+  }
+
   public var precision: Double { contacted > 0 ? Double(hits) / Double(contacted) : .nan }
   public var recall: Double { events > 0 ? Double(hits) / Double(events) : .nan }
   public var baseRate: Double { rows > 0 ? Double(events) / Double(rows) : .nan }
   public var lift: Double { precision / baseRate }
+}
+
+extension Metrics {
+  /// Mean log-loss of probabilities, clipped to [1e-15, 1 − 1e-15] as scikit-learn does.
+  public static func logLoss(probabilities: [Double], labels: [Bool]) -> Double {
+    var sum = 0.0
+    for (p, y) in zip(probabilities, labels) {
+      let q = min(max(p, 1e-15), 1 - 1e-15)
+      sum -= y ? log(q) : log(1 - q)
+    }
+    return sum / Double(max(1, labels.count))
+  }
 }

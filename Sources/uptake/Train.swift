@@ -44,6 +44,10 @@ extension UptakeCommand {
     var validation: Double = 0.2
     @Option(name: .long, help: "Threads (default: every core).")
     var threads: Int?
+    @Option(
+      name: .long,
+      help: "none, platt or isotonic: calibrate the probabilities on the held-out families (score then uses them).")
+    var calibration: String = "none"
 
     @Option(name: .long, help: "Stumps: boosting rounds (early stopping keeps the best).")
     var rounds: Int = 300
@@ -80,6 +84,7 @@ extension UptakeCommand {
       guard c > 0 else { throw ValidationError("--C must be positive, got \(c)") }
       _ = try monotoneConstraints()
       _ = try logisticPenalty()
+      _ = try calibrationMethod()
     }
 
     func monotoneConstraints() throws -> [String: StumpBoost.Monotonicity] {
@@ -92,6 +97,14 @@ extension UptakeCommand {
         out[parts[0]] = m
       }
       return out
+    }
+
+    func calibrationMethod() throws -> Calibrator.Method? {
+      if calibration == "none" { return nil }
+      guard let method = Calibrator.Method(rawValue: calibration) else {
+        throw ValidationError("--calibration \"\(calibration)\": expected none, platt or isotonic")
+      }
+      return method
     }
 
     func logisticPenalty() throws -> Penalty {
@@ -125,6 +138,7 @@ extension UptakeCommand {
             rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
             monotone: try monotoneConstraints(), earlyStopping: .init()),
           logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed, threads: threads,
+          calibration: try calibrationMethod(),
           progress: report)
         let bundle = try ModelTrainer.train(loaded, options: options)
         bar?.finish()
@@ -142,6 +156,11 @@ extension UptakeCommand {
           "  validation: AUC \(String(format: "%.3f", t.validation.auc)), log loss "
             + "\(String(format: "%.3f", t.validation.logLoss)), base rate \(String(format: "%.3f", t.validation.baseRate))"
         )
+        print(
+          "  calibration error: \(String(format: "%.3f", t.validation.calibrationError))"
+            + (t.validation.calibratedCalibrationError.map {
+              String(format: " (%.3f after %@ calibration, fitted on these rows)", $0, calibration)
+            } ?? ""))
         for warning in t.warnings { print("  note:       \(warning)") }
         print("wrote \(out)")
       } catch {

@@ -73,10 +73,13 @@ struct MetricsGoldenTests {
     #expect(close(atK.precision, c.precisionAtK) && close(atK.recall, c.recallAtK) && close(atK.lift, c.liftAtK))
   }
 
-  @Test("isotonic calibration predicts as IsotonicRegression; Platt scaling finds the same coefficients", arguments: MetricsCase.all)
+  @Test(
+    "isotonic calibration predicts as IsotonicRegression; Platt scaling finds the same coefficients",
+    arguments: MetricsCase.all)
   func calibration(_ c: MetricsCase) throws {
     let isotonic = Calibrator.fit(.isotonic, margins: c.margins, labels: c.labels)
-    #expect(zip(c.isotonicGrid.map { isotonic.probability(margin: $0) }, c.isotonicPredictions).allSatisfy { close($0, $1) })
+    #expect(
+      zip(c.isotonicGrid.map { isotonic.probability(margin: $0) }, c.isotonicPredictions).allSatisfy { close($0, $1) })
     #expect(zip(c.margins.map { isotonic.probability(margin: $0) }, c.isotonicAtMargins).allSatisfy { close($0, $1) })
     guard case .platt(let a, let b) = Calibrator.fit(.platt, margins: c.margins, labels: c.labels) else {
       Issue.record("not Platt")

@@ -108,6 +108,29 @@ public enum DataLoader {
     }
   }
 
+  /// Reads labelled data to evaluate a model on, with the model's stored source (its outcome definition).
+  /// - Throws: `DataError` when the data do not have the outcome.
+  public static func forEvaluation(_ request: DataRequest, source: FrameSource) throws -> LoadedData {
+    switch (source, try kind(of: request.path)) {
+    case (.flatFile, .csv):
+      var flatRequest = request
+      flatRequest.flat = source.flatFile
+      return try forTraining(flatRequest)
+    case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
+      var loaded = try linked(request, config: text, configPath: try configPath(request))
+      guard loaded.frame.labels != nil else {
+        throw DataError("the model's uptake.yaml defines no outcome:, so there is nothing to evaluate against")
+      }
+      let (frame, outside) = cohort(loaded.frame, request)
+      loaded.frame = frame
+      loaded.leftOut = outside
+      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
+      return loaded
+    default:
+      return try forScoring(request, source: source)
+    }
+  }
+
   // MARK: Internals
 
   enum Kind { case csv, folder, sqlite }

@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import Records
 
 /// Everything needed to score raw records later: how to read them, the features and their reason templates, the
@@ -15,12 +16,29 @@ public struct ModelBundle: Codable, Equatable, Sendable {
   public var schema: FeatureSchema
   public var learner: FittedLearner
   public var training: TrainingRecord
+  /// Maps margins to calibrated probabilities, when the model was calibrated on held-out families.
+  public var calibration: Calibrator?
+  /// The training data's distributions, for drift checks on new data.
+  public var profile: DataProfile
+  /// The single-feature rule every evaluation compares the model with.
+  public var baselineRule: BaselineRule?
 
-  public init(source: FrameSource, schema: FeatureSchema, learner: FittedLearner, training: TrainingRecord) {
+  public init(
+    source: FrameSource, schema: FeatureSchema, learner: FittedLearner, training: TrainingRecord,
+    calibration: Calibrator? = nil, profile: DataProfile, baselineRule: BaselineRule?
+  ) {
     self.source = source
     self.schema = schema
     self.learner = learner
     self.training = training
+    self.calibration = calibration
+    self.profile = profile
+    self.baselineRule = baselineRule
+  }
+
+  /// The probability of the event for a margin: calibrated when the bundle has a calibrator.
+  public func probability(margin: Double) -> Double {
+    calibration?.probability(margin: margin) ?? LogisticMath.sigmoid(margin)
   }
 }
 
@@ -69,6 +87,9 @@ public struct ValidationMetrics: Codable, Equatable, Sendable {
   public var baseRate: Double
   public var auc: Double
   public var logLoss: Double
+  /// Expected calibration error of the raw probabilities, and after calibration (fitted on these same rows).
+  public var calibrationError: Double
+  public var calibratedCalibrationError: Double?
 }
 
 /// A model file that cannot be used, with what to do about it.

@@ -20,7 +20,10 @@ public struct Explanation: Codable, Equatable, Sendable {
   public var id: String
   public var familyId: String?
   public var learner: LearnerKind
+  /// `σ(margin)`: the learner's own probability, which the contributions explain.
   public var probability: Double
+  /// The calibrated probability shown on contact lists, when the model is calibrated.
+  public var calibratedProbability: Double?
   public var margin: Double
   public var baseline: Double
   public var baselineProbability: Double
@@ -33,6 +36,7 @@ public struct Explanation: Codable, Equatable, Sendable {
     let margin = scored.scores.margins[row]
     let text = ReasonText(frame: frame, schema: scored.bundle.schema)
     let p = LogisticMath.sigmoid(margin)
+    calibratedProbability = scored.bundle.calibration.map { $0.probability(margin: margin) }
     items = scored.bundle.schema.features.indices.map { j in
       let c = phi.storage[j * phi.rows + row]
       let value = text.value(feature: j, row: row)
@@ -61,7 +65,8 @@ public struct Explanation: Codable, Equatable, Sendable {
     }
     var lines = [
       "\(id)" + (familyId.map { " (family \($0))" } ?? "")
-        + String(format: ": probability %.3f of not taking up (%@ model)", probability, learner.rawValue),
+        + String(format: ": probability %.3f of not taking up (%@ model)", probability, learner.rawValue)
+        + (calibratedProbability.map { String(format: "; %.3f after calibration", $0) } ?? ""),
       String(
         format: "baseline %.3f (log-odds %+.3f); this unit's log-odds %+.3f", baselineProbability, baseline, margin),
       "",

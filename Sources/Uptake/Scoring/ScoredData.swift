@@ -6,7 +6,9 @@ public struct ScoredData: Sendable {
   public let bundle: ModelBundle
   public let data: LoadedData
   public let scores: Scores
-  /// `P(event)` per unit.
+  /// The learner's inputs, in schema order.
+  public let columns: [FeatureColumn]
+  /// `P(event)` per unit, calibrated when the model is.
   public let probabilities: [Double]
   /// What the user should know (e.g. values the model has not seen).
   public let notes: [String]
@@ -15,11 +17,12 @@ public struct ScoredData: Sendable {
   /// - Throws: `ModelDataError` when the data do not fit the model.
   public init(bundle: ModelBundle, data: LoadedData, threads: Int? = nil) throws {
     let (columns, notes) = try bundle.schema.columns(of: data.frame)
+    self.columns = columns
     self.bundle = bundle
     self.data = data
     self.notes = notes
     scores = try bundle.learner.score(columns, threads: threads)
-    probabilities = scores.probabilities
+    probabilities = scores.margins.map(bundle.probability(margin:))
   }
 
   /// The frame row of unit `id`, or nil.

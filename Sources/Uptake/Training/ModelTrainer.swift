@@ -12,6 +12,8 @@ public struct TrainingOptions: Sendable {
   public var seed: UInt64
   /// nil uses every core.
   public var threads: Int?
+  /// Calibrate the probabilities on the held-out families (nil: leave them as the learner gives them).
+  public var calibration: Calibrator.Method?
   /// Told after each boosting round (stumps), for a progress bar.
   public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -20,8 +22,9 @@ public struct TrainingOptions: Sendable {
     stumps: StumpBoost.Configuration = .init(earlyStopping: .init()),
     logistic: LogisticRegression.Configuration = .init(penalty: .l2(.C(1))),
     validationFraction: Double = 0.2, seed: UInt64 = 1, threads: Int? = nil,
-    progress: (@Sendable (Int, Int) -> Void)? = nil
+    calibration: Calibrator.Method? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) {
+    self.calibration = calibration
     self.learner = learner
     self.stumps = stumps
     self.logistic = logistic
@@ -84,10 +87,18 @@ public enum ModelTrainer {
 
     let valid = try learner.score(columns.map { $0.selecting(validRows) }, threads: options.threads)
     let validLabels = validRows.map { labels[$0] }
+    let calibrator = options.calibration.map { Calibrator.fit($0, margins: valid.margins, labels: validLabels) }
     let metrics = ValidationMetrics(
       baseRate: Double(validLabels.filter { $0 }.count) / Double(validLabels.count),
       auc: Metrics.auc(scores: valid.margins, labels: validLabels),
-      logLoss: Metrics.logLoss(margins: valid.margins, labels: validLabels))
+      logLoss: Metrics.logLoss(margins: valid.margins, labels: validLabels),
+      calibrationError: ReliabilityTable(probabilities: valid.probabilities, labels: validLabels)
+        .expectedCalibrationError,
+      calibratedCalibrationError: calibrator.map { c in
+        ReliabilityTable(probabilities: valid.margins.map { c.probability(margin: $0) }, labels: validLabels)
+          .expectedCalibrationError
+      })
+    let all = try learner.score(columns, threads: options.threads)
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     let record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
@@ -97,7 +108,10 @@ public enum ModelTrainer {
       fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
       validationByFamily: frame.groups != nil,
       validation: metrics, warnings: warnings)
-    return ModelBundle(source: data.source, schema: schema, learner: learner, training: record)
+    return ModelBundle(
+      source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
+      profile: DataProfile(columns: columns, margins: all.margins),
+      baselineRule: BaselineRule.best(columns: train, labels: trainLabels))
   }
 }
 

@@ -1,0 +1,128 @@
+import Foundation
+import Learn
+
+/// What the training data looked like, kept in the model bundle so new data can be checked for drift: each
+/// feature's distribution over fixed bins (deciles of numbers, the most common levels of categories, and missing)
+/// and the score's distribution over its training deciles.
+public struct DataProfile: Codable, Equatable, Sendable {
+  public struct Feature: Codable, Equatable, Sendable {
+    public var name: String
+    public var categorical: Bool
+    /// Numeric: upper edges of the bins (value ≤ edge); the last bin is open. Empty for categorical.
+    public var edges: [Double]
+    /// Categorical: the levels with their own bin; the rest share "other".
+    public var levels: [String]
+    /// Share of training rows per bin: numeric bins (or levels then "other"), then missing.
+    public var shares: [Double]
+  }
+
+  public var features: [Feature]
+  public var scoreEdges: [Double]
+  public var scoreShares: [Double]
+
+  /// Levels beyond this many share one "other" bin.
+  static let maxLevels = 20
+
+  public init(columns: [FeatureColumn], margins: [Double]) {
+    features = columns.map { column in
+      switch column {
+      case .numeric(let name, let values):
+        let edges = Self.deciles(values.filter { !$0.isNaN })
+        return Feature(
+          name: name, categorical: false, edges: edges, levels: [],
+          shares: Self.shares(Self.bins(values, edges: edges), count: edges.count + 2))
+      case .categorical(let name, let codes, let levels):
+        var counts = [Int](repeating: 0, count: levels.count)
+        for c in codes where c >= 0 { counts[Int(c)] += 1 }
+        let kept = levels.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }.prefix(Self.maxLevels)
+          .map { levels[$0] }
+        let feature = Feature(name: name, categorical: true, edges: [], levels: kept, shares: [])
+        var out = feature
+        out.shares = Self.shares(feature.bins(column), count: kept.count + 2)
+        return out
+      }
+    }
+    scoreEdges = Self.deciles(margins)
+    scoreShares = Self.shares(Self.bins(margins, edges: scoreEdges), count: scoreEdges.count + 2)
+  }
+
+  /// Population stability index of each feature and of the score, new data against training.
+  public func stability(
+    columns: [FeatureColumn], margins: [Double]
+  ) -> (features: [(name: String, psi: Double)], score: Double) {
+    let perFeature = zip(features, columns).map { feature, column -> (String, Double) in
+      let actual = Self.shares(feature.bins(column), count: feature.shares.count)
+      return (feature.name, Self.psi(expected: feature.shares, actual: actual))
+    }
+    let score = Self.psi(
+      expected: scoreShares, actual: Self.shares(Self.bins(margins, edges: scoreEdges), count: scoreShares.count))
+    return (perFeature, score)
+  }
+
+  /// `Σ (a − e) ln(a / e)`, shares floored at 1e-4 so an empty bin does not give infinity.
+  public static func psi(expected: [Double], actual: [Double]) -> Double {
+    zip(expected, actual).reduce(0) { sum, pair in
+      let e = max(pair.0, 1e-4), a = max(pair.1, 1e-4)
+      return sum + (a - e) * log(a / e)
+    }
+  }
+
+  /// Distinct decile cut points of `values` (up to 9).
+  static func deciles(_ values: [Double]) -> [Double] {
+    guard !values.isEmpty else { return [] }
+    let sorted = values.sorted()
+    var edges: [Double] = []
+    for q in 1...9 {
+      let v = sorted[min(sorted.count - 1, q * sorted.count / 10)]
+      if edges.last.map({ v > $0 }) ?? true { edges.append(v) }
+    }
+    if edges.last == sorted.last { edges.removeLast() }
+    return edges
+  }
+
+  /// Bin per value: the first edge the value does not exceed, `edges.count` above them all, `edges.count + 1`
+  /// for missing.
+  static func bins(_ values: [Double], edges: [Double]) -> [Int] {
+    values.map { v in
+      if v.isNaN { return edges.count + 1 }
+      var low = 0, high = edges.count
+      while low < high {
+        let mid = (low + high) / 2
+        if v <= edges[mid] { high = mid } else { low = mid + 1 }
+      }
+      return low
+    }
+  }
+
+  static func shares(_ bins: [Int], count: Int) -> [Double] {
+    var counts = [Double](repeating: 0, count: count)
+    for b in bins { counts[b] += 1 }
+    let total = Double(max(1, bins.count))
+    return counts.map { $0 / total }
+  }
+}
+
+extension DataProfile.Feature {
+  /// The bin of each row of `column` (same layout as `shares`).
+  func bins(_ column: FeatureColumn) -> [Int] {
+    switch column {
+    case .numeric(_, let values): return DataProfile.bins(values, edges: edges)
+    case .categorical(_, let codes, let columnLevels):
+      let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+      let map = columnLevels.map { position[$0] ?? levels.count }
+      return codes.map { $0 < 0 ? levels.count + 1 : map[Int($0)] }
+    }
+  }
+
+  /// A readable label per bin, for reports.
+  public var binLabels: [String] {
+    if categorical { return levels + ["other", "missing"] }
+    var labels: [String] = []
+    for (k, e) in edges.enumerated() {
+      labels.append(k == 0 ? "≤ \(ReasonText.number(e))" : "\(ReasonText.number(edges[k - 1]))–\(ReasonText.number(e))")
+    }
+    labels.append(edges.last.map { "> \(ReasonText.number($0))" } ?? "any")
+    labels.append("missing")
+    return labels
+  }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import Learn
+import Records
+
+/// How to evaluate: the contact capacity, the groups to break results down by, and the bootstrap.
+public struct EvaluationOptions: Sendable {
+  /// Families the team can contact (K); nil takes a tenth of the rows.
+  public var capacity: Int?
+  /// Extra columns (e.g. ward, imd_decile) to report subgroups for, beside the protected attributes.
+  public var by: [String]
+  public var bootstrap: Bootstrap
+  /// The probability threshold for precision and recall "at a threshold".
+  public var threshold: Double
+
+  public init(capacity: Int? = nil, by: [String] = [], bootstrap: Bootstrap = .init(), threshold: Double = 0.5) {
+    self.capacity = capacity
+    self.by = by
+    self.bootstrap = bootstrap
+    self.threshold = threshold
+  }
+}
+
+/// The headline metrics of one set of predictions, with bootstrap intervals (whole families resampled).
+public struct MetricSummary: Codable, Equatable, Sendable {
+  public var rows: Int
+  public var events: Int
+  public var baseRate: Double
+  public var auc: Double
+  public var aucInterval: ConfidenceInterval
+  public var averagePrecision: Double
+  public var logLoss: Double
+  public var brier: Double
+  public var calibrationError: Double
+  public var capacity: Int
+  public var atCapacity: CapacityResult
+  public var precisionInterval: ConfidenceInterval
+  public var recallInterval: ConfidenceInterval
+  public var threshold: Double
+  public var atThreshold: CapacityResult
+
+  public init(probabilities: [Double], labels: [Bool], groups: [Int]?, capacity: Int, options: EvaluationOptions) {
+    rows = labels.count
+    events = labels.filter { $0 }.count
+    baseRate = Double(events) / Double(max(1, rows))
+    auc = Metrics.auc(scores: probabilities, labels: labels)
+    averagePrecision = Metrics.averagePrecision(scores: probabilities, labels: labels)
+    logLoss = Metrics.logLoss(probabilities: probabilities, labels: labels)
+    brier = Metrics.brier(probabilities: probabilities, labels: labels)
+    calibrationError = ReliabilityTable(probabilities: probabilities, labels: labels).expectedCalibrationError
+    self.capacity = capacity
+    atCapacity = Metrics.atCapacity(scores: probabilities, labels: labels, k: capacity)
+    threshold = options.threshold
+    atThreshold = Metrics.atThreshold(probabilities: probabilities, labels: labels, threshold: options.threshold)
+    let share = Double(capacity) / Double(max(1, rows))
+    func resampled(_ rows: [Int]) -> (p: [Double], y: [Bool]) {
+      (rows.map { probabilities[$0] }, rows.map { labels[$0] })
+    }
+    aucInterval = options.bootstrap.interval(rows: rows, groups: groups) { sample in
+      let (p, y) = resampled(sample)
+      return Metrics.auc(scores: p, labels: y)
+    }
+    // Capacity scales with the resample, so each replicate contacts the same share of its rows.
+    precisionInterval = options.bootstrap.interval(rows: rows, groups: groups) { sample in
+      let (p, y) = resampled(sample)
+      return Metrics.atCapacity(scores: p, labels: y, k: max(1, Int((share * Double(sample.count)).rounded())))
+        .precision
+    }
+    recallInterval = options.bootstrap.interval(rows: rows, groups: groups) { sample in
+      let (p, y) = resampled(sample)
+      return Metrics.atCapacity(scores: p, labels: y, k: max(1, Int((share * Double(sample.count)).rounded()))).recall
+    }
+  }
+}
+
+/// One group's share of the outcome, of the contact list, and how well the list serves it.
+public struct SubgroupRow: Codable, Equatable, Sendable {
+  public var value: String
+  public var rows: Int
+  public var events: Int
+  public var baseRate: Double
+  public var contacted: Int
+  /// Share of the contact list that is this group.
+  public var shareOfList: Double
+  /// Of this group's contacted families, the share who would otherwise have missed out.
+  public var precision: Double
+  public var precisionInterval: ConfidenceInterval
+  /// Of this group's families who would miss out, the share on the list.
+  public var recall: Double
+  public var recallInterval: ConfidenceInterval
+  public var meanPredicted: Double
+}
+
+public struct SubgroupTable: Codable, Equatable, Sendable {
+  public var attribute: String
+  public var rows: [SubgroupRow]
+  /// The largest gap in recall at capacity between groups of at least 30 families, in words.
+  public var gap: String
+}
+
+public struct DriftRow: Codable, Equatable, Sendable {
+  public var name: String
+  public var psi: Double
+  /// "stable" (< 0.1), "moderate shift" (0.1–0.25) or "major shift" (≥ 0.25).
+  public var level: String
+
+  public init(name: String, psi: Double) {
+    self.name = name
+    self.psi = psi
+    level = psi >= 0.25 ? "major shift" : psi >= 0.1 ? "moderate shift" : "stable"
+  }
+}
+
+public struct BaselineResult: Codable, Equatable, Sendable {
+  public var name: String
+  public var auc: Double
+  public var averagePrecision: Double
+  public var atCapacity: CapacityResult
+}
+
+/// A trained model checked on labelled data: metrics with intervals, calibration, baselines, subgroups, drift,
+/// and the curves and shapes the report draws.
+public struct ModelEvaluation: Sendable {
+  public var dataDescription: String
+  public var learner: LearnerKind
+  public var bootstrap: Bootstrap
+  public var summary: MetricSummary
+  /// The learner's own probabilities, when the shown ones are calibrated.
+  public var uncalibratedSummary: MetricSummary?
+  public var reliability: ReliabilityTable
+  public var uncalibratedReliability: ReliabilityTable?
+  public var baselines: [BaselineResult]
+  public var subgroups: [SubgroupTable]
+  public var drift: [DriftRow]
+  public var scoreDrift: DriftRow
+  public var roc: [(x: Double, y: Double)]
+  public var precisionRecall: [(x: Double, y: Double)]
+  /// (share of rows contacted, lift) from 1% to 100%.
+  public var liftCurve: [(x: Double, y: Double)]
+  /// Per feature: each profile bin's label and the mean contribution (log-odds) of the rows in it.
+  public var shapes: [(feature: String, bins: [(label: String, logOdds: Double, rows: Int)])]
+
+  /// Scores labelled `data` with `bundle` and measures everything.
+  /// - Throws: `ModelDataError` when the data have no outcome or do not fit the model.
+  public init(bundle: ModelBundle, data: LoadedData, options: EvaluationOptions, threads: Int? = nil) throws {
+    guard let labels = data.frame.labels else {
+      throw ModelDataError("the data have no outcome, so there is nothing to evaluate against; pass labelled data")
+    }
+    let scored = try ScoredData(bundle: bundle, data: data, threads: threads)
+    let p = scored.probabilities
+    let groups = GroupSplit.keys(data.frame.groups ?? data.frame.ids)
+    let k = min(labels.count, options.capacity ?? max(1, labels.count / 10))
+    dataDescription = data.description
+    learner = bundle.learner.kind
+    bootstrap = options.bootstrap
+    summary = MetricSummary(probabilities: p, labels: labels, groups: groups, capacity: k, options: options)
+    reliability = ReliabilityTable(probabilities: p, labels: labels)
+    if bundle.calibration != nil {
+      let raw = scored.scores.probabilities
+      uncalibratedSummary = MetricSummary(
+        probabilities: raw, labels: labels, groups: groups, capacity: k, options: options)
+      uncalibratedReliability = ReliabilityTable(probabilities: raw, labels: labels)
+    }
+    roc = Self.thin(Metrics.rocCurve(scores: p, labels: labels))
+    precisionRecall = Self.thin(Metrics.precisionRecallCurve(scores: p, labels: labels))
+    let order = Metrics.ranking(p)
+    var hits = 0
+    var lift: [(Double, Double)] = []
+    let base = summary.baseRate
+    var nextPercent = 1
+    for (i, row) in order.enumerated() {
+      if labels[row] { hits += 1 }
+      if (i + 1) * 100 >= nextPercent * labels.count {
+        lift.append((Double(i + 1) / Double(labels.count), Double(hits) / Double(i + 1) / base))
+        nextPercent += 1
+      }
+    }
+    liftCurve = lift
+
+    var baselines = [
+      BaselineResult(
+        name: "random list (base rate)", auc: 0.5, averagePrecision: base,
+        atCapacity: CapacityResult(
+          hits: Int((base * Double(k)).rounded()), contacted: k, events: summary.events, rows: labels.count))
+    ]
+    if let rule = bundle.baselineRule, let scores = rule.scores(scored.columns) {
+      baselines.append(
+        BaselineResult(
+          name: "rule: " + rule.description, auc: Metrics.auc(scores: scores, labels: labels),
+          averagePrecision: Metrics.averagePrecision(scores: scores, labels: labels),
+          atCapacity: Metrics.atCapacity(scores: scores, labels: labels, k: k)))
+    }
+    self.baselines = baselines
+
+    let contacted = Set(order.prefix(k))
+    var attributes = data.frame.protected.map { ("protected: " + $0.name, $0) }
+    attributes += data.frame.extras.map { ($0.name, $0) }
+    subgroups = attributes.map { name, column in
+      Self.subgroups(
+        name, column: column, labels: labels, probabilities: p, contacted: contacted, groups: groups, options: options)
+    }
+
+    let stability = bundle.profile.stability(columns: scored.columns, margins: scored.scores.margins)
+    drift = stability.features.map { DriftRow(name: $0.name, psi: $0.psi) }
+    scoreDrift = DriftRow(name: "score", psi: stability.score)
+
+    shapes = zip(bundle.profile.features, scored.columns).enumerated().map { j, pair in
+      let (feature, column) = pair
+      let bins = feature.bins(column)
+      var sums = [Double](repeating: 0, count: feature.shares.count)
+      var counts = [Int](repeating: 0, count: feature.shares.count)
+      let phi = scored.scores.contributions
+      for i in 0..<bins.count {
+        sums[bins[i]] += phi.storage[j * phi.rows + i]
+        counts[bins[i]] += 1
+      }
+      let labels = feature.binLabels
+      return (
+        feature.name,
+        labels.indices.compactMap { b in counts[b] > 0 ? (labels[b], sums[b] / Double(counts[b]), counts[b]) : nil }
+      )
+    }
+  }
+
+  static func subgroups(
+    _ name: String, column: Column, labels: [Bool], probabilities p: [Double], contacted: Set<Int>, groups: [Int],
+    options: EvaluationOptions
+  ) -> SubgroupTable {
+    let values = column.texts(Array(0..<labels.count)).map { $0.isEmpty ? "(missing)" : $0 }
+    let members = Dictionary(grouping: labels.indices, by: { values[$0] })
+    let listSize = max(1, contacted.count)
+    var rows: [SubgroupRow] = members.keys.sorted().map { value in
+      let rows = members[value]!
+      let events = rows.filter { labels[$0] }.count
+      let onList = rows.filter { contacted.contains($0) }
+      let hits = onList.filter { labels[$0] }.count
+      func statistic(_ f: @escaping (_ hits: Int, _ contacted: Int, _ events: Int) -> Double) -> ConfidenceInterval {
+        options.bootstrap.interval(rows: rows.count, groups: rows.map { groups[$0] }) { sample in
+          var h = 0, c = 0, e = 0
+          for s in sample {
+            let i = rows[s]
+            if labels[i] { e += 1 }
+            if contacted.contains(i) {
+              c += 1
+              if labels[i] { h += 1 }
+            }
+          }
+          return f(h, c, e)
+        }
+      }
+      return SubgroupRow(
+        value: value, rows: rows.count, events: events, baseRate: Double(events) / Double(rows.count),
+        contacted: onList.count, shareOfList: Double(onList.count) / Double(listSize),
+        precision: onList.isEmpty ? .nan : Double(hits) / Double(onList.count),
+        precisionInterval: statistic { h, c, _ in c > 0 ? Double(h) / Double(c) : .nan },
+        recall: events > 0 ? Double(hits) / Double(events) : .nan,
+        recallInterval: statistic { h, _, e in e > 0 ? Double(h) / Double(e) : .nan },
+        meanPredicted: rows.reduce(0) { $0 + p[$1] } / Double(rows.count))
+    }
+    rows.sort { $0.rows > $1.rows }
+    let sizeable = rows.filter { $0.rows >= 30 && !$0.recall.isNaN }
+    var gap = "no two groups of at least 30 families to compare"
+    if let low = sizeable.min(by: { $0.recall < $1.recall }), let high = sizeable.max(by: { $0.recall < $1.recall }),
+      sizeable.count >= 2
+    {
+      gap = String(
+        format: "recall at capacity ranges from %.0f%% (%@) to %.0f%% (%@): a gap of %.0f percentage points",
+        100 * low.recall, low.value, 100 * high.recall, high.value, 100 * (high.recall - low.recall))
+    }
+    return SubgroupTable(attribute: name, rows: rows, gap: gap)
+  }
+
+  /// At most ~200 points, keeping the first and last, for figures.
+  static func thin(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+    guard points.count > 200 else { return points }
+    let step = Double(points.count - 1) / 199
+    return (0..<200).map { points[Int((Double($0) * step).rounded())] }
+  }
+}

@@ -1,0 +1,352 @@
+import Foundation
+import Learn
+import Records
+
+/// Writes an evaluation as a Markdown report with SVG figures, a transparency record, and the numbers as JSON.
+public struct EvaluationReport {
+  public var evaluation: ModelEvaluation
+  public var bundle: ModelBundle
+  /// Who runs the model, for the transparency record ("not stated" when nil).
+  public var owner: String?
+
+  public init(evaluation: ModelEvaluation, bundle: ModelBundle, owner: String? = nil) {
+    self.evaluation = evaluation
+    self.bundle = bundle
+    self.owner = owner
+  }
+
+  /// One sentence per metric, shown in every report (and in the README).
+  public static let definitions: [(String, String)] = [
+    (
+      "AUC", "the chance that a family who did not take up scores above one who did (0.5 is a coin toss, 1 is perfect)."
+    ),
+    ("average precision", "the mean precision over every length of list, weighted by the recall each step adds."),
+    ("log loss", "the mean of −log(probability given to what happened); lower is better."),
+    ("Brier score", "the mean squared gap between the probability and what happened (0 or 1); lower is better."),
+    (
+      "calibration error (ECE)",
+      "over ten equal-width probability bins, the row-weighted mean gap between the predicted and the observed rate."
+    ),
+    ("precision at K", "of the K families on the list, the share who would otherwise have missed out."),
+    ("recall at K", "of all families who would miss out, the share on the list of K."),
+    ("lift at K", "precision at K divided by the base rate: how many times better than a random list."),
+    (
+      "PSI",
+      "population stability index, Σ (new share − training share) · ln(new / training) over fixed bins; above 0.1 is a moderate shift, above 0.25 a major one."
+    ),
+  ]
+
+  /// Writes `report.md`, `transparency.md`, `evaluation.json` and `figures/*.svg` into `folder`, each atomically.
+  /// - Returns: the paths written.
+  @discardableResult
+  public func write(to folder: String) throws -> [String] {
+    let figures = folder + "/figures"
+    do {
+      try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
+    } catch {
+      throw RecordsError.cannotCreateDirectory(path: figures, reason: error.localizedDescription)
+    }
+    var written: [String] = []
+    func save(_ text: String, _ name: String) throws {
+      try AtomicFile.write(Array(text.utf8), to: folder + "/" + name)
+      written.append(folder + "/" + name)
+    }
+    for (name, svg) in charts() { try save(svg, "figures/" + name) }
+    try save(markdown, "report.md")
+    try save(TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown, "transparency.md")
+    try save(json, "evaluation.json")
+    return written
+  }
+
+  func charts() -> [(String, String)] {
+    let e = evaluation
+    var out: [(String, String)] = []
+    out.append(
+      (
+        "roc.svg",
+        LineChart(
+          title: "ROC curve", xLabel: "false positive rate", yLabel: "true positive rate",
+          series: [.init(name: String(format: "%@ (AUC %.3f)", e.learner.rawValue, e.summary.auc), points: e.roc)],
+          diagonal: true
+        ).svg
+      ))
+    out.append(
+      (
+        "precision-recall.svg",
+        LineChart(
+          title: "Precision–recall curve", xLabel: "recall", yLabel: "precision",
+          series: [
+            .init(
+              name: String(format: "%@ (AP %.3f)", e.learner.rawValue, e.summary.averagePrecision),
+              points: e.precisionRecall)
+          ], horizontalLine: e.summary.baseRate
+        ).svg
+      ))
+    var reliability: [LineChart.Series] = [
+      .init(
+        name: bundle.calibration == nil ? "model" : "calibrated",
+        points: e.reliability.bins.map { ($0.predicted, $0.observed) }, markers: true)
+    ]
+    if let raw = e.uncalibratedReliability {
+      reliability.append(
+        .init(
+          name: "before calibration", points: raw.bins.map { ($0.predicted, $0.observed) }, dashed: true, markers: true)
+      )
+    }
+    out.append(
+      (
+        "reliability.svg",
+        LineChart(
+          title: "Reliability", xLabel: "mean predicted probability", yLabel: "observed rate", series: reliability,
+          diagonal: true
+        ).svg
+      ))
+    let maxLift = max(1.5, (e.liftCurve.map(\.y).max() ?? 1) * 1.1)
+    out.append(
+      (
+        "lift.svg",
+        LineChart(
+          title: "Lift by share of families contacted", xLabel: "share of families contacted", yLabel: "lift",
+          yRange: 0...maxLift, series: [.init(name: e.learner.rawValue, points: e.liftCurve)], horizontalLine: 1
+        ).svg
+      ))
+    for table in e.subgroups {
+      out.append(
+        (
+          "subgroup-\(Self.slug(table.attribute)).svg",
+          BarChart(
+            title: "Recall at capacity by \(table.attribute)", valueLabel: "recall at K (95% interval)",
+            bars: table.rows.prefix(25).map {
+              .init(
+                label: "\($0.value) (n=\($0.rows))", value: $0.recall,
+                interval: ($0.recallInterval.lower, $0.recallInterval.upper))
+            },
+            referenceLines: [(e.summary.atCapacity.recall, "all")]
+          ).svg
+        ))
+    }
+    out.append(
+      (
+        "drift.svg",
+        BarChart(
+          title: "Drift from the training data (PSI)", valueLabel: "population stability index",
+          bars: (e.drift + [e.scoreDrift]).map { .init(label: $0.name, value: $0.psi) },
+          referenceLines: [(0.1, "0.1"), (0.25, "0.25")]
+        ).svg
+      ))
+    for shape in e.shapes {
+      out.append(
+        (
+          "shape-\(Self.slug(shape.feature)).svg",
+          BarChart(
+            title: "\(shape.feature): mean contribution by value", valueLabel: "log-odds of not taking up",
+            bars: shape.bins.map { .init(label: "\($0.label) (n=\($0.rows))", value: $0.logOdds) }
+          ).svg
+        ))
+    }
+    return out
+  }
+
+  static func slug(_ text: String) -> String {
+    String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+  }
+
+  var markdown: String {
+    let e = evaluation, s = e.summary
+    func f(_ x: Double, _ d: Int = 3) -> String { x.isNaN ? "–" : String(format: "%.\(d)f", x) }
+    func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.1f%%", 100 * x) }
+    func ci(_ i: ConfidenceInterval, percent: Bool = false) -> String {
+      percent ? "\(pct(i.lower))–\(pct(i.upper))" : "\(f(i.lower))–\(f(i.upper))"
+    }
+    var lines: [String] = []
+    lines.append("# Evaluation: \(e.learner.rawValue) model")
+    lines.append("")
+    lines.append(
+      "Data: \(e.dataDescription). \(s.rows) families, \(s.events) of whom did not take up (base rate \(pct(s.baseRate)))."
+    )
+    lines.append(
+      "Model: trained \(bundle.training.trainedAt) on \(bundle.training.rows) rows (\(bundle.training.dataDescription))"
+        + (bundle.calibration.map { " and calibrated (\(Self.name(of: $0)))" } ?? "") + ".")
+    lines.append("")
+    lines.append("## In short")
+    lines.append("")
+    let random = Double(s.capacity) * s.baseRate
+    var short =
+      "Of the **\(s.capacity)** families the team can contact, the model's list holds **\(s.atCapacity.hits)** who "
+      + "would otherwise have missed out: precision \(pct(s.atCapacity.precision)) (95% interval \(ci(s.precisionInterval, percent: true))), "
+      + "\(pct(s.atCapacity.recall)) of everyone who missed out (\(ci(s.recallInterval, percent: true))). "
+      + String(format: "A random list of %d would hold about %.0f", s.capacity, random)
+    if let rule = e.baselines.first(where: { $0.name.hasPrefix("rule") }) {
+      short += "; the simple \(rule.name) would hold \(rule.atCapacity.hits)"
+    }
+    short += "."
+    lines.append(short)
+    let flagged = e.drift.filter { $0.psi >= 0.1 }
+    lines.append("")
+    lines.append(
+      flagged.isEmpty && e.scoreDrift.psi < 0.1
+        ? "The data look like the training data (no feature or score shifted by PSI ≥ 0.1)."
+        : "Drift: "
+          + (flagged + (e.scoreDrift.psi >= 0.1 ? [e.scoreDrift] : [])).map {
+            "\($0.name) (\($0.level), PSI \(f($0.psi)))"
+          }
+          .joined(separator: ", ") + " — check these before relying on the scores.")
+    for table in e.subgroups { lines.append(""); lines.append("By \(table.attribute): \(table.gap).") }
+    lines.append("")
+    lines.append("## Metrics")
+    lines.append("")
+    lines.append("| metric | value | 95% interval |")
+    lines.append("|---|---|---|")
+    lines.append("| AUC | \(f(s.auc)) | \(ci(s.aucInterval)) |")
+    lines.append("| average precision | \(f(s.averagePrecision)) | |")
+    lines.append("| log loss | \(f(s.logLoss)) | |")
+    lines.append("| Brier score | \(f(s.brier)) | |")
+    lines.append("| calibration error (ECE) | \(f(s.calibrationError)) | |")
+    lines.append(
+      "| precision at K = \(s.capacity) | \(pct(s.atCapacity.precision)) | \(ci(s.precisionInterval, percent: true)) |")
+    lines.append(
+      "| recall at K = \(s.capacity) | \(pct(s.atCapacity.recall)) | \(ci(s.recallInterval, percent: true)) |")
+    lines.append("| lift at K = \(s.capacity) | \(f(s.atCapacity.lift, 2)) | |")
+    lines.append(
+      "| precision / recall at probability ≥ \(f(s.threshold, 2)) (\(s.atThreshold.contacted) families) | "
+        + "\(pct(s.atThreshold.precision)) / \(pct(s.atThreshold.recall)) | |")
+    lines.append("")
+    lines.append(
+      "Intervals: \(e.bootstrap.replicates) bootstrap resamples of whole families (seed \(e.bootstrap.seed)), percentile method."
+    )
+    lines.append("")
+    for (name, definition) in Self.definitions { lines.append("- **\(name)**: \(definition)") }
+    lines.append("")
+    lines.append("## Against simple alternatives")
+    lines.append("")
+    lines.append("| list | AUC | average precision | found at K = \(s.capacity) | precision at K | recall at K |")
+    lines.append("|---|---|---|---|---|---|")
+    lines.append(
+      "| **\(e.learner.rawValue) model** | \(f(s.auc)) | \(f(s.averagePrecision)) | \(s.atCapacity.hits) | "
+        + "\(pct(s.atCapacity.precision)) | \(pct(s.atCapacity.recall)) |")
+    for b in e.baselines {
+      lines.append(
+        "| \(b.name) | \(f(b.auc)) | \(f(b.averagePrecision)) | \(b.atCapacity.hits) | \(pct(b.atCapacity.precision)) | "
+          + "\(pct(b.atCapacity.recall)) |")
+    }
+    lines.append("")
+    lines.append("![ROC curve](figures/roc.svg) ![Precision–recall curve](figures/precision-recall.svg)")
+    lines.append("")
+    lines.append("![Lift](figures/lift.svg)")
+    lines.append("")
+    lines.append("## Calibration")
+    lines.append("")
+    lines.append(
+      "Do the probabilities mean what they say? Each row is a probability bin: the mean predicted probability against the share who did not take up."
+    )
+    lines.append("")
+    if let raw = e.uncalibratedReliability, let rawSummary = e.uncalibratedSummary {
+      lines.append(
+        "Before calibration: ECE \(f(rawSummary.calibrationError)), Brier \(f(rawSummary.brier)); after: ECE "
+          + "\(f(s.calibrationError)), Brier \(f(s.brier)).")
+      lines.append("")
+      lines.append(Self.reliabilityTable(raw, title: "before calibration"))
+      lines.append("")
+    }
+    lines.append(Self.reliabilityTable(e.reliability, title: bundle.calibration == nil ? "model" : "after calibration"))
+    lines.append("")
+    lines.append("![Reliability](figures/reliability.svg)")
+    lines.append("")
+    lines.append("## Groups of families")
+    lines.append("")
+    lines.append(
+      "For each group: its size, its rate of not taking up, its share of the contact list of \(s.capacity), and how well "
+        + "the list serves it (precision and recall at K, with 95% intervals), and the mean predicted probability "
+        + "against the observed rate (calibration within the group).")
+    for table in e.subgroups {
+      lines.append("")
+      lines.append("### \(table.attribute)")
+      lines.append("")
+      lines.append("**\(table.gap.prefix(1).uppercased() + table.gap.dropFirst()).**")
+      lines.append("")
+      lines.append(
+        "| group | families | base rate | on list | share of list | precision at K | recall at K | predicted | observed |"
+      )
+      lines.append("|---|---|---|---|---|---|---|---|---|")
+      for r in table.rows.prefix(40) {
+        lines.append(
+          "| \(r.value) | \(r.rows) | \(pct(r.baseRate)) | \(r.contacted) | \(pct(r.shareOfList)) | \(pct(r.precision)) "
+            + "(\(ci(r.precisionInterval, percent: true))) | \(pct(r.recall)) (\(ci(r.recallInterval, percent: true))) | "
+            + "\(pct(r.meanPredicted)) | \(pct(r.baseRate)) |")
+      }
+      if table.rows.count > 40 {
+        lines.append("| … \(table.rows.count - 40) more groups in evaluation.json | | | | | | | | |")
+      }
+      lines.append("")
+      lines.append("![Recall by \(table.attribute)](figures/subgroup-\(Self.slug(table.attribute)).svg)")
+    }
+    if e.subgroups.isEmpty { lines.append("No protected attributes or --by columns were given.") }
+    lines.append("")
+    lines.append("## Drift from the training data")
+    lines.append("")
+    lines.append("| | PSI | |")
+    lines.append("|---|---|---|")
+    for d in e.drift + [e.scoreDrift] { lines.append("| \(d.name) | \(f(d.psi)) | \(d.level) |") }
+    lines.append("")
+    lines.append("![Drift](figures/drift.svg)")
+    lines.append("")
+    lines.append("## What each feature does")
+    lines.append("")
+    lines.append(
+      "The model is a sum of one shape per feature. Each figure shows, for the families in these data, the mean "
+        + "contribution (log-odds of not taking up) of each range or value of the feature.")
+    lines.append("")
+    for shape in e.shapes { lines.append("![\(shape.feature)](figures/shape-\(Self.slug(shape.feature)).svg)") }
+    lines.append("")
+    lines.append("## Limits")
+    lines.append("")
+    lines.append("- These figures hold for these data; a later term can differ (see the drift section).")
+    lines.append("- A group's interval is wide when the group is small; gaps between small groups may be noise.")
+    lines.append(
+      "- The list ranks families for an offer of help; it must not be used to withhold a service or to decide anything about a family."
+    )
+    lines.append("")
+    lines.append("The transparency record for this model is in [transparency.md](transparency.md).")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func reliabilityTable(_ table: ReliabilityTable, title: String) -> String {
+    var lines = ["| probability bin (\(title)) | families | mean predicted | observed |", "|---|---|---|---|"]
+    for b in table.bins {
+      lines.append(
+        String(format: "| %.1f–%.1f | %d | %.3f | %.3f |", b.lower, b.upper, b.count, b.predicted, b.observed))
+    }
+    lines.append(String(format: "\nExpected calibration error: %.3f.", table.expectedCalibrationError))
+    return lines.joined(separator: "\n")
+  }
+
+  static func name(of calibrator: Calibrator) -> String {
+    switch calibrator {
+    case .platt: return "Platt scaling"
+    case .isotonic: return "isotonic regression"
+    }
+  }
+
+  var json: String {
+    struct Document: Encodable {
+      var data: String
+      var learner: String
+      var summary: MetricSummary
+      var uncalibratedSummary: MetricSummary?
+      var reliability: ReliabilityTable
+      var baselines: [BaselineResult]
+      var subgroups: [SubgroupTable]
+      var drift: [DriftRow]
+    }
+    let e = evaluation
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let document = Document(
+      data: e.dataDescription, learner: e.learner.rawValue, summary: e.summary,
+      uncalibratedSummary: e.uncalibratedSummary,
+      reliability: e.reliability, baselines: e.baselines, subgroups: e.subgroups, drift: e.drift + [e.scoreDrift])
+    return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
+  }
+}

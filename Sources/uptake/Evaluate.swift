@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Learn
+import Records
+import Uptake
+
+extension UptakeCommand {
+  struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check a trained model on new labelled data: metrics, calibration, groups, drift, baselines.",
+      discussion: """
+        Reads PATH with the model's own outcome definition, scores it, and reports in the terms an outreach team
+        lives by: of the K families it can contact, how many would otherwise have missed out, with bootstrap
+        intervals; whether the probabilities mean what they say; results for each protected attribute and --by
+        column; drift from the training data (PSI); and the same list drawn by a simple rule and at random.
+        With --report DIR it writes report.md (with SVG figures), transparency.md and evaluation.json.
+
+        Examples:
+          uptake evaluate --model model.json --data next-term --capacity 300 --by ward --report report
+          uptake evaluate --model benefits.json --data Benefits.csv --capacity 500
+        """
+    )
+
+    @Option(name: .long, help: "The model bundle from `uptake train`.")
+    var model: String
+    @OptionGroup var data: DataOptions
+    @Option(name: .long, help: "Families the team can contact (default: a tenth of the rows).")
+    var capacity: Int?
+    @Option(name: .long, parsing: .upToNextOption, help: "Columns to report subgroups for (e.g. ward imd_decile).")
+    var by: [String] = []
+    @Option(name: .long, help: "Folder for report.md, figures/, transparency.md and evaluation.json.")
+    var report: String?
+    @Option(name: .long, help: "Who runs the model, for the transparency record.")
+    var owner: String?
+    @Option(name: .long, help: "Bootstrap resamples for the intervals.")
+    var bootstrap: Int = 500
+    @Option(name: .long, help: "Seed for the bootstrap.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+      if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1, got \(capacity)") }
+      guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
+    }
+
+    func run() throws {
+      do {
+        let bundle = try ModelBundle.load(path: model)
+        let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
+        let evaluation = try ModelEvaluation(
+          bundle: bundle, data: loaded,
+          options: EvaluationOptions(
+            capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed)))
+        let s = evaluation.summary
+        print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
+        print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
+        print(
+          String(
+            format:
+              "  AUC %.3f (95%% %.3f–%.3f), average precision %.3f, log loss %.3f, Brier %.3f, calibration error %.3f",
+            s.auc, s.aucInterval.lower, s.aucInterval.upper, s.averagePrecision, s.logLoss, s.brier, s.calibrationError)
+        )
+        print(
+          String(
+            format:
+              "  at capacity %d: %d found, precision %.3f (95%% %.3f–%.3f), recall %.3f (95%% %.3f–%.3f), lift %.2f",
+            s.capacity, s.atCapacity.hits, s.atCapacity.precision, s.precisionInterval.lower, s.precisionInterval.upper,
+            s.atCapacity.recall, s.recallInterval.lower, s.recallInterval.upper, s.atCapacity.lift))
+        for b in evaluation.baselines {
+          print(String(format: "  baseline %@: AUC %.3f, %d found at capacity", b.name, b.auc, b.atCapacity.hits))
+        }
+        for table in evaluation.subgroups { print("  by \(table.attribute): \(table.gap)") }
+        let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }
+        print(
+          "  drift: "
+            + (shifted.isEmpty
+              ? "none (every PSI below 0.1)"
+              : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
+        if let report {
+          let written = try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
+          print("wrote \(report)/report.md, transparency.md, evaluation.json and \(written.count - 3) figures")
+        }
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}
