@@ -55,4 +55,10 @@ public struct ConfidenceInterval: Codable, Equatable, Sendable {
   public var lower: Double
   public var upper: Double
   public var level: Double
+
+  public init(lower: Double, upper: Double, level: Double) {
+    self.lower = lower
+    self.upper = upper
+    self.level = level
+  }
 }

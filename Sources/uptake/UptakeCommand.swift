@@ -10,7 +10,9 @@ struct UptakeCommand: ParsableCommand {
     commandName: "uptake",
     abstract: "Predict which families are unlikely to take up early-years services, and explain why.",
     version: "0.1.0",
-    subcommands: [Synth.self, Features.self, Train.self, Score.self, Explain.self, Evaluate.self, Demo.self]
+    subcommands: [
+      Synth.self, Features.self, Train.self, Score.self, Explain.self, Evaluate.self, Benchmark.self, Demo.self,
+    ]
   )
 }
 

@@ -1,0 +1,251 @@
+import Foundation
+import Learn
+import Records
+
+/// How rows are split for a benchmark.
+public enum ValidationScheme: Sendable, Equatable, CustomStringConvertible {
+  /// Train on the units with earlier as-of dates, test on the latest ones (about `testShare` of the rows): how a
+  /// model is used, trained on past cohorts and applied to the next. The default for linked records.
+  case temporal(testShare: Double)
+  /// k folds of whole families (hashed family ids), each tested once on a model trained on the others.
+  case groupedKFold(k: Int)
+
+  public var description: String {
+    switch self {
+    case .temporal(let share):
+      return String(format: "temporal split (latest %.0f%% of as-of dates tested)", 100 * share)
+    case .groupedKFold(let k): return "\(k)-fold cross-validation by family"
+    }
+  }
+
+  /// (train rows, test rows) per fold.
+  func folds(_ frame: FeatureFrame) -> [(train: [Int], test: [Int])] {
+    switch self {
+    case .temporal(let share):
+      let days = frame.asOf.sorted()
+      guard !days.isEmpty else { return [] }
+      let cut = days[min(days.count - 1, Int(Double(days.count) * (1 - share)))]
+      let test = frame.asOf.indices.filter { frame.asOf[$0] >= cut }
+      let train = frame.asOf.indices.filter { frame.asOf[$0] < cut }
+      return [(train, test)]
+    case .groupedKFold(let k):
+      let keys = GroupSplit.keys(frame.groups ?? frame.ids)
+      let fold = keys.map { Int(UInt(bitPattern: $0) % UInt(k)) }
+      return (0..<k).map { f in (fold.indices.filter { fold[$0] != f }, fold.indices.filter { fold[$0] == f }) }
+    }
+  }
+}
+
+/// One line of a leaderboard: out-of-fold predictions of one learner (or rule) measured like an evaluation.
+public struct LeaderboardRow: Codable, Equatable, Sendable {
+  public var name: String
+  public var auc: Double
+  public var aucInterval: ConfidenceInterval
+  public var averagePrecision: Double
+  /// NaN for a rule, which gives an order rather than probabilities.
+  public var logLoss: Double
+  public var brier: Double
+  public var calibrationError: Double
+  public var atCapacity: CapacityResult
+  public var precisionInterval: ConfidenceInterval
+  public var fitSeconds: Double
+  public var scoreSeconds: Double
+}
+
+/// Every learner trained and tested with the same scheme on the same data: the benchmarking run a data scientist
+/// does each term.
+public struct Benchmark: Sendable {
+  public var dataDescription: String
+  public var scheme: ValidationScheme
+  public var rowsTested: Int
+  public var eventsTested: Int
+  public var capacity: Int
+  public var rows: [LeaderboardRow]
+  /// Per learner, out-of-fold (probability or rule score, label) for the curves.
+  public var curves: [(name: String, roc: [(x: Double, y: Double)], pr: [(x: Double, y: Double)])]
+
+  public init(
+    data: LoadedData, scheme: ValidationScheme, capacity: Int?, seed: UInt64 = 1, bootstrap: Bootstrap = .init(),
+    threads: Int? = nil, log: (String) -> Void = { _ in }
+  ) throws {
+    guard let labels = data.frame.labels else { throw ModelDataError("the data have no outcome to benchmark on") }
+    let folds = scheme.folds(data.frame).filter { !$0.train.isEmpty && !$0.test.isEmpty }
+    guard !folds.isEmpty else {
+      throw ModelDataError(
+        "the \(scheme) leaves no rows to train or to test on; use --scheme kfold or data with more as-of dates")
+    }
+    let schema = try FeatureSchema(frame: data.frame)
+    let columns = try schema.columns(of: data.frame).columns
+    let tested = folds.flatMap(\.test)
+    let testedLabels = tested.map { labels[$0] }
+    let groups = GroupSplit.keys((data.frame.groups ?? data.frame.ids))
+    let testedGroups = tested.map { groups[$0] }
+    let k = min(tested.count, capacity ?? max(1, tested.count / 10))
+    dataDescription = data.description
+    self.scheme = scheme
+    rowsTested = tested.count
+    eventsTested = testedLabels.filter { $0 }.count
+    self.capacity = k
+
+    var rows: [LeaderboardRow] = []
+    var curves: [(String, [(x: Double, y: Double)], [(x: Double, y: Double)])] = []
+    func add(_ name: String, scores: [Double], probabilistic: Bool, fit: Double, score: Double) {
+      let options = EvaluationOptions(capacity: k, bootstrap: bootstrap)
+      let summary = MetricSummary(
+        probabilities: probabilistic ? scores : scores.map { _ in 0.5 }, labels: testedLabels, groups: testedGroups,
+        capacity: k, options: options)
+      let auc = Metrics.auc(scores: scores, labels: testedLabels)
+      let atK = Metrics.atCapacity(scores: scores, labels: testedLabels, k: k)
+      let share = Double(k) / Double(tested.count)
+      rows.append(
+        LeaderboardRow(
+          name: name, auc: auc,
+          aucInterval: probabilistic
+            ? summary.aucInterval
+            : bootstrap.interval(rows: tested.count, groups: testedGroups) { s in
+              Metrics.auc(scores: s.map { scores[$0] }, labels: s.map { testedLabels[$0] })
+            },
+          averagePrecision: Metrics.averagePrecision(scores: scores, labels: testedLabels),
+          logLoss: probabilistic ? summary.logLoss : .nan, brier: probabilistic ? summary.brier : .nan,
+          calibrationError: probabilistic ? summary.calibrationError : .nan, atCapacity: atK,
+          precisionInterval: bootstrap.interval(rows: tested.count, groups: testedGroups) { s in
+            Metrics.atCapacity(
+              scores: s.map { scores[$0] }, labels: s.map { testedLabels[$0] },
+              k: max(1, Int((share * Double(s.count)).rounded()))
+            ).precision
+          },
+          fitSeconds: fit, scoreSeconds: score))
+      curves.append(
+        (
+          name, ModelEvaluation.thin(Metrics.rocCurve(scores: scores, labels: testedLabels)),
+          ModelEvaluation.thin(Metrics.precisionRecallCurve(scores: scores, labels: testedLabels))
+        ))
+    }
+
+    let clock = ContinuousClock()
+    for learner in LearnerKind.allCases {
+      var scores = [Double](repeating: .nan, count: labels.count)
+      var fit = 0.0, score = 0.0
+      for (f, fold) in folds.enumerated() {
+        var train = data
+        train.frame = data.frame.selecting(fold.train)
+        var test = data
+        test.frame = data.frame.selecting(fold.test)
+        let t0 = clock.now
+        let bundle = try ModelTrainer.train(
+          train, options: TrainingOptions(learner: learner, seed: seed, threads: threads))
+        let t1 = clock.now
+        let scored = try ScoredData(bundle: bundle, data: test, threads: threads)
+        let t2 = clock.now
+        fit += Self.seconds(t1 - t0)
+        score += Self.seconds(t2 - t1)
+        for (i, row) in fold.test.enumerated() { scores[row] = scored.probabilities[i] }
+        log("  \(learner.rawValue): fold \(f + 1) of \(folds.count) done")
+      }
+      add(learner.rawValue, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
+    }
+    // The best single-feature rule, chosen on each fold's training rows.
+    var ruleScores = [Double](repeating: .nan, count: labels.count)
+    var ruleNames = Set<String>()
+    for fold in folds {
+      let train = columns.map { $0.selecting(fold.train) }
+      guard let rule = BaselineRule.best(columns: train, labels: fold.train.map { labels[$0] }),
+        let scores = rule.scores(columns.map { $0.selecting(fold.test) })
+      else { continue }
+      ruleNames.insert(rule.description)
+      for (i, row) in fold.test.enumerated() { ruleScores[row] = scores[i] }
+    }
+    if !ruleNames.isEmpty {
+      add(
+        "rule: " + ruleNames.sorted().joined(separator: " / "), scores: tested.map { ruleScores[$0] },
+        probabilistic: false,
+        fit: 0, score: 0)
+    }
+    // The base rate: everyone gets the training share of events.
+    var baseScores = [Double](repeating: .nan, count: labels.count)
+    for fold in folds {
+      let rate = Double(fold.train.filter { labels[$0] }.count) / Double(fold.train.count)
+      for row in fold.test { baseScores[row] = rate }
+    }
+    // A random list's expected results are exact: AUC 0.5, precision at K equal to the base rate. Only the log
+    // loss, Brier score and calibration error of predicting the training base rate are measured.
+    let baseProbabilities = tested.map { baseScores[$0] }
+    let baseSummary = MetricSummary(
+      probabilities: baseProbabilities, labels: testedLabels, groups: nil, capacity: k,
+      options: EvaluationOptions(capacity: k, bootstrap: Bootstrap(replicates: 1)))
+    let rate = Double(eventsTested) / Double(max(1, tested.count))
+    let none = ConfidenceInterval(lower: .nan, upper: .nan, level: bootstrap.level)
+    rows.append(
+      LeaderboardRow(
+        name: "random list (base rate)", auc: 0.5, aucInterval: none, averagePrecision: rate,
+        logLoss: baseSummary.logLoss, brier: baseSummary.brier, calibrationError: baseSummary.calibrationError,
+        atCapacity: CapacityResult(
+          hits: Int((rate * Double(k)).rounded()), contacted: k, events: eventsTested, rows: tested.count),
+        precisionInterval: none, fitSeconds: 0, scoreSeconds: 0))
+    curves.append(("random list (base rate)", [(0, 0), (1, 1)], [(0, rate), (1, rate)]))
+    self.rows = rows
+    self.curves = curves
+  }
+
+  static func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+  }
+
+  /// The leaderboard as a Markdown table.
+  public var table: String {
+    func f(_ x: Double, _ d: Int = 3) -> String { x.isNaN ? "–" : String(format: "%.\(d)f", x) }
+    var lines = [
+      "| | AUC (95% interval) | average precision | log loss | Brier | ECE | found at K = \(capacity) | precision at K (95% interval) | lift | fit | score |",
+      "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows {
+      lines.append(
+        "| \(r.name) | \(f(r.auc))"
+          + (r.aucInterval.lower.isNaN ? "" : " (\(f(r.aucInterval.lower))–\(f(r.aucInterval.upper)))")
+          + " | \(f(r.averagePrecision)) | "
+          + "\(f(r.logLoss)) | \(f(r.brier)) | \(f(r.calibrationError)) | \(r.atCapacity.hits) | "
+          + "\(f(r.atCapacity.precision))"
+          + (r.precisionInterval.lower.isNaN
+            ? "" : " (\(f(r.precisionInterval.lower))–\(f(r.precisionInterval.upper)))") + " | "
+          + "\(f(r.atCapacity.lift, 2)) | \(f(r.fitSeconds, 2)) s | \(f(r.scoreSeconds, 2)) s |")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Writes `leaderboard.md`, `leaderboard.json` and ROC / precision–recall figures into `folder`.
+  @discardableResult
+  public func write(to folder: String) throws -> [String] {
+    try FileManager.default.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true)
+    var written: [String] = []
+    func save(_ text: String, _ name: String) throws {
+      try AtomicFile.write(Array(text.utf8), to: folder + "/" + name)
+      written.append(folder + "/" + name)
+    }
+    try save(
+      LineChart(
+        title: "ROC curves (out of fold)", xLabel: "false positive rate", yLabel: "true positive rate",
+        series: curves.map { .init(name: $0.name, points: $0.roc) }, diagonal: true
+      ).svg, "figures/benchmark-roc.svg")
+    try save(
+      LineChart(
+        title: "Precision–recall curves (out of fold)", xLabel: "recall", yLabel: "precision",
+        series: curves.map { .init(name: $0.name, points: $0.pr) }
+      ).svg, "figures/benchmark-precision-recall.svg")
+    var lines = [
+      "# Benchmark", "",
+      "Data: \(dataDescription). Scheme: \(scheme). \(rowsTested) families tested, \(eventsTested) of whom did not take up "
+        + String(format: "(base rate %.1f%%).", 100 * Double(eventsTested) / Double(max(1, rowsTested))),
+      "Every learner was trained and tested on the same rows; the rule was chosen on each training part; intervals "
+        + "are bootstrap resamples of whole families.", "", table, "",
+      "![ROC curves](figures/benchmark-roc.svg) ![Precision–recall curves](figures/benchmark-precision-recall.svg)", "",
+    ]
+    lines += EvaluationReport.definitions.map { "- **\($0.0)**: \($0.1)" }
+    try save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    try save(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
+    return written
+  }
+}

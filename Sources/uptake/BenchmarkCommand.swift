@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Records
+import Uptake
+
+extension UptakeCommand {
+  struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Train every learner and a simple rule with one validation scheme, and print a leaderboard.",
+      discussion: """
+        The benchmarking run on new data: logistic regression, boosted stumps, the best single-feature rule and the
+        base rate, trained and tested on the same rows. Linked records default to a temporal split (train on
+        earlier as-of dates, test on the latest quarter), a flat file to 5-fold cross-validation by family.
+
+        Examples:
+          uptake benchmark --data demo-data --capacity 300 --report bench
+          uptake benchmark --data Benefits.csv --target ui --event no --scheme kfold --folds 5
+        """
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option(name: .long, help: "Flat file: the outcome column.")
+    var target: String?
+    @Option(name: .long, help: "Flat file: the outcome value that counts as the event.")
+    var event: String?
+    @Option(name: .long, help: "Flat file: the id column.")
+    var id: String?
+    @Option(name: .long, help: "Flat file: the family column (folds keep families whole).")
+    var group: String?
+    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
+    var exclude: [String] = []
+    @Option(name: .long, help: "temporal or kfold (default: temporal for linked records, kfold for a flat file).")
+    var scheme: String?
+    @Option(name: .long, help: "Folds for kfold.")
+    var folds: Int = 5
+    @Option(name: .long, help: "Share of the latest as-of dates tested by the temporal split.")
+    var testShare: Double = 0.25
+    @Option(name: .long, help: "Families the team can contact (default: a tenth of the tested rows).")
+    var capacity: Int?
+    @Option(name: .long, help: "Folder for leaderboard.md, leaderboard.json and figures.")
+    var report: String?
+    @Option(name: .long, help: "Seed for training and the bootstrap.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+      if let scheme, !["temporal", "kfold"].contains(scheme) {
+        throw ValidationError("--scheme \"\(scheme)\": expected temporal or kfold")
+      }
+      guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
+      guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
+      if (target == nil) != (event == nil) { throw ValidationError("--target and --event go together") }
+    }
+
+    func run() throws {
+      let flat = target.map { FlatFile(target: $0, event: event!, id: id, group: group, exclude: exclude) }
+      let clock = ContinuousClock()
+      let began = clock.now
+      do {
+        let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
+        if temporal && loaded.frame.asOf.isEmpty {
+          fail("--scheme temporal needs as-of dates, which a flat file does not have; use --scheme kfold")
+        }
+        let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
+        let run = try Uptake.Benchmark(
+          data: loaded, scheme: chosen, capacity: capacity, seed: seed, bootstrap: .init(seed: seed)
+        ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print("benchmark on \(loaded.description): \(chosen); \(run.rowsTested) units tested")
+        print(run.table)
+        if let report {
+          try run.write(to: report)
+          print("wrote \(report)/leaderboard.md, leaderboard.json and figures")
+        }
+        print(String(format: "done in %.1f s", (clock.now - began).seconds))
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}
