@@ -41,6 +41,8 @@ extension UptakeCommand {
     var report: String?
     @Option(name: .long, help: "Seed for training and the bootstrap.")
     var seed: UInt64 = 1
+    @Option(name: .long, help: "Bootstrap resamples for the intervals.")
+    var bootstrap: Int = 500
 
     func validate() throws {
       if let scheme, !["temporal", "kfold"].contains(scheme) {
@@ -49,6 +51,7 @@ extension UptakeCommand {
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
       if (target == nil) != (event == nil) { throw ValidationError("--target and --event go together") }
+      guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
     }
 
     func run() throws {
@@ -63,9 +66,10 @@ extension UptakeCommand {
         }
         let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
         let run = try Uptake.Benchmark(
-          data: loaded, scheme: chosen, capacity: capacity, seed: seed, bootstrap: .init(seed: seed)
+          data: loaded, scheme: chosen, capacity: capacity, seed: seed,
+          bootstrap: .init(replicates: bootstrap, seed: seed)
         ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-        print("benchmark on \(loaded.description): \(chosen); \(run.rowsTested) units tested")
+        print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
         print(run.table)
         if let report {
           try run.write(to: report)

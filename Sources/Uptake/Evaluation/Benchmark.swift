@@ -14,7 +14,7 @@ public enum ValidationScheme: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .temporal(let share):
       return String(format: "temporal split (latest %.0f%% of as-of dates tested)", 100 * share)
-    case .groupedKFold(let k): return "\(k)-fold cross-validation by family"
+    case .groupedKFold(let k): return "\(k)-fold cross-validation"
     }
   }
 
@@ -57,6 +57,8 @@ public struct LeaderboardRow: Codable, Equatable, Sendable {
 public struct Benchmark: Sendable {
   public var dataDescription: String
   public var scheme: ValidationScheme
+  /// The scheme in words, saying whether folds kept families whole.
+  public var schemeDescription: String
   public var rowsTested: Int
   public var eventsTested: Int
   public var capacity: Int
@@ -83,6 +85,11 @@ public struct Benchmark: Sendable {
     let k = min(tested.count, capacity ?? max(1, tested.count / 10))
     dataDescription = data.description
     self.scheme = scheme
+    if case .groupedKFold = scheme {
+      schemeDescription = scheme.description + (data.frame.groups != nil ? " by family" : " by row (no family column)")
+    } else {
+      schemeDescription = scheme.description
+    }
     rowsTested = tested.count
     eventsTested = testedLabels.filter { $0 }.count
     self.capacity = k
@@ -233,7 +240,7 @@ public struct Benchmark: Sendable {
       ).svg, "figures/benchmark-precision-recall.svg")
     var lines = [
       "# Benchmark", "",
-      "Data: \(dataDescription). Scheme: \(scheme). \(rowsTested) families tested, \(eventsTested) of whom did not take up "
+      "Data: \(dataDescription). Scheme: \(schemeDescription). \(rowsTested) families tested, \(eventsTested) of whom did not take up "
         + String(format: "(base rate %.1f%%).", 100 * Double(eventsTested) / Double(max(1, rowsTested))),
       "Every learner was trained and tested on the same rows; the rule was chosen on each training part; intervals "
         + "are bootstrap resamples of whole families.", "", table, "",
