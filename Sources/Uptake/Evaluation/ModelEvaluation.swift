@@ -192,7 +192,7 @@ public struct ModelEvaluation: Sendable {
     self.baselines = baselines
 
     let contacted = Set(order.prefix(k))
-    var attributes = data.frame.protected.map { ("protected: " + $0.name, $0) }
+    var attributes = data.frame.protected.map { ($0.name + " (protected)", $0) }
     attributes += data.frame.extras.map { ($0.name, $0) }
     subgroups = attributes.map { name, column in
       Self.subgroups(

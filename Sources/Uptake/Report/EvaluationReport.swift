@@ -156,7 +156,8 @@ public struct EvaluationReport {
     func f(_ x: Double, _ d: Int = 3) -> String { x.isNaN ? "–" : String(format: "%.\(d)f", x) }
     func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.1f%%", 100 * x) }
     func ci(_ i: ConfidenceInterval, percent: Bool = false) -> String {
-      percent ? "\(pct(i.lower))–\(pct(i.upper))" : "\(f(i.lower))–\(f(i.upper))"
+      if i.lower.isNaN || i.upper.isNaN { return "–" }
+      return percent ? "\(pct(i.lower))–\(pct(i.upper))" : "\(f(i.lower))–\(f(i.upper))"
     }
     var lines: [String] = []
     lines.append("# Evaluation: \(e.learner.rawValue) model")

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@Suite("uptake evaluate and uptake benchmark", .serialized)
+struct EvaluationCommandTests {
+  @Test("evaluate on a new council writes the report, figures, transparency record and JSON; numbers agree")
+  func evaluate() throws {
+    let dir = try temporaryFolder("evaluate")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/a", "--children", "5000", "--seed", "4", "--quiet"]).status == 0)
+    #expect(try runUptake(["synth", "--out", dir + "/b", "--children", "5000", "--seed", "5", "--quiet"]).status == 0)
+    let train = try runUptake([
+      "train", "--data", dir + "/a", "--calibration", "platt", "--out", dir + "/model.json",
+    ])
+    #expect(train.status == 0, "\(train.stderr)")
+    #expect(train.stdout.contains("after platt calibration"))
+    let run = try runUptake([
+      "evaluate", "--model", dir + "/model.json", "--data", dir + "/b", "--capacity", "100", "--by", "ward",
+      "--bootstrap", "100", "--report", dir + "/report", "--owner", "Example Council",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    for expected in [
+      "AUC", "at capacity 100:", "baseline random list", "baseline rule:", "by ethnicity (protected)", "by ward",
+      "drift:",
+    ] {
+      #expect(run.stdout.contains(expected), "\(expected)")
+    }
+    let report = try String(contentsOfFile: dir + "/report/report.md", encoding: .utf8)
+    for heading in [
+      "## In short", "## Metrics", "## Against simple alternatives", "## Calibration", "## Groups of families",
+      "## Drift", "## What each feature does",
+    ] {
+      #expect(report.contains(heading), "\(heading)")
+    }
+    #expect(report.contains("before calibration") && report.contains("after calibration"))
+    // Every figure the report links to exists and is SVG.
+    let links = report.components(separatedBy: "](figures/").dropFirst().map { $0.prefix { $0 != ")" } }
+    #expect(links.count >= 10)
+    for link in links {
+      let svg = try String(contentsOfFile: dir + "/report/figures/" + link, encoding: .utf8)
+      #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"), "\(link)")
+    }
+    let record = try String(contentsOfFile: dir + "/report/transparency.md", encoding: .utf8)
+    for heading in [
+      "## Owner and contact", "## Purpose", "## How it is used and by whom", "## Human oversight", "## Data",
+      "## Model", "## Performance", "## Risks and limits",
+    ] {
+      #expect(record.contains(heading), "\(heading)")
+    }
+    #expect(record.contains("Example Council"))
+    // The JSON's precision at capacity is hits / capacity, and its AUC lies in its interval.
+    let json =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report/evaluation.json")))
+      as! [String: Any]
+    let summary = json["summary"] as! [String: Any]
+    let atCapacity = summary["atCapacity"] as! [String: Any]
+    #expect(atCapacity["contacted"] as! Int == 100)
+    let auc = summary["auc"] as! Double, interval = summary["aucInterval"] as! [String: Any]
+    #expect((interval["lower"] as! Double) <= auc && auc <= (interval["upper"] as! Double))
+    // No child ids or dates of birth in the report.
+    #expect(!report.contains("C100") && !report.contains("date_of_birth"))
+  }
+
+  @Test("evaluate needs labelled data of the model's shape; a flat-file model evaluates a flat file")
+  func evaluateErrors() throws {
+    let dir = try temporaryFolder("evaluate-flat")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = realData + "/Benefits.csv"
+    #expect(
+      try runUptake(["train", "--data", data, "--target", "ui", "--event", "no", "--out", dir + "/m.json"]).status == 0)
+    let run = try runUptake([
+      "evaluate", "--model", dir + "/m.json", "--data", data, "--capacity", "200", "--bootstrap", "50",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("families: 4877"))
+    let wrong = try runUptake(["evaluate", "--model", dir + "/m.json", "--data", realData + "/guImmun.csv"])
+    #expect(wrong.status != 0 && wrong.stderr.contains("has no column ui"))
+  }
+
+  @Test("benchmark prints a leaderboard of both learners, the rule and a random list, and writes it")
+  func benchmark() throws {
+    let dir = try temporaryFolder("benchmark")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/c", "--children", "5000", "--seed", "6", "--quiet"]).status == 0)
+    let run = try runUptake(["benchmark", "--data", dir + "/c", "--bootstrap", "50", "--report", dir + "/bench"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("temporal split"))
+    for name in ["| stumps |", "| logistic |", "| rule: ", "| random list (base rate) |"] {
+      #expect(run.stdout.contains(name), "\(name)")
+    }
+    for file in ["leaderboard.md", "leaderboard.json", "figures/benchmark-roc.svg"] {
+      #expect(FileManager.default.fileExists(atPath: dir + "/bench/" + file), "\(file)")
+    }
+    let flat = try runUptake([
+      "benchmark", "--data", realData + "/guImmun.csv", "--target", "immun", "--event", "N", "--exclude", "kid", "comm",
+      "--group", "mom", "--folds", "3", "--bootstrap", "50",
+    ])
+    #expect(flat.status == 0, "\(flat.stderr)")
+    #expect(flat.stdout.contains("3-fold cross-validation by family"))
+    let badScheme = try runUptake([
+      "benchmark", "--data", realData + "/guImmun.csv", "--target", "immun", "--event", "N", "--scheme", "temporal",
+    ])
+    #expect(badScheme.status != 0 && badScheme.stderr.contains("--scheme kfold"))
+  }
+}

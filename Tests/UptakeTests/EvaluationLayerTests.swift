@@ -1,0 +1,65 @@
+import Foundation
+import Learn
+import Records
+import Testing
+
+@testable import Uptake
+
+@Suite("Evaluation layer: drift, folds, baselines")
+struct EvaluationLayerTests {
+  @Test("PSI is zero for the training data itself and flags a shifted copy")
+  func drift() {
+    var rng = SplitMix64(seed: 3)
+    let values = (0..<5000).map { _ in rng.nextUnit() * 10 }
+    let column = FeatureColumn.numeric(name: "x", values: values)
+    let profile = DataProfile(columns: [column], margins: values)
+    let same = profile.stability(columns: [column], margins: values)
+    #expect(same.features[0].psi < 1e-12 && same.score < 1e-12)
+    let shifted = values.map { $0 + 3 }
+    let moved = profile.stability(columns: [.numeric(name: "x", values: shifted)], margins: shifted)
+    #expect(moved.features[0].psi > 0.25 && DriftRow(name: "x", psi: moved.features[0].psi).level == "major shift")
+    // Missing values get their own bin: a column that goes missing drifts.
+    let gone = profile.stability(columns: [.numeric(name: "x", values: values.map { _ in .nan })], margins: values)
+    #expect(gone.features[0].psi > 0.25)
+  }
+
+  @Test("k-fold tests every row once and keeps families whole; the temporal split trains only on earlier dates")
+  func folds() {
+    let frame = sampleFrame(rows: 400)
+    let folds = ValidationScheme.groupedKFold(k: 4).folds(frame)
+    #expect(folds.flatMap(\.test).sorted() == Array(0..<400))
+    for fold in folds {
+      let trainFamilies = Set(fold.train.map { frame.groups![$0] })
+      #expect(fold.test.allSatisfy { !trainFamilies.contains(frame.groups![$0]) })
+    }
+    var dated = frame
+    dated.asOf = (0..<400).map { Day(number: 19000 + $0 / 40) }
+    let temporal = ValidationScheme.temporal(testShare: 0.25).folds(dated)
+    #expect(temporal.count == 1)
+    let latestTrain = temporal[0].train.map { dated.asOf[$0] }.max()!
+    #expect(temporal[0].test.allSatisfy { dated.asOf[$0] > latestTrain })
+    #expect(abs(Double(temporal[0].test.count) / 400 - 0.25) <= 0.1)
+  }
+
+  @Test("the baseline rule picks the single most telling feature and its direction")
+  func baselineRule() throws {
+    let frame = sampleFrame()
+    let columns = try FeatureSchema(frame: frame).columns(of: frame).columns
+    let rule = try #require(BaselineRule.best(columns: columns, labels: frame.labels!))
+    // In the sample, risk rises with the distance to the hub (0.25 per km): the strongest numeric driver.
+    #expect(rule == BaselineRule(feature: "km_to_hub", highestFirst: true))
+    let scores = try #require(rule.scores(columns))
+    #expect(Metrics.auc(scores: scores, labels: frame.labels!) > 0.6)
+  }
+
+  @Test("a calibrated bundle's scores use the calibrated probabilities; contributions stay the learner's")
+  func calibratedScores() throws {
+    let frame = sampleFrame()
+    let bundle = try ModelTrainer.train(sampleData(frame), options: .init(threads: 1, calibration: .platt))
+    guard case .platt(let a, let b) = try #require(bundle.calibration) else { Issue.record("not Platt"); return }
+    let scored = try ScoredData(bundle: bundle, data: sampleData(frame), threads: 1)
+    for i in 0..<10 {
+      #expect(abs(scored.probabilities[i] - LogisticMath.sigmoid(a * scored.scores.margins[i] + b)) < 1e-12)
+    }
+  }
+}
