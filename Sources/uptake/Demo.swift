@@ -47,6 +47,7 @@ extension UptakeCommand {
           let card = (c.modelPath as NSString).deletingPathExtension + ".md"
           print("  \(c.learner.rawValue) model: \(c.modelPath) (model card \(card))")
         }
+        print("  evaluation report and transparency record: \(result.reportPath)")
         print("  contact list: \(result.contactListPath) (\(result.contactListRows) families)")
         if let path = result.explanationPath { print("  top family's explanation: \(path)") }
         print(String(format: "done in %.1f s", (clock.now - began).seconds))

@@ -52,6 +52,7 @@ public struct DemoRun: Sendable {
     public var contactListRows: Int
     public var explanation: Explanation?
     public var explanationPath: String?
+    public var reportPath: String
   }
 
   /// Runs the demo, telling `log` each step as it goes.
@@ -131,6 +132,17 @@ public struct DemoRun: Sendable {
         baseRate * Double(contacted)))
     let chosen = comparisons.max { $0.auc < $1.auc }!.learner
 
+    // The chosen model's full evaluation on the comparison cohort: report, figures, transparency record.
+    let reportFolder = out + "/report"
+    var withoutWards = compare
+    withoutWards.frame.extras = []
+    let evaluation = try ModelEvaluation(
+      bundle: bundles[chosen]!, data: withoutWards, options: EvaluationOptions(capacity: contacted), threads: threads)
+    try EvaluationReport(evaluation: evaluation, bundle: bundles[chosen]!).write(to: reportFolder)
+    log(
+      "   evaluation of the \(chosen.rawValue) model on that cohort (calibration, groups, drift, baselines): "
+        + "\(reportFolder)/report.md (\(seconds()))")
+
     // Score the latest cohort into a contact list.
     let scored = try ScoredData(bundle: bundles[chosen]!, data: next, threads: threads)
     let options = ContactListOptions(capacity: capacityPerWard, by: "ward", onePerFamily: true, reasons: 3)
@@ -156,7 +168,8 @@ public struct DemoRun: Sendable {
       councilFolder: councilFolder, cohorts: cohorts,
       cohortSizes: (train.frame.rowCount, compare.frame.rowCount, next.frame.rowCount), baseRate: baseRate,
       contacted: contacted, comparisons: comparisons, chosen: chosen, contactListPath: listPath,
-      contactListRows: list.rows.count, explanation: explanation, explanationPath: explanationPath)
+      contactListRows: list.rows.count, explanation: explanation, explanationPath: explanationPath,
+      reportPath: reportFolder + "/report.md")
   }
 
   /// Splits the distinct as-of dates in time order: about half of the units to train on, the dates up to

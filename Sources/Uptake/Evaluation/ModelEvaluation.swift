@@ -263,8 +263,9 @@ public struct ModelEvaluation: Sendable {
       sizeable.count >= 2
     {
       gap = String(
-        format: "recall at capacity ranges from %.0f%% (%@) to %.0f%% (%@): a gap of %.0f percentage points",
-        100 * low.recall, low.value, 100 * high.recall, high.value, 100 * (high.recall - low.recall))
+        format: "recall at capacity ranges from %.0f%% (%@) to %.0f%% (%@): a gap of %.0f percentage point%@",
+        100 * low.recall, low.value, 100 * high.recall, high.value, 100 * (high.recall - low.recall),
+        (100 * (high.recall - low.recall)).rounded() == 1 ? "" : "s")
     }
     return SubgroupTable(attribute: name, rows: rows, gap: gap)
   }
