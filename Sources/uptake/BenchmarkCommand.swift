@@ -43,6 +43,10 @@ extension UptakeCommand {
     var seed: UInt64 = 1
     @Option(name: .long, help: "Bootstrap resamples for the intervals.")
     var bootstrap: Int = 500
+    @Option(
+      name: .long,
+      help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the best single feature).")
+    var rule: String?
 
     func validate() throws {
       if let scheme, !["temporal", "kfold"].contains(scheme) {
@@ -52,6 +56,9 @@ extension UptakeCommand {
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
       if (target == nil) != (event == nil) { throw ValidationError("--target and --event go together") }
       guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
+      if let rule, BaselineRule(parsing: rule) == nil {
+        throw ValidationError("--rule \"\(rule)\": expected FEATURE=highest or FEATURE=lowest, e.g. imd_decile=lowest")
+      }
     }
 
     func run() throws {
@@ -67,7 +74,8 @@ extension UptakeCommand {
         let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
         let run = try Uptake.Benchmark(
           data: loaded, scheme: chosen, capacity: capacity, seed: seed,
-          bootstrap: .init(replicates: bootstrap, seed: seed)
+          bootstrap: .init(replicates: bootstrap, seed: seed),
+          rule: rule.flatMap(BaselineRule.init(parsing:))
         ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
         print(run.table)

@@ -97,6 +97,12 @@ struct EvaluationCommandTests {
     ])
     #expect(flat.status == 0, "\(flat.stderr)")
     #expect(flat.stdout.contains("3-fold cross-validation by family"))
+    let ruled = try runUptake([
+      "benchmark", "--data", dir + "/c", "--bootstrap", "50", "--rule", "imd_decile=lowest",
+    ])
+    #expect(ruled.status == 0 && ruled.stdout.contains("| rule: lowest imd_decile first |"), "\(ruled.stderr)")
+    let badRule = try runUptake(["benchmark", "--data", dir + "/c", "--rule", "imd_decile"])
+    #expect(badRule.status != 0 && badRule.stderr.contains("FEATURE=highest"))
     let badScheme = try runUptake([
       "benchmark", "--data", realData + "/guImmun.csv", "--target", "immun", "--event", "N", "--scheme", "temporal",
     ])

@@ -16,6 +16,13 @@ public struct BaselineRule: Codable, Equatable, Sendable {
 
   public var description: String { "\(highestFirst ? "highest" : "lowest") \(feature) first" }
 
+  /// Parses `FEATURE=highest` or `FEATURE=lowest` (as given on the command line).
+  public init?(parsing text: String) {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, ["highest", "lowest"].contains(parts[1]), !parts[0].isEmpty else { return nil }
+    self.init(feature: parts[0], highestFirst: parts[1] == "highest")
+  }
+
   /// The best single-feature rule for `columns` and `labels`, or nil when no feature is numeric.
   public static func best(columns: [FeatureColumn], labels: [Bool]) -> BaselineRule? {
     var best: (rule: BaselineRule, auc: Double)? = nil

@@ -68,7 +68,7 @@ public struct Benchmark: Sendable {
 
   public init(
     data: LoadedData, scheme: ValidationScheme, capacity: Int?, seed: UInt64 = 1, bootstrap: Bootstrap = .init(),
-    threads: Int? = nil, log: (String) -> Void = { _ in }
+    rule fixedRule: BaselineRule? = nil, threads: Int? = nil, log: (String) -> Void = { _ in }
   ) throws {
     guard let labels = data.frame.labels else { throw ModelDataError("the data have no outcome to benchmark on") }
     let folds = scheme.folds(data.frame).filter { !$0.train.isEmpty && !$0.test.isEmpty }
@@ -151,12 +151,15 @@ public struct Benchmark: Sendable {
       }
       add(learner.rawValue, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
     }
-    // The best single-feature rule, chosen on each fold's training rows.
+    // The given rule, or the best single-feature rule chosen on each fold's training rows.
+    if let fixedRule, fixedRule.scores(columns) == nil {
+      throw ModelDataError("--rule names \(fixedRule.feature), which is not a numeric or yes/no feature of these data")
+    }
     var ruleScores = [Double](repeating: .nan, count: labels.count)
     var ruleNames = Set<String>()
     for fold in folds {
       let train = columns.map { $0.selecting(fold.train) }
-      guard let rule = BaselineRule.best(columns: train, labels: fold.train.map { labels[$0] }),
+      guard let rule = fixedRule ?? BaselineRule.best(columns: train, labels: fold.train.map { labels[$0] }),
         let scores = rule.scores(columns.map { $0.selecting(fold.test) })
       else { continue }
       ruleNames.insert(rule.description)
