@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
-.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features bench-score golden clean
+.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features bench-score fuzz sanitize golden clean
 
 ## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
@@ -67,6 +67,21 @@ bench-score: deps
 	python3 -m pip install -q -r benchmarks/requirements.txt
 	$(SWIFT) build -c release --product uptake
 	python3 benchmarks/score.py
+
+## libFuzzer on the CSV reader, the config parser and the model loader, FUZZ_SECONDS each (default 600). New inputs
+## go to fuzz/.work/; a crash is saved in fuzz/crashes/ and must become a regression test.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	mkdir -p fuzz/.work/csv fuzz/.work/config fuzz/.work/model fuzz/crashes
+	fuzz/.build/release/FuzzCSV fuzz/.work/csv fuzz/corpus/csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=fuzz/crashes/csv- -print_final_stats=1
+	fuzz/.build/release/FuzzConfig fuzz/.work/config fuzz/corpus/config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -artifact_prefix=fuzz/crashes/config- -print_final_stats=1
+	fuzz/.build/release/FuzzModel fuzz/.work/model fuzz/corpus/model -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=fuzz/crashes/model- -print_final_stats=1
+
+## The test suite under AddressSanitizer and UndefinedBehaviorSanitizer (a separate build folder).
+sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path .build-sanitize -Xswiftc -sanitize=address,undefined
+	$(SWIFT) test --scratch-path .build-sanitize -Xswiftc -sanitize=address,undefined
 
 ## Regenerates the golden references from statsmodels / scikit-learn (needs ../shared/datasets).
 golden:

@@ -12,9 +12,11 @@ public enum AtomicFile {
   /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason; no partial file is left.
   public static func write<Bytes: Collection>(_ bytes: Bytes, to path: String) throws where Bytes.Element == UInt8 {
     let partial = partialPath(for: path)
-    guard let file = fopen(partial, "w") else {
+    guard let file = openPrivate(partial) else {
       throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }
+    PartialFiles.register(partial)
+    defer { PartialFiles.unregister(partial) }
     let array = Array(bytes)
     let written = array.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
     let failed = written != array.count || ferror(file) != 0
@@ -28,6 +30,18 @@ public enum AtomicFile {
       unlink(partial)
       throw RecordsError.cannotWrite(path: path, reason: reason)
     }
+  }
+
+  /// Creates (or truncates) `path` readable and writable by its owner only (0600): outputs hold data about families.
+  public static func openPrivate(_ path: String) -> UnsafeMutablePointer<FILE>? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard descriptor >= 0 else { return nil }
+    fchmod(descriptor, 0o600)
+    guard let file = fdopen(descriptor, "w") else {
+      close(descriptor)
+      return nil
+    }
+    return file
   }
 
   /// `dir/.name.partial` for `dir/name`.

@@ -9,6 +9,11 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case strayQuote(file: String, line: Int, column: String)
   case duplicateColumn(file: String, name: String)
   case emptyColumnName(file: String, position: Int)
+  /// A value the reader could only take as text although it is meant as a number or date. `row` counts data rows
+  /// from 1 (the line is row + 1 unless a field spans lines). The value is withheld for personal-data columns.
+  case badValue(file: String, row: Int, column: String, value: String, problem: String)
+  /// A field longer than any real value (`limit` bytes), starting on `line`.
+  case fieldTooLong(file: String, line: Int, limit: Int)
 
   /// The same error with its line moved by `offset` (a chunk parsed from line 0 reports its true line).
   func shiftingLine(by offset: Int) -> CSVError {
@@ -16,6 +21,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .raggedRow(let file, let line, let expected, let found):
       return .raggedRow(file: file, line: line + offset, expected: expected, found: found)
     case .unterminatedQuote(let file, let line): return .unterminatedQuote(file: file, line: line + offset)
+    case .fieldTooLong(let file, let line, let limit):
+      return .fieldTooLong(file: file, line: line + offset, limit: limit)
     case .strayQuote(let file, let line, let column):
       return .strayQuote(file: file, line: line + offset, column: column)
     default: return self
@@ -40,6 +47,12 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
       return "file \(file): column \(name) appears twice in the header; rename one of them"
     case .emptyColumnName(let file, let position):
       return "file \(file): column \(position) has no name in the header; give every column a name"
+    case .fieldTooLong(let file, let line, let limit):
+      return
+        "file \(file), line \(line): a field longer than \(limit >> 20) MB; a quote is probably missing, or the file "
+        + "is not a CSV export"
+    case .badValue(let file, let row, let column, let value, let problem):
+      return "file \(file), row \(row), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
     }
   }
 }

@@ -78,6 +78,9 @@ struct Parser {
     var hasDoubledQuotes: Bool
   }
 
+  /// No real field is this long; a longer one is a missing quote or a broken export, reported instead of read.
+  static let maxFieldBytes = 16 << 20
+
   /// Reads the next row's fields into `fields` (reusing its storage). Returns false at the end of input.
   /// - Throws: on an unclosed or stray quote.
   mutating func nextRow(_ fields: inout [Field], header: [String]?) throws -> Bool {
@@ -92,8 +95,12 @@ struct Parser {
         field.quoted = true
         position += 1
         field.start = position
+        let limit = Swift.min(n, position + Parser.maxFieldBytes + 1)
         while true {
-          guard position < n else { throw CSVError.unterminatedQuote(file: source, line: rowLine) }
+          guard position < limit else {
+            if limit < n { throw CSVError.fieldTooLong(file: source, line: rowLine, limit: Parser.maxFieldBytes) }
+            throw CSVError.unterminatedQuote(file: source, line: rowLine)
+          }
           let b = bytes[position]
           if b == 34 {
             if position + 1 < n && bytes[position + 1] == 34 {
@@ -112,11 +119,15 @@ struct Parser {
           throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count))
         }
       } else {
-        while position < n {
+        let limit = Swift.min(n, position + Parser.maxFieldBytes + 1)
+        while position < limit {
           let b = bytes[position]
           if b == 44 || b == 10 || b == 13 { break }
           if b == 34 { throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count)) }
           position += 1
+        }
+        if position == limit && limit < n {
+          throw CSVError.fieldTooLong(file: source, line: rowLine, limit: Parser.maxFieldBytes)
         }
         field.end = position
       }
@@ -328,7 +339,10 @@ struct Parser {
       for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
     }
     let kept = (0..<width).filter { keep?[$0] ?? true }
-    return Table(source: source, rowCount: rows, columns: kept.map { Column(name: header[$0], values: values[$0]!) })
+    let table = Table(
+      source: source, rowCount: rows, columns: kept.map { Column(name: header[$0], values: values[$0]!) })
+    try ValueChecks.check(table, typed: Set(types.keys))
+    return table
   }
 }
 

@@ -23,9 +23,10 @@ public final class CSVWriter {
   public init(path: String, header: [String]) throws {
     self.path = path
     partialPath = AtomicFile.partialPath(for: path)
-    guard let f = fopen(partialPath, "w") else {
+    guard let f = AtomicFile.openPrivate(partialPath) else {
       throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }
+    PartialFiles.register(partialPath)
     file = f
     buffer.reserveCapacity(1 << 20)
     for (i, h) in header.enumerated() {
@@ -40,6 +41,7 @@ public final class CSVWriter {
       fclose(file)
       unlink(partialPath)
     }
+    PartialFiles.unregister(partialPath)
   }
 
   // MARK: Fields of the current row

@@ -8,6 +8,8 @@ public struct FeatureFrame: Sendable {
   public var features: [Column]
   /// Reason templates by feature name.
   public var reasons: [String: String]
+  /// Data-quality findings worth a warning (keys with no match in a linked table, events dated after today).
+  public var notes: [String] = []
   /// Reasons for a missing value, by feature name, where the config gives one.
   public var reasonsWhenMissing: [String: String] = [:]
   public var protected: [Column]
@@ -18,8 +20,10 @@ public struct FeatureFrame: Sendable {
 
   public init(
     ids: [String], groups: [String]?, asOf: [Day], features: [Column], reasons: [String: String],
-    protected: [Column], labels: [Bool]?, extras: [Column] = [], reasonsWhenMissing: [String: String] = [:]
+    protected: [Column], labels: [Bool]?, extras: [Column] = [], reasonsWhenMissing: [String: String] = [:],
+    notes: [String] = []
   ) {
+    self.notes = notes
     self.reasonsWhenMissing = reasonsWhenMissing
     self.ids = ids
     self.groups = groups
@@ -42,6 +46,19 @@ extension FeatureFrame {
       ids: rows.map { ids[$0] }, groups: groups.map { g in rows.map { g[$0] } },
       asOf: asOf.isEmpty ? [] : rows.map { asOf[$0] }, features: features.map { $0.subset(rows) },
       reasons: reasons, protected: protected.map { $0.subset(rows) }, labels: labels.map { l in rows.map { l[$0] } },
-      extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing)
+      extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing, notes: notes)
+  }
+}
+
+extension FeatureFrame {
+  /// The first id that appears more than once, and how often, or nil when every id is unique.
+  public var duplicateId: (id: String, count: Int)? {
+    var seen: [String: Int] = [:]
+    var first: String? = nil
+    for id in ids {
+      seen[id, default: 0] += 1
+      if first == nil, seen[id] == 2 { first = id }
+    }
+    return first.map { ($0, seen[$0]!) }
   }
 }

@@ -29,6 +29,9 @@ public struct FlatFile: Sendable, Equatable {
         message: "has no column \(name)"
           + (nearest(name, in: table.columnNames).map { "; did you mean \($0)?" } ?? ""))
     }
+    guard table.rowCount > 0 else {
+      throw FlatFileError(source: table.source, message: "has a header but no data rows; export the rows too")
+    }
     let targetColumn = table[target]!
     let all = Array(0..<table.rowCount)
     let texts = targetColumn.texts(all)

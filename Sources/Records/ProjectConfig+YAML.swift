@@ -136,6 +136,7 @@ struct ConfigReader {
       root, "the config",
       allowed: [
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
+        "orphan_keys",
         "features",
       ])
     if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
@@ -189,7 +190,15 @@ struct ConfigReader {
       guard case .sequence(let seq) = l else { throw fail(l, "links must be a list of from/to pairs") }
       for item in seq {
         let pair = try mapping(item, "a link", allowed: ["from", "to"])
-        links.append(.init(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to")))
+        let link = ProjectConfig.Link(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to"))
+        links.append(link)
+        // Links point from many rows to one (child → family → area); following them must never come back.
+        if let cycle = Self.cycle(in: links) {
+          throw fail(
+            item,
+            "links form a cycle (\(cycle.joined(separator: " → "))); links go from many rows to one, "
+              + "e.g. children.family_id → families.family_id; remove the link back")
+        }
       }
     }
 
@@ -249,10 +258,45 @@ struct ConfigReader {
     if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
       throw fail(top["features"], "feature \(duplicate) is defined twice")
     }
-    return ProjectConfig(
+    var orphanKeysAreErrors = false
+    if let node = top["orphan_keys"] {
+      let value = try string(node, "orphan_keys")
+      guard value == "warn" || value == "error" else {
+        throw fail(node, "orphan_keys must be warn or error, not \(value)")
+      }
+      orphanKeysAreErrors = value == "error"
+    }
+    var config = ProjectConfig(
       tables: tables, database: database, links: links,
       population: .init(table: populationTable, requirePresent: requirePresent), id: id,
       group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
+    config.orphanKeysAreErrors = orphanKeysAreErrors
+    return config
+  }
+
+  /// A cycle of tables in the links' directed graph, as its table names from start back to start, or nil.
+  static func cycle(in links: [ProjectConfig.Link]) -> [String]? {
+    var next: [String: [String]] = [:]
+    for link in links where link.from.table != link.to.table {
+      next[link.from.table, default: []].append(link.to.table)
+    }
+    var state: [String: Int] = [:]  // 1 visiting, 2 done
+    var path: [String] = []
+    func visit(_ table: String) -> [String]? {
+      state[table] = 1
+      path.append(table)
+      for t in next[table] ?? [] {
+        if state[t] == 1 { return Array(path[path.firstIndex(of: t)!...]) + [t] }
+        if state[t] == nil, let found = visit(t) { return found }
+      }
+      path.removeLast()
+      state[table] = 2
+      return nil
+    }
+    for table in next.keys.sorted() where state[table] == nil {
+      if let found = visit(table) { return found }
+    }
+    return nil
   }
 
   func aggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {

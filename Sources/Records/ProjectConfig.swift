@@ -14,6 +14,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var outcome: Outcome?
   public var protected: [String]
   public var features: [Feature]
+  /// `orphan_keys: error`: a link key with no match in the linked table stops the run (default: a warning).
+  public var orphanKeysAreErrors = false
   /// Each table's column names as its header gave them (read while checking the config).
   public var headers: [String: [String]] = [:]
 

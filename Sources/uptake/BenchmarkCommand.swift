@@ -67,6 +67,7 @@ extension UptakeCommand {
       let began = clock.now
       do {
         let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        for note in loaded.frame.notes { warn(note) }
         let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
         if temporal && loaded.frame.asOf.isEmpty {
           fail("--scheme temporal needs as-of dates, which a flat file does not have; use --scheme kfold")

@@ -60,6 +60,7 @@ extension UptakeCommand {
           bundle.baselineRule = rule
         }
         let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
+        for note in loaded.frame.notes { warn(note) }
         let evaluation = try ModelEvaluation(
           bundle: bundle, data: loaded,
           options: EvaluationOptions(

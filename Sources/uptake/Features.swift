@@ -64,7 +64,10 @@ extension UptakeCommand {
               + (leftOut > 0 ? "; \(leftOut) rows left out because \(target!) is missing" : ""))
         } else {
           let engine = try FeatureEngine.load(configPath: config ?? data + "/uptake.yaml")
+          try engine.checkOrphans()
           let frame = try engine.frame(asOf: asOf.flatMap { Day(iso: Substring($0)) })
+          let today = Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+          for note in engine.qualityNotes(today: today) { warn(note) }
           try frame.write(to: out, labelName: engine.config.outcome?.name ?? "label")
           print("wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features")
         }

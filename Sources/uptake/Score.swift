@@ -47,6 +47,7 @@ extension UptakeCommand {
         let bundle = try ModelBundle.load(path: model)
         let loaded = try DataLoader.forScoring(data.request(extras: by.map { [$0] } ?? []), source: bundle.source)
         let read = clock.now
+        for note in loaded.frame.notes { warn(note) }
         let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
         if onePerFamily && loaded.frame.groups == nil {
           warn("--one-per-family: the data have no family column, so every row is kept")

@@ -123,6 +123,7 @@ extension UptakeCommand {
       let began = clock.now
       do {
         let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        for note in loaded.frame.notes { warn(note) }
         let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
         if let name = unknown.first {
           fail(

@@ -16,6 +16,16 @@ struct UptakeCommand: ParsableCommand {
   )
 }
 
+extension UptakeCommand {
+  /// Sets up signals, then runs the command. Writing past a file-size limit (`ulimit -f`) then fails with an error
+  /// like a full disk instead of killing the process; an interrupt removes any partial output before exiting.
+  static func main() {
+    signal(SIGXFSZ, SIG_IGN)
+    PartialFiles.removeOnInterrupt()
+    Self.main(nil)
+  }
+}
+
 /// Prints a one-line error to stderr and exits non-zero: only the CLI prints and sets exit codes.
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("uptake: error: \(message)\n".utf8))

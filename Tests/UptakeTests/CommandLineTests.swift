@@ -2,11 +2,20 @@ import Foundation
 import Testing
 
 /// Runs the built `uptake` executable, as a user would.
-func runUptake(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// With `fileSizeLimitKB`, runs under `ulimit -f` so writing past that size fails as on a full disk.
+func runUptake(
+  _ arguments: [String], fileSizeLimitKB: Int? = nil
+) throws -> (status: Int32, stdout: String, stderr: String) {
   let binary = productsDirectory.appendingPathComponent("uptake")
   let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
+  if let limit = fileSizeLimitKB {
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let quoted = ([binary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    process.arguments = ["-c", "ulimit -f \(limit); exec " + quoted.joined(separator: " ")]
+  } else {
+    process.executableURL = binary
+    process.arguments = arguments
+  }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
   process.standardError = err

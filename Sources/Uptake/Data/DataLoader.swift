@@ -56,6 +56,7 @@ public enum DataLoader {
         throw DataError("\(request.path) is one CSV file: name its outcome with --target COL --event VALUE")
       }
       let (frame, leftOut) = try flat.frame(path: request.path)
+      try checkUniqueIds(frame, source: request.path)
       let source = FrameSource.flatFile(
         target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude)
       return LoadedData(
@@ -88,6 +89,7 @@ public enum DataLoader {
     case (.flatFile, .csv):
       let flat = source.flatFile!
       let frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
+      try checkUniqueIds(frame, source: request.path)
       return LoadedData(
         frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.path)",
         idName: flat.id ?? "id")
@@ -168,10 +170,22 @@ public enum DataLoader {
       return ref
     }
     let engine = try FeatureEngine.load(config: config, configPath: configPath, extraColumns: extras)
-    let frame = try engine.frame(asOf: request.asOf, extras: extras)
+    try engine.checkOrphans()
+    var frame = try engine.frame(asOf: request.asOf, extras: extras)
+    frame.notes = engine.qualityNotes(today: Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
+    try checkUniqueIds(frame, source: request.path)
     return LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
       description: "linked records in \(request.path) (\(configPath))", idName: config.id)
+  }
+
+  /// Every unit must have its own id, or contact lists and explanations would be ambiguous.
+  static func checkUniqueIds(_ frame: FeatureFrame, source: String) throws {
+    if let (id, count) = frame.duplicateId {
+      throw DataError(
+        "id \(id) appears \(count) times in \(source); ids must be unique — remove the duplicate rows, or name another "
+          + "id column")
+    }
   }
 
   /// A flat training frame with the requested extra columns.

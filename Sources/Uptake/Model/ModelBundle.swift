@@ -139,6 +139,11 @@ extension ModelBundle {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ModelFileError(file: path, message: "cannot be read; check the path (train one with `uptake train`)")
     }
+    return try load(data: data, path: path)
+  }
+
+  /// Checks and decodes a bundle's bytes; `path` names it in errors.
+  public static func load(data: Data, path: String) throws -> ModelBundle {
     guard let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw ModelFileError(file: path, message: "is not valid JSON (damaged or truncated?); retrain or restore it")
     }

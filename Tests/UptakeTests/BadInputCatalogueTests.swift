@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+
+/// The bad-input catalogue: each case runs the built `uptake` on a broken input and checks the exact error, that the
+/// output file that was already there is unchanged, and that no partial file is left behind.
+@Suite("Bad-input catalogue", .serialized)
+struct BadInputCatalogueTests {
+  /// A folder with `files` written, an existing `out.csv` holding "OLD", and the command run inside it.
+  func run(
+    _ files: [String: [UInt8]], _ arguments: [String]
+  ) throws -> (status: Int32, stderr: String, stdout: String, outputUnchanged: Bool, leftovers: [String], dir: String) {
+    let dir = try temporaryFolder("catalogue")
+    for (name, bytes) in files {
+      try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name))
+    }
+    try "OLD".write(toFile: dir + "/out.csv", atomically: true, encoding: .utf8)
+    let result = try runUptake(arguments.map { $0.replacingOccurrences(of: "DIR", with: dir) })
+    let unchanged = (try? String(contentsOfFile: dir + "/out.csv", encoding: .utf8)) == "OLD"
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".partial") }
+    return (result.status, result.stderr, result.stdout, unchanged, leftovers, dir)
+  }
+
+  /// Runs `uptake features` on a flat file with the given bytes and expects an error containing `expected`.
+  func expectFlatError(_ bytes: [UInt8], _ expected: String, target: String = "y", event: String = "yes") throws {
+    let r = try run(
+      ["in.csv": bytes],
+      ["features", "--data", "DIR/in.csv", "--target", target, "--event", event, "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: r.dir) }
+    #expect(r.status == 1, "exit status for \(expected)")
+    #expect(r.stderr.contains(expected), "wanted \"\(expected)\", got: \(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+    #expect(r.outputUnchanged && r.leftovers.isEmpty)
+  }
+
+  static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+  @Test("structure: empty file, header only, duplicate or missing names, ragged rows, an open quote")
+  func structure() throws {
+    try expectFlatError([], "in.csv is empty; it needs a header row")
+    try expectFlatError(Self.bytes("id,y,x\n"), "in.csv has a header but no data rows")
+    try expectFlatError(Self.bytes("id,y,x,x\n1,yes,2,3\n"), "column x appears twice in the header; rename one")
+    try expectFlatError(Self.bytes("id,y,,x\n1,yes,2,3\n"), "column 3 has no name in the header")
+    try expectFlatError(Self.bytes("id,y,x\n1,yes,2\n2,no\n"), "line 3: 2 fields, but the header has 3")
+    try expectFlatError(Self.bytes("id,y,x\n1,yes,\"2\n2,no,3\n"), "line 2: a quoted field is never closed")
+    try expectFlatError(Self.bytes("id,y,x\n1,yes,2\"3\n"), "line 2, column x: a \" inside an unquoted field")
+  }
+
+  @Test("encodings: invalid UTF-8 is an error; a byte-order mark and CRLF line ends read the same as plain LF")
+  func encodings() throws {
+    try expectFlatError(
+      Self.bytes("id,y,x\n1,yes,caf") + [0xE9] + Self.bytes("\n2,no,b\n"),
+      "column x: \"caf\u{FFFD}\" holds bytes that are not UTF-8")
+    let plain = try run(
+      ["in.csv": Self.bytes("id,y,x\n1,yes,3\n2,no,4\n")],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
+    let bom = try run(
+      ["in.csv": [0xEF, 0xBB, 0xBF] + Self.bytes("id,y,x\r\n1,yes,3\r\n2,no,4\r\n")],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
+    defer {
+      try? FileManager.default.removeItem(atPath: plain.dir)
+      try? FileManager.default.removeItem(atPath: bom.dir)
+    }
+    #expect(plain.status == 0 && bom.status == 0, "\(bom.stderr)")
+    #expect(
+      try String(contentsOfFile: bom.dir + "/out.csv", encoding: .utf8)
+        == String(contentsOfFile: plain.dir + "/out.csv", encoding: .utf8))
+  }
+
+  @Test("numbers and dates written another way: thousands separators, decimal commas, d/m/y, impossible dates")
+  func formats() throws {
+    try expectFlatError(
+      Self.bytes("id,y,x\n1,yes,\"1,234\"\n2,no,5\n"), "row 1, column x: \"1,234\" has a thousands separator")
+    try expectFlatError(Self.bytes("id,y,x\n1,yes,2\n2,no,\"1,5\"\n"), "row 2, column x: \"1,5\" has a decimal comma")
+    try expectFlatError(
+      Self.bytes("id,y,d\n1,yes,2024-01-02\n2,no,02/01/2024\n"),
+      "row 2, column d: \"02/01/2024\" is a date not written YYYY-MM-DD")
+    try expectFlatError(
+      Self.bytes("id,y,d\n1,yes,2024-01-02\n2,no,2024-02-30\n"), "row 2, column d: \"2024-02-30\" is not a real date")
+    // A date of birth is personal data: the error names the row and column but not the value.
+    try expectFlatError(
+      Self.bytes("id,y,date_of_birth\n1,yes,03/04/2021\n"), "column date_of_birth: (value withheld: personal data)")
+  }
+
+  @Test("outcomes and ids: one class, an unknown event value, duplicate ids")
+  func outcomes() throws {
+    var rows = "id,y,x\n"
+    for i in 0..<60 { rows += "\(i),yes,\(i % 7)\n" }
+    let one = try run(
+      ["in.csv": Self.bytes(rows)],
+      ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: one.dir) }
+    #expect(
+      one.status == 1 && one.stderr.contains("every one of the 60 rows has the same outcome") && one.outputUnchanged)
+    try expectFlatError(
+      Self.bytes("id,y,x\n1,yes,2\n"), "column y never holds maybe; its values are yes", event: "maybe")
+    let dup = try run(
+      ["in.csv": Self.bytes("id,y,x\n1,yes,2\n1,no,3\n")],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: dup.dir) }
+    // `features` writes what it is given; training and scoring refuse duplicate ids.
+    let dupTrain = try run(
+      ["in.csv": Self.bytes("id,y,x\n1,yes,2\n1,no,3\n")],
+      ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: dupTrain.dir) }
+    #expect(dupTrain.status == 1 && dupTrain.stderr.contains("id 1 appears 2 times") && dupTrain.outputUnchanged)
+  }
+
+  @Test("all-missing and constant features train, with a note; they never crash")
+  func degenerateFeatures() throws {
+    var rows = "id,y,empty,same,x\n"
+    for i in 0..<200 { rows += "\(i),\(i % 3 == 0 ? "yes" : "no"),,7,\(i % 11)\n" }
+    for learner in ["stumps", "logistic"] {
+      let r = try run(
+        ["in.csv": Self.bytes(rows)],
+        [
+          "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--learner", learner, "--out",
+          "DIR/model.json",
+        ])
+      defer { try? FileManager.default.removeItem(atPath: r.dir) }
+      #expect(r.status == 0, "\(learner): \(r.stderr)")
+      if learner == "logistic" { #expect(r.stdout.contains("constant")) }
+    }
+  }
+
+  @Test("a 1 GB single-field line and 10,000 columns")
+  func size() throws {
+    let dir = try temporaryFolder("huge")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    // A sparse 1 GB file: the header, then one field of a billion zero bytes.
+    let handle = try FileHandle(
+      forWritingTo: {
+        FileManager.default.createFile(atPath: dir + "/huge.csv", contents: Data("id,y,x\n1,yes,".utf8));
+        return URL(fileURLWithPath: dir + "/huge.csv")
+      }())
+    try handle.truncate(atOffset: 1 << 30)
+    try handle.close()
+    let huge = try runUptake([
+      "features", "--data", dir + "/huge.csv", "--target", "y", "--event", "yes", "--out", dir + "/out.csv",
+    ])
+    #expect(huge.status == 1 && huge.stderr.contains("line 2: a field longer than 16 MB"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+
+    let names = (0..<10_000).map { "c\($0)" }
+    var wide = "id,y," + names.joined(separator: ",") + "\n"
+    for r in 0..<3 {
+      wide +=
+        "\(r),\(r == 0 ? "yes" : "no")," + names.indices.map { String(($0 + r) % 5) }.joined(separator: ",") + "\n"
+    }
+    try wide.write(toFile: dir + "/wide.csv", atomically: true, encoding: .utf8)
+    let run = try runUptake([
+      "features", "--data", dir + "/wide.csv", "--target", "y", "--event", "yes", "--id", "id", "--out",
+      dir + "/wide-out.csv",
+    ])
+    #expect(run.status == 0 && run.stdout.contains("3 rows, 10000 features"), "\(run.stderr)")
+  }
+
+  /// A tiny linked-records folder: kids, homes, visits (one orphan visit, one dated in 2099).
+  static let linked: [String: [UInt8]] = [
+    "kids.csv": bytes("kid,home,due\nK1,H1,2024-03-01\nK2,H2,2024-03-01\nK3,H1,2024-03-01\n"),
+    "homes.csv": bytes("home,rooms\nH1,3\nH2,2\n"),
+    "visits.csv": bytes("kid,on,outcome\nK1,2023-05-01,missed\nK9,2023-06-01,done\nK2,2099-01-01,done\n"),
+  ]
+  static let config = """
+    version: 1
+    tables:
+      kids: { file: kids.csv, key: kid }
+      homes: { file: homes.csv, key: home }
+      visits: { file: visits.csv, event_time: on }
+    links:
+      - { from: kids.home, to: homes.home }
+      - { from: visits.kid, to: kids.kid }
+    population: { table: kids }
+    id: kid
+    group: home
+    as_of: { column: due, offset_days: 0 }
+    features:
+      - { name: visits, table: visits, aggregation: count }
+      - { name: rooms, column: homes.rooms }
+
+    """
+
+  func linkedRun(
+    _ config: String, extra: [String: [UInt8]] = [:]
+  ) throws -> (status: Int32, stderr: String, stdout: String, outputUnchanged: Bool, leftovers: [String], dir: String) {
+    var files = Self.linked.merging(extra) { $1 }
+    files["uptake.yaml"] = Self.bytes(config)
+    return try run(files, ["features", "--data", "DIR", "--out", "DIR/out.csv"])
+  }
+
+  @Test("linked records: orphan keys and future events are counted warnings, or an error when configured")
+  func orphansAndFuture() throws {
+    let warned = try linkedRun(Self.config)
+    defer { try? FileManager.default.removeItem(atPath: warned.dir) }
+    #expect(warned.status == 0, "\(warned.stderr)")
+    #expect(warned.stderr.contains("visits: 1 of 3 rows have a kid with no match in kids.kid"))
+    #expect(warned.stderr.contains("visits: 1 rows have on after today"))
+    let strict = try linkedRun("orphan_keys: error\n" + Self.config)
+    defer { try? FileManager.default.removeItem(atPath: strict.dir) }
+    #expect(
+      strict.status == 1 && strict.stderr.contains("1 of 3 rows have a kid with no match") && strict.outputUnchanged)
+  }
+
+  @Test("uptake.yaml: unknown keys, typos, cycles in links, missing tables and files")
+  func configs() throws {
+    let cases: [(String, String)] = [
+      (Self.config.replacingOccurrences(of: "id: kid", with: "id: kid\nfeatuers: []"), "unknown key featuers"),
+      (
+        Self.config.replacingOccurrences(of: "table: visits, aggregation", with: "table: visit, aggregation"),
+        "did you mean visits?"
+      ),
+      (
+        Self.config.replacingOccurrences(
+          of: "  - { from: visits.kid, to: kids.kid }",
+          with: "  - { from: visits.kid, to: kids.kid }\n  - { from: homes.home, to: kids.home }"), "links form a cycle"
+      ),
+      (
+        Self.config.replacingOccurrences(of: "  homes: { file: homes.csv, key: home }\n", with: ""),
+        "unknown table homes"
+      ),
+      (Self.config.replacingOccurrences(of: "homes.csv", with: "houses.csv"), "houses.csv"),
+    ]
+    for (config, expected) in cases {
+      let r = try linkedRun(config)
+      defer { try? FileManager.default.removeItem(atPath: r.dir) }
+      #expect(r.status == 1 && r.stderr.contains(expected), "wanted \(expected), got \(r.stderr)")
+      #expect(r.outputUnchanged && r.leftovers.isEmpty)
+    }
+  }
+
+  @Test("paths: a folder without uptake.yaml, a missing file, an output that is a folder, a full disk")
+  func paths() throws {
+    let dir = try temporaryFolder("paths")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let noConfig = try runUptake(["train", "--data", dir, "--out", dir + "/m.json"])
+    #expect(noConfig.status == 1 && noConfig.stderr.contains("put uptake.yaml beside the data or pass --config"))
+    let missing = try runUptake(["train", "--data", dir + "/nothing.csv", "--target", "y", "--event", "x"])
+    #expect(missing.status == 1 && missing.stderr.contains("does not exist"))
+    try "id,y,x\n1,yes,2\n2,no,3\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: dir + "/folder.csv", withIntermediateDirectories: true)
+    let toFolder = try runUptake([
+      "features", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--out", dir + "/folder.csv",
+    ])
+    #expect(toFolder.status == 1 && toFolder.stderr.contains("cannot write \(dir)/folder.csv"))
+    // A full disk, simulated by a file-size limit of 1 KB: the write fails cleanly and nothing is left.
+    var rows = "id,y,x\n"
+    for i in 0..<2000 { rows += "\(i),\(i % 2 == 0 ? "yes" : "no"),\(i)\n" }
+    try rows.write(toFile: dir + "/big.csv", atomically: true, encoding: .utf8)
+    let full = try runUptake(
+      [
+        "features", "--data", dir + "/big.csv", "--target", "y", "--event", "yes", "--out", dir + "/full.csv",
+      ], fileSizeLimitKB: 1)
+    #expect(
+      full.status == 1 && full.stderr.contains("cannot write") && full.stderr.contains("full.csv"), "\(full.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir)
+    #expect(!left.contains("full.csv") && !left.contains { $0.hasSuffix(".partial") }, "\(left)")
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Records
+import Testing
+
+@Suite("Interrupted runs leave old or complete files, never partial ones", .serialized)
+struct InterruptionTests {
+  @Test(
+    "SIGTERM or SIGINT during uptake synth: no partial files; every file is the old one or complete",
+    arguments: [SIGTERM, SIGINT])
+  func interruptedSynth(_ signal: Int32) throws {
+    let dir = try temporaryFolder("interrupt")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "OLD".write(toFile: dir + "/children.csv", atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = productsDirectory.appendingPathComponent("uptake")
+    process.arguments = ["synth", "--out", dir, "--children", "400000", "--quiet"]
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    // Wait until some output is being written, then interrupt.
+    let started = Date()
+    while Date().timeIntervalSince(started) < 20 {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+      if names.contains(where: { $0.hasSuffix(".partial") }) { break }
+      usleep(20_000)
+    }
+    kill(process.processIdentifier, signal)
+    process.waitUntilExit()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 128 + signal, "\(stderr)")
+    #expect(stderr.contains("interrupted; partial outputs removed"))
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+    #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
+    for name in names where name.hasSuffix(".csv") {
+      let path = dir + "/" + name
+      if (try? String(contentsOfFile: path, encoding: .utf8)) == "OLD" { continue }
+      // Anything else must be a complete CSV.
+      #expect(throws: Never.self, "\(name)") { _ = try CSVReader.read(path: path) }
+    }
+  }
+
+  @Test("outputs are created readable by their owner only (0600)")
+  func privateOutputs() throws {
+    let dir = try temporaryFolder("private")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/c", "--children", "3000", "--quiet"]).status == 0)
+    #expect(try runUptake(["train", "--data", dir + "/c", "--out", dir + "/m.json"]).status == 0)
+    #expect(
+      try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/c", "--out", dir + "/list.csv"]).status == 0
+    )
+    for file in ["/list.csv", "/m.json", "/c/children.csv"] {
+      let mode = try FileManager.default.attributesOfItem(atPath: dir + file)[.posixPermissions] as! NSNumber
+      #expect(mode.intValue & 0o777 == 0o600, "\(file): \(String(mode.intValue, radix: 8))")
+    }
+  }
+}
