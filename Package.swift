@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
   ],
   targets: [
     // MARK: - System libraries
@@ -42,7 +43,10 @@ let package = Package(
     .target(name: "Records", dependencies: ["CSQLite", .product(name: "Yams", package: "Yams")]),
 
     /// The application: synthetic council, model bundles, scoring, explanations, reports.
-    .target(name: "Uptake", dependencies: ["Learn", "Linalg", "Records"]),
+    .target(
+      name: "Uptake",
+      dependencies: ["Learn", "Linalg", "Records", .product(name: "Crypto", package: "swift-crypto")]
+    ),
 
     /// The `uptake` command: parses arguments, calls `Uptake`, prints.
     .executableTarget(
@@ -74,7 +78,7 @@ let package = Package(
     ),
     .testTarget(
       name: "UptakeTests",
-      dependencies: ["Uptake", "Records", "Learn"]
+      dependencies: ["Uptake", "Records", "Learn", .product(name: "Crypto", package: "swift-crypto")]
     ),
   ]
 )

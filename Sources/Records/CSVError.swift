@@ -12,6 +12,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A value the reader could only take as text although it is meant as a number or date. `row` counts data rows
   /// from 1 (the line is row + 1 unless a field spans lines). The value is withheld for personal-data columns.
   case badValue(file: String, row: Int, column: String, value: String, problem: String)
+  /// The data would need more memory than is available (estimated before reading).
+  case tooLarge(file: String, neededMB: Int, availableMB: Int)
   /// A field longer than any real value (`limit` bytes), starting on `line`.
   case fieldTooLong(file: String, line: Int, limit: Int)
 
@@ -47,6 +49,9 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
       return "file \(file): column \(name) appears twice in the header; rename one of them"
     case .emptyColumnName(let file, let position):
       return "file \(file): column \(position) has no name in the header; give every column a name"
+    case .tooLarge(let file, let needed, let available):
+      return "reading \(file) would need about \(needed) MB of memory, but \(available) MB is available; read fewer "
+        + "columns or rows, or use a machine with more memory"
     case .fieldTooLong(let file, let line, let limit):
       return
         "file \(file), line \(line): a field longer than \(limit >> 20) MB; a quote is probably missing, or the file "

@@ -31,6 +31,11 @@ public enum CSVReader {
     }
     let size = Int(status.st_size)
     if size == 0 { throw CSVError.empty(file: path) }
+    if let columns, let header = try? CSVHeader.read(path: path), !header.isEmpty {
+      try MemoryBudget.check([(path, Double(header.filter { columns.contains($0) }.count) / Double(header.count))])
+    } else {
+      try MemoryBudget.check([(path, 1)])
+    }
     // Map the file rather than copy it: both parsing threads read the page cache directly.
     guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))

@@ -24,6 +24,14 @@ public struct FeatureEngine: Sendable {
     config: ProjectConfig, configPath: String, extraColumns: [ProjectConfig.ColumnRef] = []
   ) throws -> FeatureEngine {
     let resolve = { (file: String) in ProjectConfig.resolve(file, configPath: configPath) }
+    // Every table must fit together: check the total before reading any.
+    try MemoryBudget.check(
+      config.tables.compactMap { spec in
+        spec.file.map { file in
+          let width = max(1, config.headers[spec.name]?.count ?? 1)
+          return (resolve(file), Double(config.usedColumns(of: spec.name).count) / Double(width))
+        }
+      })
     var tables: [String: Table] = [:]
     for spec in config.tables {
       if let file = spec.file {

@@ -1,14 +1,21 @@
 /// Columns whose values are personal data that must never appear in a log, an error or a report: dates of birth,
-/// names, contact details, NHS numbers and free text. Matched on the column name.
+/// names, contact details, NHS numbers and free text. Matched on the column name, with case, `_`, `-` and spaces
+/// ignored: `date_of_birth`, `child_dob`, `surname`, `address_line_1`, `parent_email`, `notes`…
 public enum PersonalData {
-  static let markers = [
-    "birth", "dob", "name", "address", "postcode", "post_code", "phone", "mobile", "email", "nhs", "note", "comment",
-    "free_text", "freetext", "description",
+  static let exact: Set<String> = [
+    "name", "address", "street", "town", "mobile", "telephone", "note", "notes", "comment", "comments", "freetext",
+    "description",
   ]
+  static let suffixes = [
+    "dob", "dateofbirth", "birthdate", "firstname", "lastname", "surname", "forename", "forenames", "fullname",
+    "childname", "parentname", "postcode", "email", "phone", "phonenumber", "nhsnumber", "nhsno",
+  ]
+  static let prefixes = ["address", "dateofbirth", "dob", "nhsnumber"]
 
   public static func isSensitive(column: String) -> Bool {
-    let lower = column.lowercased()
-    return markers.contains { lower.contains($0) }
+    let key = String(column.lowercased().filter { $0.isLetter || $0.isNumber })
+    let letters = String(key.filter(\.isLetter))
+    return exact.contains(letters) || suffixes.contains { key.hasSuffix($0) } || prefixes.contains { key.hasPrefix($0) }
   }
 
   /// The value as it may be shown in a message about `column`.

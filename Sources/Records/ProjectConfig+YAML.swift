@@ -353,8 +353,8 @@ struct ConfigReader {
 }
 
 /// Reads only a CSV file's header row (to check a config without reading whole tables).
-enum CSVHeader {
-  static func read(path: String) throws -> [String] {
+public enum CSVHeader {
+  public static func read(path: String) throws -> [String] {
     guard let file = fopen(path, "rb") else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }

@@ -122,6 +122,35 @@ struct BadInputCatalogueTests {
     }
   }
 
+  @Test("personal-data columns are never features; data too large for memory is refused before reading")
+  func personalDataAndMemory() throws {
+    var rows = "id,y,surname,months_at_address\n"
+    for i in 0..<100 { rows += "\(i),\(i % 2 == 0 ? "yes" : "no"),Smith\(i % 3),\(i % 40)\n" }
+    let named = try run(
+      ["in.csv": Self.bytes(rows)],
+      ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: named.dir) }
+    #expect(
+      named.status == 1 && named.stderr.contains("column surname looks like personal data") && named.outputUnchanged)
+    #expect(!named.stderr.contains("Smith"))
+    let excluded = try run(
+      ["in.csv": Self.bytes(rows)],
+      [
+        "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--exclude", "surname", "--out",
+        "DIR/m.json",
+      ])
+    defer { try? FileManager.default.removeItem(atPath: excluded.dir) }
+    #expect(excluded.status == 0, "months_at_address is not personal data: \(excluded.stderr)")
+
+    let dir = try temporaryFolder("memory")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir, "--children", "3000", "--quiet"]).status == 0)
+    setenv("UPTAKE_MEMORY_LIMIT_MB", "1", 1)
+    defer { unsetenv("UPTAKE_MEMORY_LIMIT_MB") }
+    let tooBig = try runUptake(["train", "--data", dir, "--out", dir + "/m.json"])
+    #expect(tooBig.status == 1 && tooBig.stderr.contains("MB of memory, but 1 MB is available"))
+  }
+
   @Test("a 1 GB single-field line and 10,000 columns")
   func size() throws {
     let dir = try temporaryFolder("huge")

@@ -33,6 +33,12 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
   /// - Throws: `ModelDataError` for a date-valued feature (a date is no model input, and could be a date of birth).
   public init(frame: FeatureFrame) throws {
     features = try frame.features.map { column in
+      if PersonalData.isSensitive(column: column.name) {
+        throw ModelDataError(
+          "column \(column.name) looks like personal data (a name, date of birth, contact detail or free text) and "
+            + "would be printed in reasons and explanations; leave it out (--exclude \(column.name)), or rename it if it is not"
+        )
+      }
       let kind: Kind
       var levels: [String] = []
       switch column.values {
@@ -77,7 +83,8 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
           if rows > 0 {
             notes.append(
               "feature \(feature.name): \(rows) rows hold values not seen in training (e.g. "
-                + "\"\(levels[unseen[0]])\"); they are scored as rare values are — retrain to learn them")
+                + "\(PersonalData.shown(levels[unseen[0]], column: feature.name))); they are scored as rare values are — "
+                + "retrain to learn them")
           }
         }
         return .categorical(name: feature.name, codes: codes, levels: levels)
@@ -90,7 +97,8 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
         let example = Self.firstValue(of: column)
         throw ModelDataError(
           "feature \(feature.name) was \(feature.kind.rawValue) in training but is \(column.type.rawValue) here"
-            + (example.map { " (e.g. \"\($0)\")" } ?? "") + "; fix the column's values or retrain")
+            + (example.map { " (e.g. \(PersonalData.shown($0, column: feature.name)))" } ?? "")
+            + "; fix the column's values or retrain")
       }
     }
     return (columns, notes)

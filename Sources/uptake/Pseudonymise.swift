@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Records
+import Uptake
+
+extension UptakeCommand {
+  struct Pseudonymise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Replace identifiers with keyed tokens in a CSV file or a folder of linked records.",
+      discussion: """
+        Each value of the named columns becomes p + 32 hex digits of HMAC-SHA256 under a secret key, the same in
+        every file, so links between tables still join. Without the key a token cannot be turned back into an id.
+        The key file is created (256 random bits, mode 0600) when it does not exist; keep it away from the
+        analysts who receive the output, and never commit it. Other values are copied unchanged; NA becomes empty.
+
+        Examples:
+          uptake pseudonymise --data council --columns child_id family_id --key-file ~/uptake.key --out council-p
+          uptake pseudonymise --data extract.csv --columns nhs_number --key-file ~/uptake.key --out extract-p.csv
+        """
+    )
+
+    @Option(name: .long, help: "A CSV file, or a folder of CSV files (with uptake.yaml, which is copied).")
+    var data: String
+    @Option(name: .long, parsing: .upToNextOption, help: "Identifier columns to replace (space- or comma-separated).")
+    var columns: [String]
+    @Option(name: .long, help: "The secret key (created when missing).")
+    var keyFile: String
+    @Option(name: .long, help: "Where to write: a file for a file, a folder for a folder.")
+    var out: String
+
+    var columnSet: Set<String> {
+      Set(
+        columns.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+          !$0.isEmpty
+        })
+    }
+
+    func validate() throws {
+      guard !columnSet.isEmpty else { throw ValidationError("--columns needs at least one column name") }
+      let a = URL(fileURLWithPath: data).standardizedFileURL.path,
+        b = URL(fileURLWithPath: out).standardizedFileURL.path
+      guard a != b else { throw ValidationError("--out must differ from --data: inputs are never overwritten") }
+    }
+
+    func run() throws {
+      do {
+        let (key, created) = try KeyFile.loadOrCreate(keyFile)
+        if created { print("created key file \(keyFile) (mode 0600); keep it secret and keep it safe") }
+        let pseudonymiser = Pseudonymiser(key: key)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: data, isDirectory: &isFolder) else {
+          fail("\(data) does not exist; pass a CSV file or a folder of CSV files")
+        }
+        var results: [Pseudonymiser.FileResult] = []
+        if isFolder.boolValue {
+          try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+          let names = try FileManager.default.contentsOfDirectory(atPath: data).sorted()
+          for name in names where name.hasSuffix(".csv") {
+            results.append(try pseudonymiser.rewrite(csv: data + "/" + name, to: out + "/" + name, columns: columnSet))
+          }
+          if names.contains("uptake.yaml") {
+            try AtomicFile.write(
+              Array(try Data(contentsOf: URL(fileURLWithPath: data + "/uptake.yaml"))), to: out + "/uptake.yaml")
+          }
+        } else {
+          results.append(try pseudonymiser.rewrite(csv: data, to: out, columns: columnSet))
+        }
+        let found = Set(results.flatMap(\.columns))
+        let absent = columnSet.subtracting(found)
+        if !absent.isEmpty {
+          warn("no file has column " + absent.sorted().joined(separator: ", ") + "; check the names")
+        }
+        for r in results {
+          print(
+            "  \(r.output): \(r.rows) rows"
+              + (r.columns.isEmpty ? ", copied" : ", pseudonymised " + r.columns.joined(separator: ", ")))
+        }
+        print("wrote \(out)")
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import Records
+import Testing
+
+@testable import Uptake
+
+@Suite("Pseudonymisation", .serialized)
+struct PseudonymiseTests {
+  @Test("tokens are HMAC-SHA256 (RFC 4231 test case 2), truncated to 128 bits")
+  func hmacVector() {
+    let p = Pseudonymiser(key: SymmetricKey(data: Array("Jefe".utf8)))
+    #expect(p.token("what do ya want for nothing?") == "p5bdcc146bf60754e6a042426089575c7")
+    #expect(p.token("") == "")
+  }
+
+  @Test("uptake pseudonymise: linked tables still join, the same key gives the same tokens, no id survives")
+  func command() throws {
+    let dir = try temporaryFolder("pseudonymise")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/c", "--children", "3000", "--seed", "2", "--quiet"]).status == 0)
+    let run = try runUptake([
+      "pseudonymise", "--data", dir + "/c", "--columns", "child_id,family_id", "--key-file", dir + "/secret.key",
+      "--out",
+      dir + "/p",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("created key file") && run.stdout.contains("pseudonymised child_id, family_id"))
+    let mode = try FileManager.default.attributesOfItem(atPath: dir + "/secret.key")[.posixPermissions] as! NSNumber
+    #expect(mode.intValue & 0o777 == 0o600)
+    let key = try String(contentsOfFile: dir + "/secret.key", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    #expect(!run.stdout.contains(key) && !run.stderr.contains(key), "the key is never printed")
+
+    let original = try String(contentsOfFile: dir + "/c/children.csv", encoding: .utf8)
+    let pseudonymised = try String(contentsOfFile: dir + "/p/children.csv", encoding: .utf8)
+    #expect(!pseudonymised.contains("C1000") && !pseudonymised.contains("F1000"))
+    #expect(original.components(separatedBy: "\n").count == pseudonymised.components(separatedBy: "\n").count)
+
+    // The same features from both: links join through the tokens exactly as through the ids.
+    for (data, name) in [(dir + "/c", "a.csv"), (dir + "/p", "b.csv")] {
+      #expect(try runUptake(["features", "--data", data, "--out", dir + "/" + name]).status == 0)
+    }
+    func withoutIds(_ path: String) throws -> [String] {
+      try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+        $0.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false).last.map(String.init) ?? ""
+      }
+    }
+    #expect(try withoutIds(dir + "/a.csv") == withoutIds(dir + "/b.csv"))
+
+    // Same key, same tokens; a key readable by others is refused.
+    #expect(
+      try runUptake([
+        "pseudonymise", "--data", dir + "/c/families.csv", "--columns", "family_id", "--key-file", dir + "/secret.key",
+        "--out", dir + "/f.csv",
+      ]).status == 0)
+    #expect(
+      try String(contentsOfFile: dir + "/f.csv", encoding: .utf8)
+        == String(contentsOfFile: dir + "/p/families.csv", encoding: .utf8))
+    chmod(dir + "/secret.key", 0o644)
+    let open = try runUptake([
+      "pseudonymise", "--data", dir + "/c/families.csv", "--columns", "family_id", "--key-file", dir + "/secret.key",
+      "--out", dir + "/g.csv",
+    ])
+    #expect(open.status == 1 && open.stderr.contains("chmod 600"))
+    let same = try runUptake([
+      "pseudonymise", "--data", dir + "/c", "--columns", "child_id", "--key-file", dir + "/k2", "--out", dir + "/c",
+    ])
+    #expect(same.status != 0 && same.stderr.contains("inputs are never overwritten"))
+  }
+}
+
+@Suite("Personal-data column names")
+struct PersonalDataNameTests {
+  @Test("names, dates of birth, contact details and free text are recognised; ordinary features are not")
+  func names() {
+    for sensitive in [
+      "date_of_birth", "DOB", "child_dob", "Surname", "first_name", "address_line_1", "Postcode",
+      "parent_email", "phone", "nhs_number", "notes", "free_text", "name",
+    ] {
+      #expect(PersonalData.isSensitive(column: sensitive), "\(sensitive)")
+    }
+    for ordinary in [
+      "months_at_address", "first_language", "imd_decile", "hub_name_count", "birth_order", "age_months",
+      "interpreter_needed", "lone_parent",
+    ] {
+      #expect(!PersonalData.isSensitive(column: ordinary), "\(ordinary)")
+    }
+  }
+}
