@@ -58,6 +58,7 @@ public struct FeatureEngine: Sendable {
       rows = rows.filter { !c.isMissing($0) }
     }
     // As-of date per row.
+    var leftOut: [String] = []
     let asOf: [Day]
     if let override {
       asOf = rows.map { _ in override }
@@ -68,7 +69,13 @@ public struct FeatureEngine: Sendable {
         guard case .date(let days) = population[name]!.values else {
           throw ConfigError(file: "uptake.yaml", line: 0, message: "as_of column \(name) must hold dates (YYYY-MM-DD)")
         }
+        let before = rows.count
         rows = rows.filter { days[$0] != ColumnValues.missingDay }
+        if rows.count < before {
+          leftOut.append(
+            "\(before - rows.count) rows of \(config.population.table) left out: their \(name) (the as-of date) is missing"
+          )
+        }
         asOf = rows.map { Day(number: Int(days[$0])) + offset }
       }
     }
@@ -94,6 +101,7 @@ public struct FeatureEngine: Sendable {
       ids: ids, groups: groups, asOf: asOf, features: features, reasons: reasons,
       protected: protected, labels: labels, extras: extraColumns)
     frame.reasonsWhenMissing = reasonsWhenMissing
+    frame.notes = leftOut
     return frame
   }
 

@@ -67,7 +67,7 @@ extension UptakeCommand {
           try engine.checkOrphans()
           let frame = try engine.frame(asOf: asOf.flatMap { Day(iso: Substring($0)) })
           let today = Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-          for note in engine.qualityNotes(today: today) { warn(note) }
+          for note in frame.notes + engine.qualityNotes(today: today) { warn(note) }
           try frame.write(to: out, labelName: engine.config.outcome?.name ?? "label")
           print("wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features")
         }

@@ -223,6 +223,12 @@ struct BadInputCatalogueTests {
     #expect(warned.status == 0, "\(warned.stderr)")
     #expect(warned.stderr.contains("visits: 1 of 3 rows have a kid with no match in kids.kid"))
     #expect(warned.stderr.contains("visits: 1 rows have on after today"))
+    // A child without an as-of date is left out with a count, never silently.
+    let undated = try linkedRun(
+      Self.config, extra: ["kids.csv": Self.bytes("kid,home,due\nK1,H1,2024-03-01\nK2,H2,\nK3,H1,2024-03-01\n")])
+    defer { try? FileManager.default.removeItem(atPath: undated.dir) }
+    #expect(
+      undated.status == 0 && undated.stderr.contains("1 rows of kids left out: their due (the as-of date) is missing"))
     let strict = try linkedRun("orphan_keys: error\n" + Self.config)
     defer { try? FileManager.default.removeItem(atPath: strict.dir) }
     #expect(
