@@ -21,7 +21,8 @@ public enum MemoryBudget {
     defer { fclose(file) }
     var line = [CChar](repeating: 0, count: 256)
     while fgets(&line, 256, file) != nil {
-      let text = String(cString: line)
+      let bytes = line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+      let text = String(decoding: bytes, as: UTF8.self)
       if text.hasPrefix("MemAvailable:") {
         let kb = text.split(separator: " ").compactMap { Int($0) }.first ?? 0
         return kb << 10

@@ -71,15 +71,11 @@ public enum DataLoader {
       } catch {
         throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
       }
-      var loaded = try linked(request, config: text, configPath: configPath)
+      let loaded = try linked(request, config: text, configPath: configPath)
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
       }
-      let (frame, outside) = cohort(loaded.frame, request)
-      loaded.frame = frame
-      loaded.leftOut = outside
-      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
-      return loaded
+      return restrictedToCohort(loaded, request)
     }
   }
 
@@ -96,11 +92,7 @@ public enum DataLoader {
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
       var loaded = try linked(request, config: text, configPath: try configPath(request))
       loaded.frame.labels = nil
-      let (frame, outside) = cohort(loaded.frame, request)
-      loaded.frame = frame
-      loaded.leftOut = outside
-      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
-      return loaded
+      return restrictedToCohort(loaded, request)
     case (.flatFile, _):
       throw DataError("the model was trained on one CSV file, but \(request.path) is not one; pass a CSV of that shape")
     case (.linkedRecords, .csv):
@@ -119,15 +111,11 @@ public enum DataLoader {
       flatRequest.flat = source.flatFile
       return try forTraining(flatRequest)
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
-      var loaded = try linked(request, config: text, configPath: try configPath(request))
+      let loaded = try linked(request, config: text, configPath: try configPath(request))
       guard loaded.frame.labels != nil else {
         throw DataError("the model's uptake.yaml defines no outcome:, so there is nothing to evaluate against")
       }
-      let (frame, outside) = cohort(loaded.frame, request)
-      loaded.frame = frame
-      loaded.leftOut = outside
-      loaded.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
-      return loaded
+      return restrictedToCohort(loaded, request)
     default:
       return try forScoring(request, source: source)
     }
@@ -197,6 +185,16 @@ public enum DataLoader {
     let kept = (0..<table.rowCount).filter { !target[$0].isEmpty }
     var out = frame
     out.extras = all.extras.map { $0.subset(kept) }
+    return out
+  }
+
+  /// `loaded` with only the units of the requested cohort, counting the others as left out.
+  static func restrictedToCohort(_ loaded: LoadedData, _ request: DataRequest) -> LoadedData {
+    var out = loaded
+    let (frame, outside) = cohort(loaded.frame, request)
+    out.frame = frame
+    out.leftOut = outside
+    out.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
     return out
   }
 
