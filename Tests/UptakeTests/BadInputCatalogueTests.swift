@@ -276,6 +276,17 @@ struct BadInputCatalogueTests {
       "features", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--out", dir + "/folder.csv",
     ])
     #expect(toFolder.status == 1 && toFolder.stderr.contains("cannot write \(dir)/folder.csv"))
+    // A model path that is a folder, and (when not running as root, which reads anything) an unreadable file.
+    let folderModel = try runUptake(["score", "--model", dir, "--data", dir + "/in.csv", "--out", dir + "/o.csv"])
+    #expect(folderModel.status == 1 && folderModel.stderr.contains("cannot be read; check the path"))
+    if geteuid() != 0 {
+      chmod(dir + "/in.csv", 0)
+      let unreadable = try runUptake([
+        "features", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--out", dir + "/o.csv",
+      ])
+      #expect(unreadable.status == 1 && unreadable.stderr.contains("cannot read \(dir)/in.csv: Permission denied"))
+      chmod(dir + "/in.csv", 0o600)
+    }
     // A full disk, simulated by a file-size limit of 1 KB: the write fails cleanly and nothing is left.
     var rows = "id,y,x\n"
     for i in 0..<2000 { rows += "\(i),\(i % 2 == 0 ? "yes" : "no"),\(i)\n" }

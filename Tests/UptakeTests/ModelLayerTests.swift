@@ -72,6 +72,18 @@ struct ModelLayerTests {
     #expect(explanation.items.map(\.feature).sorted() == ["km_to_hub", "language", "lone_parent"])
   }
 
+  @Test("scoring memory does not grow with boosting rounds: one table per feature, whatever the rounds")
+  func tablesIndependentOfRounds() throws {
+    var sizes: [[Int]] = []
+    for rounds in [20, 400] {
+      let options = TrainingOptions(stumps: .init(rounds: rounds, minRowsPerSide: 5), threads: 1)
+      let bundle = try ModelTrainer.train(sampleData(sampleFrame()), options: options)
+      guard case .stumps(let model) = bundle.learner else { Issue.record("not stumps"); return }
+      sizes.append(model.tables.map(\.count))
+    }
+    #expect(sizes[0] == sizes[1] && sizes[0].count == 3)
+  }
+
   @Test("the logistic design standardises numbers, marks missing, one-hots levels and pools rare and unseen ones")
   func logisticDesign() {
     let train: [FeatureColumn] = [
