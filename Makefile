@@ -72,7 +72,7 @@ bench-score: deps
 ## go to fuzz/.work/; a crash is saved in fuzz/crashes/ and must become a regression test.
 FUZZ_SECONDS ?= 600
 fuzz: deps
-	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 	mkdir -p fuzz/.work/csv fuzz/.work/config fuzz/.work/model fuzz/crashes
 	fuzz/.build/release/FuzzCSV fuzz/.work/csv fuzz/corpus/csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=fuzz/crashes/csv- -print_final_stats=1
 	fuzz/.build/release/FuzzConfig fuzz/.work/config fuzz/corpus/config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -artifact_prefix=fuzz/crashes/config- -print_final_stats=1

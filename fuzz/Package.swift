@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // libFuzzer targets for uptake's parsers, kept out of the default build. Built and run by `make fuzz`, which passes
-// -sanitize=fuzzer (libFuzzer supplies main) and -parse-as-library.
+// -sanitize=fuzzer,address (libFuzzer's driver, with AddressSanitizer) and -parse-as-library.
 import PackageDescription
 
 let package = Package(
