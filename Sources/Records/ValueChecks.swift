@@ -11,10 +11,17 @@ enum ValueChecks {
         let row = (codes.firstIndex(of: Int32(level)) ?? 0) + 1
         return .badValue(file: table.source, row: row, column: column.name, value: levels[level], problem: problem)
       }
-      if let bad = levels.firstIndex(where: { $0.contains("\u{FFFD}") }) {
+      if let bad = levels.firstIndex(where: Self.hasReplacementCharacter) {
         throw fail(bad, "holds bytes that are not UTF-8; save the file as UTF-8 (in Excel: \"CSV UTF-8\")")
       }
-      let shapes = levels.map(Shape.init)
+      // Shapes until the first plain text: one text value means the column is text (an id column stops at once).
+      var shapes: [Shape] = []
+      for level in levels {
+        let shape = Shape(level)
+        if shape == .text { break }
+        shapes.append(shape)
+      }
+      guard shapes.count == levels.count else { continue }
       if shapes.allSatisfy(\.isNumeric), let bad = shapes.firstIndex(where: { $0 == .thousands || $0 == .decimalComma })
       {
         throw fail(
@@ -34,6 +41,20 @@ enum ValueChecks {
         }
       }
     }
+  }
+
+  /// U+FFFD (EF BF BD in UTF-8), which the reader put where the bytes were not UTF-8.
+  static func hasReplacementCharacter(_ text: String) -> Bool {
+    var state = 0
+    for b in text.utf8 {
+      switch (state, b) {
+      case (_, 0xEF): state = 1
+      case (1, 0xBF): state = 2
+      case (2, 0xBD): return true
+      default: state = 0
+      }
+    }
+    return false
   }
 
   /// What a text value looks like.
