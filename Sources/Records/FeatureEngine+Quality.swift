@@ -1,24 +1,28 @@
+import Dispatch
+
 extension FeatureEngine {
   /// Data-quality findings that do not stop a run: link keys with no match in the linked table (orphans), counted per
   /// link, and event rows dated after `today`. Matched through the columns' dictionaries, so each distinct key is
   /// hashed once.
   public func qualityNotes(today: Day) -> [String] {
     var notes: [String] = []
+    // Each linked-to key column's distinct keys, hashed once even when several links point at it.
+    var targets: [String: LevelTable] = [:]
     for link in config.links {
-      guard let from = tables[link.from.table]?[link.from.column], let to = tables[link.to.table]?[link.to.column]
-      else {
+      guard let from = tables[link.from.table]?[link.from.column], let to = tables[link.to.table]?[link.to.column] else {
         continue
       }
-      let (fromCodes, fromLevels) = from.keyCodes()
-      var targets = LevelTable()
-      for level in to.keyCodes().levels { _ = targets.code(for: level) }
-      let orphanLevel = fromLevels.map { targets.existingCode(for: $0) == nil }
-      let orphans = fromCodes.reduce(0) { $0 + ($1 >= 0 && orphanLevel[$1] ? 1 : 0) }
+      let target = targets[link.to.description] ?? {
+        var table = LevelTable()
+        for level in to.keyCodes().levels { _ = table.code(for: level) }
+        return table
+      }()
+      targets[link.to.description] = target
+      let orphans = Self.orphanRows(from, in: target)
       if orphans > 0 {
         notes.append(
-          "\(link.from.table): \(orphans) of \(fromCodes.count) rows have a \(link.from.column) with no match in "
-            + "\(link.to.table).\(link.to.column); they are never used (set orphan_keys: error in uptake.yaml to stop instead)"
-        )
+          "\(link.from.table): \(orphans) of \(from.values.count) rows have a \(link.from.column) with no match in "
+            + "\(link.to.table).\(link.to.column); they are never used (set orphan_keys: error in uptake.yaml to stop instead)")
       }
     }
     for spec in config.tables {
@@ -32,6 +36,34 @@ extension FeatureEngine {
       }
     }
     return notes
+  }
+
+  /// Rows of `column` whose key is not in `target`. Distinct keys are looked up once; rows are scanned only when some
+  /// key is missing.
+  static func orphanRows(_ column: Column, in target: LevelTable) -> Int {
+    if case .categorical(let codes, let levels) = column.values {
+      let orphanLevel = levels.map { target.existingCode(for: $0) == nil }
+      guard orphanLevel.contains(true) else { return 0 }
+      return codes.reduce(0) { $0 + ($1 >= 0 && orphanLevel[Int($1)] ? 1 : 0) }
+    }
+    let (codes, levels) = column.keyCodes()
+    let orphanLevel = levels.map { target.existingCode(for: $0) == nil }
+    guard orphanLevel.contains(true) else { return 0 }
+    return codes.reduce(0) { $0 + ($1 >= 0 && orphanLevel[$1] ? 1 : 0) }
+  }
+
+  /// The frame, with the quality notes appended; the notes are computed on a second core while the frame is built,
+  /// so checking the data costs no wall time.
+  public func frameWithQualityNotes(
+    asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = [], today: Day
+  ) throws -> FeatureFrame {
+    nonisolated(unsafe) var notes: [String] = []
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { notes = self.qualityNotes(today: today) }
+    var frame = try frame(asOf: override, extras: extras)
+    group.wait()
+    frame.notes += notes
+    return frame
   }
 
   /// The orphan notes as an error, when the config asks for it.

@@ -65,9 +65,9 @@ extension UptakeCommand {
         } else {
           let engine = try FeatureEngine.load(configPath: config ?? data + "/uptake.yaml")
           try engine.checkOrphans()
-          let frame = try engine.frame(asOf: asOf.flatMap { Day(iso: Substring($0)) })
           let today = Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-          for note in frame.notes + engine.qualityNotes(today: today) { warn(note) }
+          let frame = try engine.frameWithQualityNotes(asOf: asOf.flatMap { Day(iso: Substring($0)) }, today: today)
+          for note in frame.notes { warn(note) }
           try frame.write(to: out, labelName: engine.config.outcome?.name ?? "label")
           print("wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features")
         }
