@@ -9,20 +9,24 @@ extension FeatureEngine {
     // Each linked-to key column's distinct keys, hashed once even when several links point at it.
     var targets: [String: LevelTable] = [:]
     for link in config.links {
-      guard let from = tables[link.from.table]?[link.from.column], let to = tables[link.to.table]?[link.to.column] else {
+      guard let from = tables[link.from.table]?[link.from.column], let to = tables[link.to.table]?[link.to.column]
+      else {
         continue
       }
-      let target = targets[link.to.description] ?? {
-        var table = LevelTable()
-        for level in to.keyCodes().levels { _ = table.code(for: level) }
-        return table
-      }()
+      let target =
+        targets[link.to.description]
+        ?? {
+          var table = LevelTable()
+          for level in to.keyCodes().levels { _ = table.code(for: level) }
+          return table
+        }()
       targets[link.to.description] = target
       let orphans = Self.orphanRows(from, in: target)
       if orphans > 0 {
         notes.append(
           "\(link.from.table): \(orphans) of \(from.values.count) rows have a \(link.from.column) with no match in "
-            + "\(link.to.table).\(link.to.column); they are never used (set orphan_keys: error in uptake.yaml to stop instead)")
+            + "\(link.to.table).\(link.to.column); they are never used (set orphan_keys: error in uptake.yaml to stop instead)"
+        )
       }
     }
     for spec in config.tables {

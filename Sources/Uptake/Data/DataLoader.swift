@@ -160,7 +160,8 @@ public enum DataLoader {
     let engine = try FeatureEngine.load(config: config, configPath: configPath, extraColumns: extras)
     try engine.checkOrphans()
     let frame = try engine.frameWithQualityNotes(
-      asOf: request.asOf, extras: extras, today: Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
+      asOf: request.asOf, extras: extras,
+      today: Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
     try checkUniqueIds(frame, source: request.path)
     return LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
