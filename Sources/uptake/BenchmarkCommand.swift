@@ -19,16 +19,7 @@ extension UptakeCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(name: .long, help: "Flat file: the outcome column.")
-    var target: String?
-    @Option(name: .long, help: "Flat file: the outcome value that counts as the event.")
-    var event: String?
-    @Option(name: .long, help: "Flat file: the id column.")
-    var id: String?
-    @Option(name: .long, help: "Flat file: the family column (folds keep families whole).")
-    var group: String?
-    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
-    var exclude: [String] = []
+    @OptionGroup var flat: FlatFileOptions
     @Option(name: .long, help: "temporal or kfold (default: temporal for linked records, kfold for a flat file).")
     var scheme: String?
     @Option(name: .long, help: "Folds for kfold.")
@@ -54,7 +45,6 @@ extension UptakeCommand {
       }
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
-      if (target == nil) != (event == nil) { throw ValidationError("--target and --event go together") }
       guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
       if let rule, BaselineRule(parsing: rule) == nil {
         throw ValidationError("--rule \"\(rule)\": expected FEATURE=highest or FEATURE=lowest, e.g. imd_decile=lowest")
@@ -62,11 +52,10 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let flat = target.map { FlatFile(target: $0, event: event!, id: id, group: group, exclude: exclude) }
       let clock = ContinuousClock()
       let began = clock.now
       do {
-        let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
         for note in loaded.frame.notes { warn(note) }
         let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
         if temporal && loaded.frame.asOf.isEmpty {

@@ -26,20 +26,7 @@ extension UptakeCommand {
     @Option(name: .long, help: "One as-of date for everyone, YYYY-MM-DD (default: the config's rule).")
     var asOf: String?
 
-    @Option(name: .long, help: "Flat file: the outcome column.")
-    var target: String?
-
-    @Option(name: .long, help: "Flat file: the outcome value that counts as the event.")
-    var event: String?
-
-    @Option(name: .long, help: "Flat file: the id column (default: the 1-based row number).")
-    var id: String?
-
-    @Option(name: .long, help: "Flat file: the group column (e.g. family), kept together when splitting.")
-    var group: String?
-
-    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
-    var exclude: [String] = []
+    @OptionGroup var flat: FlatFileOptions
 
     @Option(name: .long, help: "Where to write the CSV.")
     var out: String
@@ -48,20 +35,19 @@ extension UptakeCommand {
       if let asOf, Day(iso: Substring(asOf)) == nil {
         throw ValidationError("--as-of \"\(asOf)\" is not a date; expected YYYY-MM-DD")
       }
-      if data.hasSuffix(".csv") && (target == nil || event == nil) {
+      if data.hasSuffix(".csv") && flat.flatFile == nil {
         throw ValidationError("a single CSV needs --target COL and --event VALUE to name the outcome")
       }
     }
 
     func run() throws {
       do {
-        if data.hasSuffix(".csv") {
-          let (frame, leftOut) = try FlatFile(target: target!, event: event!, id: id, group: group, exclude: exclude)
-            .frame(path: data)
-          try frame.write(to: out, labelName: target!)
+        if data.hasSuffix(".csv"), let file = flat.flatFile {
+          let (frame, leftOut) = try file.frame(path: data)
+          try frame.write(to: out, labelName: file.target)
           print(
             "wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features"
-              + (leftOut > 0 ? "; \(leftOut) rows left out because \(target!) is missing" : ""))
+              + (leftOut > 0 ? "; \(leftOut) rows left out because \(file.target) is missing" : ""))
         } else {
           let engine = try FeatureEngine.load(configPath: config ?? data + "/uptake.yaml")
           try engine.checkOrphans()

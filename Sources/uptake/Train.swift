@@ -23,16 +23,7 @@ extension UptakeCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(name: .long, help: "Flat file: the outcome column.")
-    var target: String?
-    @Option(name: .long, help: "Flat file: the outcome value that counts as the event (the thing predicted).")
-    var event: String?
-    @Option(name: .long, help: "Flat file: the id column (default: the 1-based data-row number).")
-    var id: String?
-    @Option(name: .long, help: "Flat file: the family (group) column; families are held out whole.")
-    var group: String?
-    @Option(name: .long, parsing: .upToNextOption, help: "Flat file: columns that are not features.")
-    var exclude: [String] = []
+    @OptionGroup var flat: FlatFileOptions
 
     @Option(name: .long, help: "stumps (boosted stumps) or logistic (logistic regression).")
     var learner: LearnerKind = .stumps
@@ -70,9 +61,6 @@ extension UptakeCommand {
     var l1Ratio: Double = 0.5
 
     func validate() throws {
-      if (target == nil) != (event == nil) {
-        throw ValidationError("--target and --event go together: name the outcome column and its event value")
-      }
       guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
       guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
       guard learningRate > 0 && learningRate <= 1 else {
@@ -118,11 +106,10 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let flat = target.map { FlatFile(target: $0, event: event!, id: id, group: group, exclude: exclude) }
       let clock = ContinuousClock()
       let began = clock.now
       do {
-        let loaded = try DataLoader.forTraining(data.request(flat: flat))
+        let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
         for note in loaded.frame.notes { warn(note) }
         let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
         if let name = unknown.first {
