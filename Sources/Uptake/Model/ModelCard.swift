@@ -77,7 +77,8 @@ public struct ModelCard: Sendable {
       "- Measured on held-out families from the same period; a new term's data can differ. Check it on new data "
         + "before relying on it.")
     lines.append(
-      "- Not yet checked here for calibration or for differences between groups of families; do that before use.")
+      "- Calibration, results for groups of families and drift are not in this card: run `uptake evaluate` on the "
+        + "latest labelled data (it writes a report and a transparency record) before relying on the list.")
     if case .linkedRecords = bundle.source {
       lines.append(
         "- The demo models are trained on synthetic records: they show how the tool works, not facts about any council."
