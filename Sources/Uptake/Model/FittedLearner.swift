@@ -53,13 +53,4 @@ public struct Scores: Sendable {
   public var probabilities: [Double] { margins.map(LogisticMath.sigmoid) }
   public var rowCount: Int { margins.count }
 
-  /// The rows `rows` only.
-  public func selecting(_ rows: [Int]) -> Scores {
-    let n = rowCount, m = rows.count
-    var phi = Matrix(rows: m, columns: contributions.columns)
-    for j in 0..<contributions.columns {
-      for (k, i) in rows.enumerated() { phi.storage[j * m + k] = contributions.storage[j * n + i] }
-    }
-    return Scores(margins: rows.map { margins[$0] }, baseline: baseline, contributions: phi)
-  }
 }

@@ -55,14 +55,6 @@ public struct ContactList: Sendable {
     rows = order
   }
 
-  /// The reasons of one frame row: the features with the largest positive contributions, in words.
-  public func reasons(ofRow row: Int, text: ReasonText) -> [String] {
-    scored.scores.contributions.storage.withUnsafeBufferPointer { phi in
-      Self.topFeatures(phi, rows: scored.scores.rowCount, row: row, count: options.reasons)
-        .map { text.render(feature: $0, row: row) }
-    }
-  }
-
   /// Up to `count` features with positive contributions for `row` (in column-major `phi`), largest first (ties:
   /// lower index).
   /// - Complexity: O(p · count), no sorting.

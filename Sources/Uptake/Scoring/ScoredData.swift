@@ -24,7 +24,4 @@ public struct ScoredData: Sendable {
     scores = try bundle.learner.score(columns, threads: threads)
     probabilities = scores.margins.map(bundle.probability(margin:))
   }
-
-  /// The frame row of unit `id`, or nil.
-  public func row(ofId id: String) -> Int? { data.frame.ids.firstIndex(of: id) }
 }
