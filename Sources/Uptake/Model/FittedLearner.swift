@@ -52,5 +52,4 @@ public struct Scores: Sendable {
 
   public var probabilities: [Double] { margins.map(LogisticMath.sigmoid) }
   public var rowCount: Int { margins.count }
-
 }

@@ -83,14 +83,12 @@ public struct LogisticDesign: Codable, Equatable, Sendable {
             if indicator && v.isNaN { out[(k + 1) * n + i] = 1 }
           }
           k += indicator ? 2 : 1
-        case (.categorical(_, let codes, let levels), .categorical(_, let kept, let other, let missing)):
+        case (.categorical(_, let codes, let levels), .categorical(let reference, let kept, let other, let missing)):
           let position = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-          let known = Set(kept)
           // Design column of each of this column's codes: a kept level, "other", or none (the reference).
           let target = levels.map { level -> Int? in
             if let p = position[level] { return k + p }
-            if known.contains(level) { return nil }
-            return other && level != reference(encoding) ? k + kept.count : nil
+            return other && level != reference ? k + kept.count : nil
           }
           let missingColumn = missing ? k + kept.count + (other ? 1 : 0) : nil
           for i in 0..<n {
@@ -108,10 +106,5 @@ public struct LogisticDesign: Codable, Equatable, Sendable {
       }
     }
     return x
-  }
-
-  private func reference(_ encoding: Encoding) -> String {
-    if case .categorical(let reference, _, _, _) = encoding { return reference }
-    return ""
   }
 }
