@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A calendar date as a day count since 1970-01-01 (proleptic Gregorian): cheap to compare, subtract and store,
 /// and formatted as ISO `YYYY-MM-DD` without Foundation's date machinery (which is slow per row).
 ///
@@ -6,6 +14,9 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
   public var number: Int
 
   public init(number: Int) { self.number = number }
+
+  /// Today's date (UTC), from the system clock.
+  public static var today: Day { Day(number: Int(time(nil)) / 86_400) }
 
   /// The day of `year-month-day`, or nil when that date does not exist.
   public init?(year: Int, month: Int, day: Int) {

@@ -51,8 +51,7 @@ extension UptakeCommand {
         } else {
           let engine = try FeatureEngine.load(configPath: config ?? data + "/uptake.yaml")
           try engine.checkOrphans()
-          let today = Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-          let frame = try engine.frameWithQualityNotes(asOf: asOf.flatMap { Day(iso: Substring($0)) }, today: today)
+          let frame = try engine.frameWithQualityNotes(asOf: asOf.flatMap { Day(iso: Substring($0)) }, today: .today)
           for note in frame.notes { warn(note) }
           try frame.write(to: out, labelName: engine.config.outcome?.name ?? "label")
           print("wrote \(out): \(frame.rowCount) rows, \(frame.features.count) features")

@@ -159,7 +159,3 @@ extension UptakeCommand {
 }
 
 extension LearnerKind: ExpressibleByArgument {}
-
-extension Duration {
-  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -161,7 +161,7 @@ public enum DataLoader {
     try engine.checkOrphans()
     let frame = try engine.frameWithQualityNotes(
       asOf: request.asOf, extras: extras,
-      today: Day(number: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))))
+      today: .today)
     try checkUniqueIds(frame, source: request.path)
     return LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,

@@ -68,8 +68,7 @@ public struct DemoRun: Sendable {
     func seconds() -> String {
       let elapsed = clock.now - began
       began = clock.now
-      return String(
-        format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+      return String(format: "%.1f s", elapsed.seconds)
     }
 
     let summary = try SyntheticCouncil(children: children, seed: seed).write(to: councilFolder)

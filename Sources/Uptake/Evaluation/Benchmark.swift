@@ -144,8 +144,8 @@ public struct Benchmark: Sendable {
         let t1 = clock.now
         let scored = try ScoredData(bundle: bundle, data: test, threads: threads)
         let t2 = clock.now
-        fit += Self.seconds(t1 - t0)
-        score += Self.seconds(t2 - t1)
+        fit += (t1 - t0).seconds
+        score += (t2 - t1).seconds
         for (i, row) in fold.test.enumerated() { scores[row] = scored.probabilities[i] }
         log("  \(learner.rawValue): fold \(f + 1) of \(folds.count) done")
       }
@@ -195,10 +195,6 @@ public struct Benchmark: Sendable {
     curves.append(("random list (base rate)", [(0, 0), (1, 1)], [(0, rate), (1, rate)]))
     self.rows = rows
     self.curves = curves
-  }
-
-  static func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }
 
   /// The leaderboard as a Markdown table.
