@@ -31,11 +31,6 @@ public enum CSVReader {
     }
     let size = Int(status.st_size)
     if size == 0 { throw CSVError.empty(file: path) }
-    if let columns, let header = try? CSVHeader.read(path: path), !header.isEmpty {
-      try MemoryBudget.check([(path, Double(header.filter { columns.contains($0) }.count) / Double(header.count))])
-    } else {
-      try MemoryBudget.check([(path, 1)])
-    }
     // Map the file rather than copy it: both parsing threads read the page cache directly.
     guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
@@ -295,6 +290,11 @@ struct Parser {
     let width = header.count
     let keep = wanted.map { w in header.map { w.contains($0) } }
     selected = keep
+    // Before any value is read: will the columns asked for fit in memory? (Small inputs always fit.)
+    if bytes.count >= 16 << 20 {
+      let share = keep.map { Double($0.filter { $0 }.count) / Double(width) } ?? 1
+      try MemoryBudget.check(file: source, bytes: Int(Double(bytes.count) * share))
+    }
     let dataStart = position, dataLine = line
 
     // One pass, in row chunks across cores: infer each column's type and build its values while the type fits.

@@ -34,16 +34,21 @@ public enum MemoryBudget {
   /// - Parameter files: each CSV file with the share of its columns that will be read.
   /// - Throws: `CSVError.tooLarge` naming the files, the estimate and what is available.
   public static func check(_ files: [(path: String, share: Double)]) throws {
-    guard let available = available() else { return }
-    var needed = 0
+    var bytes = 0
     for (path, share) in files {
       var status = stat()
       guard stat(path, &status) == 0 else { continue }
-      needed += Int(Double(Int(status.st_size) * bytesPerInputByte) * share)
+      bytes += Int(Double(status.st_size) * share)
     }
+    try check(file: files.map(\.path).joined(separator: ", "), bytes: bytes)
+  }
+
+  /// - Parameter bytes: the CSV bytes of the columns that will be read.
+  public static func check(file: String, bytes: Int) throws {
+    guard let available = available() else { return }
+    let needed = bytes * bytesPerInputByte
     if needed > available {
-      throw CSVError.tooLarge(
-        file: files.map(\.path).joined(separator: ", "), neededMB: needed >> 20, availableMB: available >> 20)
+      throw CSVError.tooLarge(file: file, neededMB: needed >> 20, availableMB: available >> 20)
     }
   }
 }
