@@ -50,7 +50,8 @@ public enum DataLoader {
   /// - Throws: `DataError` when the path is unusable or the outcome is not defined; reader and config errors
   ///   (naming file, line and column) as they come.
   public static func forTraining(_ request: DataRequest) throws -> LoadedData {
-    switch try kind(of: request.path) {
+    let pathKind = try kind(of: request.path)
+    switch pathKind {
     case .csv:
       guard let flat = request.flat else {
         throw DataError("\(request.path) is one CSV file: name its outcome with --target COL --event VALUE")
@@ -64,14 +65,14 @@ public enum DataLoader {
         leftOutReason: leftOut > 0 ? "their \(flat.target) is missing" : nil,
         description: "flat file \(request.path)", idName: flat.id ?? "id")
     case .folder, .sqlite:
-      let configPath = try self.configPath(request)
+      let configPath = self.configPath(request, pathKind)
       let text: String
       do {
         text = try String(contentsOfFile: configPath, encoding: .utf8)
       } catch {
         throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
       }
-      let loaded = try linked(request, config: text, configPath: configPath)
+      let loaded = try linked(request, pathKind, config: text)
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
       }
@@ -81,7 +82,8 @@ public enum DataLoader {
 
   /// Reads data to score with a model's stored source: every unit is kept, and an outcome, when present, is ignored.
   public static func forScoring(_ request: DataRequest, source: FrameSource) throws -> LoadedData {
-    switch (source, try kind(of: request.path)) {
+    let pathKind = try kind(of: request.path)
+    switch (source, pathKind) {
     case (.flatFile, .csv):
       let flat = source.flatFile!
       let frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
@@ -90,7 +92,7 @@ public enum DataLoader {
         frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.path)",
         idName: flat.id ?? "id")
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
-      var loaded = try linked(request, config: text, configPath: try configPath(request))
+      var loaded = try linked(request, pathKind, config: text)
       loaded.frame.labels = nil
       return restrictedToCohort(loaded, request)
     case (.flatFile, _):
@@ -105,13 +107,14 @@ public enum DataLoader {
   /// Reads labelled data to evaluate a model on, with the model's stored source (its outcome definition).
   /// - Throws: `DataError` when the data do not have the outcome.
   public static func forEvaluation(_ request: DataRequest, source: FrameSource) throws -> LoadedData {
-    switch (source, try kind(of: request.path)) {
+    let pathKind = try kind(of: request.path)
+    switch (source, pathKind) {
     case (.flatFile, .csv):
       var flatRequest = request
       flatRequest.flat = source.flatFile
       return try forTraining(flatRequest)
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
-      let loaded = try linked(request, config: text, configPath: try configPath(request))
+      let loaded = try linked(request, pathKind, config: text)
       guard loaded.frame.labels != nil else {
         throw DataError("the model's uptake.yaml defines no outcome:, so there is nothing to evaluate against")
       }
@@ -139,15 +142,16 @@ public enum DataLoader {
     return .csv
   }
 
-  static func configPath(_ request: DataRequest) throws -> String {
+  static func configPath(_ request: DataRequest, _ pathKind: Kind) -> String {
     if let config = request.config { return config }
-    if try kind(of: request.path) == .folder { return request.path + "/uptake.yaml" }
+    if pathKind == .folder { return request.path + "/uptake.yaml" }
     return ((request.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("uptake.yaml")
   }
 
-  /// Linked records read with config `text`, taken as if it sat at `configPath`.
-  static func linked(_ request: DataRequest, config text: String, configPath: String) throws -> LoadedData {
-    let isSQLite = try kind(of: request.path) == .sqlite
+  /// Linked records read with config `text`, taken as if it sat at the request's config path.
+  static func linked(_ request: DataRequest, _ pathKind: Kind, config text: String) throws -> LoadedData {
+    let configPath = configPath(request, pathKind)
+    let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
     let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
