@@ -36,8 +36,9 @@ extension UptakeCommand {
     var bootstrap: Int = 500
     @Option(
       name: .long,
-      help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the best single feature).")
-    var rule: String?
+      help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the best single feature).",
+      transform: BaselineRule.parsed)
+    var rule: BaselineRule?
 
     func validate() throws {
       if let scheme, !["temporal", "kfold"].contains(scheme) {
@@ -46,9 +47,6 @@ extension UptakeCommand {
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
       guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
-      if let rule, BaselineRule(parsing: rule) == nil {
-        throw ValidationError("--rule \"\(rule)\": expected FEATURE=highest or FEATURE=lowest, e.g. imd_decile=lowest")
-      }
     }
 
     func run() throws {
@@ -65,7 +63,7 @@ extension UptakeCommand {
         let run = try Uptake.Benchmark(
           data: loaded, scheme: chosen, capacity: capacity, seed: seed,
           bootstrap: .init(replicates: bootstrap, seed: seed),
-          rule: rule.flatMap(BaselineRule.init(parsing:))
+          rule: rule
         ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
         print(run.table)

@@ -37,21 +37,19 @@ extension UptakeCommand {
     @Option(name: .long, help: "Seed for the bootstrap.")
     var seed: UInt64 = 1
     @Option(
-      name: .long, help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the model's).")
-    var rule: String?
+      name: .long, help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the model's).",
+      transform: BaselineRule.parsed)
+    var rule: BaselineRule?
 
     func validate() throws {
       if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1, got \(capacity)") }
       guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
-      if let rule, BaselineRule(parsing: rule) == nil {
-        throw ValidationError("--rule \"\(rule)\": expected FEATURE=highest or FEATURE=lowest, e.g. imd_decile=lowest")
-      }
     }
 
     func run() throws {
       do {
         var bundle = try ModelBundle.load(path: model)
-        if let rule = rule.flatMap(BaselineRule.init(parsing:)) {
+        if let rule {
           guard bundle.schema.names.contains(rule.feature) else {
             fail(
               "--rule names \(rule.feature), which is not a feature of the model; features: "
