@@ -247,11 +247,8 @@ public struct Benchmark: Sendable {
     ]
     lines += EvaluationReport.definitions.map { "- **\($0.0)**: \($0.1)" }
     try save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    try save(String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
+    try save(
+      String(decoding: try JSONCoding.encoder(pretty: true).encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
     return written
   }
 }

@@ -109,11 +109,7 @@ extension ModelBundle {
 
   /// The bundle's canonical bytes: compact JSON with sorted keys, the input of the checksum.
   private func canonicalJSON() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(self)
+    try JSONCoding.encoder(pretty: false).encode(self)
   }
 
   public var checksum: String {
@@ -122,10 +118,7 @@ extension ModelBundle {
 
   /// Writes the bundle atomically (a temporary file renamed into place).
   public func save(to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let encoder = JSONCoding.encoder(pretty: true)
     let envelope = Envelope(format: Self.format, schemaVersion: Self.schemaVersion, checksum: try checksum, model: self)
     var data = try encoder.encode(envelope)
     data.append(0x0A)
@@ -159,9 +152,7 @@ extension ModelBundle {
         message: "has schema version \(version), but this uptake reads version \(schemaVersion); "
           + (version > schemaVersion ? "use a newer uptake" : "retrain it with this uptake"))
     }
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let decoder = JSONCoding.decoder()
     let envelope: Envelope
     do {
       envelope = try decoder.decode(Envelope.self, from: data)

@@ -340,10 +340,7 @@ public struct EvaluationReport {
       var drift: [DriftRow]
     }
     let e = evaluation
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let encoder = JSONCoding.encoder(pretty: true)
     let document = Document(
       data: e.dataDescription, learner: e.learner.rawValue, summary: e.summary,
       uncalibratedSummary: e.uncalibratedSummary,

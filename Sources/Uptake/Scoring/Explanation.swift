@@ -86,8 +86,6 @@ public struct Explanation: Codable, Equatable, Sendable {
 
   /// Pretty JSON.
   public var json: String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    String(decoding: (try? JSONCoding.encoder(pretty: true).encode(self)) ?? Data(), as: UTF8.self)
   }
 }
