@@ -97,31 +97,16 @@ public struct Benchmark: Sendable {
     var rows: [LeaderboardRow] = []
     var curves: [(String, [(x: Double, y: Double)], [(x: Double, y: Double)])] = []
     func add(_ name: String, scores: [Double], probabilistic: Bool, fit: Double, score: Double) {
-      let options = EvaluationOptions(capacity: k, bootstrap: bootstrap)
+      // The ranking metrics and their intervals hold for a rule's scores too; the probability metrics do not.
       let summary = MetricSummary(
-        probabilities: probabilistic ? scores : scores.map { _ in 0.5 }, labels: testedLabels, groups: testedGroups,
-        capacity: k, options: options)
-      let auc = Metrics.auc(scores: scores, labels: testedLabels)
-      let atK = Metrics.atCapacity(scores: scores, labels: testedLabels, k: k)
-      let share = Double(k) / Double(tested.count)
+        probabilities: scores, labels: testedLabels, groups: testedGroups, capacity: k,
+        options: EvaluationOptions(capacity: k, bootstrap: bootstrap))
       rows.append(
         LeaderboardRow(
-          name: name, auc: auc,
-          aucInterval: probabilistic
-            ? summary.aucInterval
-            : bootstrap.interval(rows: tested.count, groups: testedGroups) { s in
-              Metrics.auc(scores: s.map { scores[$0] }, labels: s.map { testedLabels[$0] })
-            },
-          averagePrecision: Metrics.averagePrecision(scores: scores, labels: testedLabels),
+          name: name, auc: summary.auc, aucInterval: summary.aucInterval, averagePrecision: summary.averagePrecision,
           logLoss: probabilistic ? summary.logLoss : .nan, brier: probabilistic ? summary.brier : .nan,
-          calibrationError: probabilistic ? summary.calibrationError : .nan, atCapacity: atK,
-          precisionInterval: bootstrap.interval(rows: tested.count, groups: testedGroups) { s in
-            Metrics.atCapacity(
-              scores: s.map { scores[$0] }, labels: s.map { testedLabels[$0] },
-              k: max(1, Int((share * Double(s.count)).rounded()))
-            ).precision
-          },
-          fitSeconds: fit, scoreSeconds: score))
+          calibrationError: probabilistic ? summary.calibrationError : .nan, atCapacity: summary.atCapacity,
+          precisionInterval: summary.precisionInterval, fitSeconds: fit, scoreSeconds: score))
       curves.append(
         (
           name, ModelEvaluation.thin(Metrics.rocCurve(scores: scores, labels: testedLabels)),
