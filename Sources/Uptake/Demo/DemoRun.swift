@@ -102,8 +102,6 @@ public struct DemoRun: Sendable {
       let bundle = try ModelTrainer.train(
         train, options: TrainingOptions(learner: learner, seed: seed, threads: threads))
       let scored = try ScoredData(bundle: bundle, data: compare, threads: threads)
-      let p = scored.probabilities
-      let top = p.indices.sorted { p[$0] > p[$1] }.prefix(contacted)
       let path = models + "/\(learner.rawValue).json"
       try bundle.save(to: path)
       try AtomicFile.write(
@@ -113,7 +111,8 @@ public struct DemoRun: Sendable {
         Comparison(
           learner: learner, auc: Metrics.auc(scores: scored.scores.margins, labels: compareLabels),
           logLoss: Metrics.logLoss(margins: scored.scores.margins, labels: compareLabels),
-          precisionAtCapacity: Double(top.filter { compareLabels[$0] }.count) / Double(max(1, top.count)),
+          precisionAtCapacity: Metrics.atCapacity(scores: scored.probabilities, labels: compareLabels, k: contacted)
+            .precision,
           fitSeconds: bundle.training.fitSeconds, modelPath: path))
     }
     log("3. trained both learners on the training cohort and compared them on the next one (\(seconds())):")

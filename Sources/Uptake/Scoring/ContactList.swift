@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import Records
 
 /// What goes on a contact list.
@@ -33,8 +34,7 @@ public struct ContactList: Sendable {
     self.scored = scored
     self.options = options
     let p = scored.probabilities
-    var order = Array(0..<p.count)
-    order.sort { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }
+    var order = Metrics.ranking(p)
     if options.onePerFamily, let families = scored.data.frame.groups {
       var seen = Set<String>()
       order = order.filter { families[$0].isEmpty || seen.insert(families[$0]).inserted }
