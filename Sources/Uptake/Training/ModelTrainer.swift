@@ -85,20 +85,21 @@ public enum ModelTrainer {
       warnings += model.warnings.map { "logistic: \($0)" }
     }
 
-    let valid = try learner.score(columns.map { $0.selecting(validRows) }, threads: options.threads)
+    // Every row is scored once: the profile needs all margins, the metrics the held-out ones.
+    let margins = try learner.score(columns, threads: options.threads).margins
+    let validMargins = validRows.map { margins[$0] }
     let validLabels = validRows.map { labels[$0] }
-    let calibrator = options.calibration.map { Calibrator.fit($0, margins: valid.margins, labels: validLabels) }
+    let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
     let metrics = ValidationMetrics(
       baseRate: Double(validLabels.filter { $0 }.count) / Double(validLabels.count),
-      auc: Metrics.auc(scores: valid.margins, labels: validLabels),
-      logLoss: Metrics.logLoss(margins: valid.margins, labels: validLabels),
-      calibrationError: ReliabilityTable(probabilities: valid.probabilities, labels: validLabels)
+      auc: Metrics.auc(scores: validMargins, labels: validLabels),
+      logLoss: Metrics.logLoss(margins: validMargins, labels: validLabels),
+      calibrationError: ReliabilityTable(probabilities: validMargins.map(LogisticMath.sigmoid), labels: validLabels)
         .expectedCalibrationError,
       calibratedCalibrationError: calibrator.map { c in
-        ReliabilityTable(probabilities: valid.margins.map { c.probability(margin: $0) }, labels: validLabels)
+        ReliabilityTable(probabilities: validMargins.map { c.probability(margin: $0) }, labels: validLabels)
           .expectedCalibrationError
       })
-    let all = try learner.score(columns, threads: options.threads)
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     let record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
@@ -110,7 +111,7 @@ public enum ModelTrainer {
       validation: metrics, warnings: warnings)
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
-      profile: DataProfile(columns: columns, margins: all.margins),
+      profile: DataProfile(columns: columns, margins: margins),
       baselineRule: BaselineRule.best(columns: train, labels: trainLabels))
   }
 }
