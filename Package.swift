@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
   ],
   targets: [
     // MARK: - System libraries
@@ -39,8 +40,13 @@ let package = Package(
 
     // MARK: - Records and application
 
-    /// Dates, CSV reading and writing, the project config, point-in-time features. Foundation allowed.
-    .target(name: "Records", dependencies: ["CSQLite", .product(name: "Yams", package: "Yams")]),
+    /// Dates, CSV and Excel reading, CSV writing, the project config, point-in-time features. Foundation allowed.
+    .target(
+      name: "Records",
+      dependencies: [
+        "CSQLite", .product(name: "Yams", package: "Yams"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
+    ),
 
     /// The application: synthetic council, model bundles, scoring, explanations, reports.
     .target(
