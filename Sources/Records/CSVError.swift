@@ -16,6 +16,24 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case tooLarge(file: String, neededMB: Int, availableMB: Int)
   /// A field longer than any real value (`limit` bytes), starting on `line`.
   case fieldTooLong(file: String, line: Int, limit: Int)
+  /// Bytes that are not UTF-8 in a file read as UTF-8 (`row` 0 is the header).
+  case notUTF8(file: String, row: Int, column: String)
+  /// Values that do not fit the type a config or flag declared for the column.
+  case notOfType(file: String, column: String, type: ColumnType, count: Int, examples: [Cell])
+  /// A column of numbers (or dates) but for a few values: never silently made categorical.
+  case mostlyTyped(file: String, column: String, kind: String, count: Int, examples: [Cell])
+  /// A spreadsheet formula's error (`#VALUE!`, `#DIV/0!`, `#REF!` …) exported as if it were data.
+  case spreadsheetError(file: String, line: Int, column: String, value: String)
+
+  /// A value and the line it is on, for an error that lists examples.
+  public struct Cell: Sendable, Equatable {
+    public var line: Int
+    public var value: String
+    public init(line: Int, value: String) {
+      self.line = line
+      self.value = value
+    }
+  }
 
   /// The same error with its line moved by `offset` (a chunk parsed from line 0 reports its true line).
   func shiftingLine(by offset: Int) -> CSVError {
@@ -57,7 +75,31 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         "file \(file), line \(line): a field longer than \(limit >> 20) MB; a quote is probably missing, or the file "
         + "is not a CSV export"
     case .badValue(let file, let row, let column, let value, let problem):
-      return "file \(file), row \(row), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
+      return "file \(file), line \(row + 1), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
+    case .notUTF8(let file, let row, let column):
+      return "file \(file), \(row == 0 ? "header" : "line \(row + 1)"), column \(column): holds bytes that are not UTF-8; "
+        + "set encoding: windows-1252 (or latin-1, utf-16) under read: in uptake.yaml or --encoding, or save the file "
+        + "as UTF-8 (in Excel: \"CSV UTF-8\")"
+    case .notOfType(let file, let column, let type, let count, let examples):
+      return "file \(file), column \(column): \(count) value\(count == 1 ? " does" : "s do") not read as \(type.rawValue) "
+        + "(\(Self.list(examples, column: column))); fix the values, add them to the missing markers (read: missing: "
+        + "in uptake.yaml, or --missing), or change the column's type"
+        + (type == .date ? " (or declare its format: read: {date_format: DD/MM/YYYY}, or --date-format)" : "")
+    case .mostlyTyped(let file, let column, let kind, let count, let examples):
+      return "file \(file), column \(column) holds \(kind) but for \(count) value\(count == 1 ? "" : "s") "
+        + "(\(Self.list(examples, column: column))); add \(count == 1 ? "it" : "them") to the missing markers (read: "
+        + "missing: in uptake.yaml, or --missing)"
+        + (kind == "numbers" ? ", set numbers: lenient (--numbers lenient) for 1,234 or £12 or 12%" : "")
+        + (kind == "dates" ? ", declare the date format (read: date_format:, or --date-format)" : "")
+        + ", or declare the column categorical (types: in uptake.yaml, or --type \(column)=categorical)"
+    case .spreadsheetError(let file, let line, let column, let value):
+      return "file \(file), line \(line), column \(column): \(value) is a spreadsheet formula error, not data; fix "
+        + "the formula in the spreadsheet and export again (or add \(value) to the missing markers: read: missing:)"
     }
+  }
+
+  /// Up to five `line N "value"` items (values withheld for personal-data columns).
+  static func list(_ cells: [Cell], column: String) -> String {
+    cells.prefix(5).map { "line \($0.line) \(PersonalData.shown($0.value, column: column))" }.joined(separator: ", ")
   }
 }

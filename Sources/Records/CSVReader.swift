@@ -17,11 +17,16 @@ import Dispatch
 /// bytes. Empty and `NA` are missing.
 public enum CSVReader {
   /// Reads a file.
-  /// - Parameter types: per-column type overrides (e.g. a numeric-looking code as `.categorical`).
+  /// - Parameters:
+  ///   - types: per-column type overrides (e.g. a numeric-looking code as `.categorical`).
+  ///   - columns: read only these columns (others are skipped, not parsed); nil reads all.
+  ///   - settings: how the export is written (date format, missing markers, encoding, delimiter, case, numbers).
+  ///   - exactCase: columns whose letter case is kept whatever `settings` says (keys and ids).
   /// - Throws: `CSVError` naming the file, line and column.
-  /// - Parameter columns: read only these columns (others are skipped, not parsed); nil reads all.
-  public static func read(path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil) throws -> Table
-  {
+  public static func read(
+    path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil, settings: ReadSettings = .init(),
+    exactCase: Set<String> = []
+  ) throws -> Table {
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else { throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno))) }
     defer { close(descriptor) }
@@ -37,15 +42,56 @@ public enum CSVReader {
     }
     defer { munmap(mapped, size) }
     let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
-    var parser = Parser(bytes: bytes, source: path)
-    return try parser.table(types: types, columns: columns)
+    return try table(bytes, source: path, types: types, columns: columns, settings: settings, exactCase: exactCase)
   }
 
   /// Parses CSV text held in memory; `source` names it in errors.
-  public static func parse(_ bytes: [UInt8], source: String, types: [String: ColumnType] = [:]) throws -> Table {
+  public static func parse(
+    _ bytes: [UInt8], source: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil,
+    settings: ReadSettings = .init(), exactCase: Set<String> = []
+  ) throws -> Table {
     try bytes.withUnsafeBufferPointer { buffer in
-      var parser = Parser(bytes: buffer, source: source)
-      return try parser.table(types: types)
+      try table(buffer, source: source, types: types, columns: columns, settings: settings, exactCase: exactCase)
+    }
+  }
+
+  /// Decodes the bytes as `settings.encoding` says, then parses them. Under `auto`, UTF-16 is found by its
+  /// byte-order mark; text that is not valid UTF-8 is read again as Windows-1252, with a note naming the file.
+  static func table(
+    _ bytes: UnsafeBufferPointer<UInt8>, source: String, types: [String: ColumnType], columns: Set<String>?,
+    settings: ReadSettings, exactCase: Set<String>
+  ) throws -> Table {
+    func parse(_ utf8: UnsafeBufferPointer<UInt8>, _ used: ReadSettings.Encoding) throws -> Table {
+      var parser = Parser(bytes: utf8, source: source, settings: settings)
+      var table = try parser.table(types: types, columns: columns, exactCase: exactCase)
+      table.detected.encoding = used
+      return table
+    }
+    func transcoded(_ encoding: ReadSettings.Encoding) throws -> Table {
+      let converted: [UInt8]
+      switch encoding {
+      case .utf16:
+        let mark = TextDecoding.utf16ByteOrderMark(bytes)
+        converted = TextDecoding.utf16ToUTF8(bytes, bigEndian: mark?.bigEndian ?? false, skip: mark?.length ?? 0)
+      case .latin1: converted = TextDecoding.singleByteToUTF8(bytes, latin1: true)
+      default: converted = TextDecoding.singleByteToUTF8(bytes, latin1: false)
+      }
+      return try converted.withUnsafeBufferPointer { try parse($0, encoding) }
+    }
+    switch settings.encoding {
+    case .utf8: return try parse(bytes, .utf8)
+    case .utf16, .windows1252, .latin1: return try transcoded(settings.encoding)
+    case .auto:
+      if TextDecoding.utf16ByteOrderMark(bytes) != nil { return try transcoded(.utf16) }
+      do {
+        return try parse(bytes, .utf8)
+      } catch CSVError.notUTF8 where !TextDecoding.isValidUTF8(bytes) {
+        var table = try transcoded(.windows1252)
+        table.notes.append(
+          "\(source) is not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); set encoding: if it is "
+            + "another")
+        return table
+      }
     }
   }
 }
@@ -54,6 +100,10 @@ public enum CSVReader {
 struct Parser {
   let bytes: UnsafeBufferPointer<UInt8>
   let source: String
+  let settings: ReadSettings
+  /// The field separator: the setting's, or sniffed from the first rows.
+  let delimiter: UInt8
+  let reader: ValueReader
   /// One past the last byte this parser reads (a chunk of the file, or all of it).
   var end: Int
   /// Which columns are kept (nil: all); skipped columns are scanned for their end but not parsed.
@@ -63,11 +113,14 @@ struct Parser {
   /// The physical line the last row read started on (rows may span lines inside quotes).
   var rowStartLine = 1
 
-  init(bytes: UnsafeBufferPointer<UInt8>, source: String) {
+  init(bytes: UnsafeBufferPointer<UInt8>, source: String, settings: ReadSettings = .init(), delimiter: UInt8? = nil) {
     self.bytes = bytes
     self.source = source
+    self.settings = settings
+    self.reader = ValueReader(settings)
     self.end = bytes.count
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+    self.delimiter = delimiter ?? settings.delimiter.byte ?? TextDecoding.sniffDelimiter(bytes, from: position)
   }
 
   /// One field: its bytes (for a quoted field with doubled quotes, `unescaped` holds the text).
@@ -86,6 +139,7 @@ struct Parser {
   mutating func nextRow(_ fields: inout [Field], header: [String]?) throws -> Bool {
     fields.removeAll(keepingCapacity: true)
     let n = end
+    let d = delimiter
     if position >= n { return false }
     let rowLine = line
     rowStartLine = line
@@ -115,14 +169,14 @@ struct Parser {
           if b == 10 { line += 1 }
           position += 1
         }
-        if position < n && bytes[position] != 44 && bytes[position] != 10 && bytes[position] != 13 {
+        if position < n && bytes[position] != d && bytes[position] != 10 && bytes[position] != 13 {
           throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count))
         }
       } else {
         let limit = Swift.min(n, position + Parser.maxFieldBytes + 1)
         while position < limit {
           let b = bytes[position]
-          if b == 44 || b == 10 || b == 13 { break }
+          if b == d || b == 10 || b == 13 { break }
           if b == 34 { throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count)) }
           position += 1
         }
@@ -135,7 +189,7 @@ struct Parser {
       if position >= n { return true }
       let b = bytes[position]
       position += 1
-      if b == 44 { continue }
+      if b == d { continue }
       if b == 13 && position < n && bytes[position] == 10 { position += 1 }
       line += 1
       return true
@@ -188,7 +242,7 @@ struct Parser {
         throw CSVError.raggedRow(file: source, line: rowStartLine, expected: width, found: fields.count)
       }
       accumulators.withUnsafeMutableBufferPointer { acc in
-        for j in 0..<width where selected?[j] ?? true { acc[j].add(bytes, fields[j], row: rows) }
+        for j in 0..<width where selected?[j] ?? true { acc[j].add(bytes, fields[j], row: rows, reader: reader) }
       }
       rows += 1
     }
@@ -202,20 +256,21 @@ struct Parser {
   @inline(__always)
   func fastNumericRow(_ accumulators: inout [ColumnAccumulator], width: Int) -> Int? {
     let base = bytes.baseAddress!
+    let d = delimiter
     var p = position
     return withUnsafeTemporaryAllocation(of: (Double, Bool).self, capacity: width) { values -> Int? in
       for j in 0..<width {
         let last = j == width - 1
         if let selected, !selected[j] {
           // A skipped column: find its end; a quote needs the general path.
-          while p < end && base[p] != 44 && base[p] != 10 && base[p] != 13 {
+          while p < end && base[p] != d && base[p] != 10 && base[p] != 13 {
             if base[p] == 34 { return nil }
             p += 1
           }
           values[j] = (.nan, true)
         } else if !accumulators[j].isPlainNumeric {
           return nil
-        } else if p < end && (base[p] == 44 || base[p] == 10 || base[p] == 13) {
+        } else if p < end && (base[p] == d || base[p] == 10 || base[p] == 13) {
           values[j] = (.nan, true)  // empty field: missing
         } else {
           guard p < end, let (value, length, isInteger) = ValueParsing.scanNumber(base + p, limit: end - p) else {
@@ -224,9 +279,9 @@ struct Parser {
           values[j] = (value, isInteger)
           p += length
         }
-        // The field must end exactly here, with a comma, or the row's end for the last field.
+        // The field must end exactly here, with a delimiter, or the row's end for the last field.
         if !last {
-          guard p < end && base[p] == 44 else { return nil }
+          guard p < end && base[p] == d else { return nil }
           p += 1
         } else if p < end {
           if base[p] == 13 && p + 1 < end && base[p + 1] == 10 {
@@ -276,12 +331,17 @@ struct Parser {
     return count
   }
 
-  mutating func table(types: [String: ColumnType], columns wanted: Set<String>? = nil) throws -> Table {
+  mutating func table(
+    types: [String: ColumnType], columns wanted: Set<String>? = nil, exactCase: Set<String> = []
+  ) throws -> Table {
     var fields: [Field] = []
     guard try nextRow(&fields, header: nil), !(fields.count == 1 && fields[0].start == fields[0].end) else {
       throw CSVError.empty(file: source)
     }
-    let header = fields.map(text)
+    let header = fields.map { text($0).trimmingSpaces }
+    if let bad = header.firstIndex(where: ValueChecks.hasReplacementCharacter) {
+      throw CSVError.notUTF8(file: source, row: 0, column: "\(bad + 1)")
+    }
     var seen = Set<String>()
     for (i, name) in header.enumerated() {
       if name.isEmpty { throw CSVError.emptyColumnName(file: source, position: i + 1) }
@@ -302,12 +362,14 @@ struct Parser {
     var parts = [Result<(rows: Int, accumulators: [ColumnAccumulator]), Error>?](
       repeating: nil, count: boundaries.count - 1)
     let source = self.source
+    let settings = self.settings
+    let delimiter = self.delimiter
     // Each chunk reads shared immutable bytes and writes only its own slot.
     nonisolated(unsafe) let bytes = self.bytes
     parts.withUnsafeMutableBufferPointer { out in
       nonisolated(unsafe) let base = out.baseAddress!
       DispatchQueue.concurrentPerform(iterations: boundaries.count - 1) { c in
-        var chunk = Parser(bytes: bytes, source: source)
+        var chunk = Parser(bytes: bytes, source: source, settings: settings, delimiter: delimiter)
         chunk.position = boundaries[c]
         chunk.line = c == 0 ? dataLine : 0  // later chunks count from 0; an error adds the offset below
         chunk.end = boundaries[c + 1]
@@ -339,15 +401,18 @@ struct Parser {
       var builders = rebuild.map { ColumnBuilder(type: chosen[$0], capacity: rows) }
       while try nextRow(&fields, header: header) {
         if fields.count == 1 && fields[0].start == fields[0].end && !fields[0].quoted && width > 1 { continue }
-        for (k, j) in rebuild.enumerated() { builders[k].append(bytes, fields[j]) }
+        for (k, j) in rebuild.enumerated() { builders[k].append(bytes, fields[j], reader: reader, line: rowStartLine) }
       }
-      for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
+      for (k, j) in rebuild.enumerated() {
+        try builders[k].checkFit(file: source, column: header[j])
+        values[j] = builders[k].finish()
+      }
     }
     let kept = (0..<width).filter { keep?[$0] ?? true }
-    let table = Table(
+    var table = Table(
       source: source, rowCount: rows, columns: kept.map { Column(name: header[$0], values: values[$0]!) })
-    try ValueChecks.check(table, typed: Set(types.keys))
-    return table
+    table.detected.delimiter = ReadSettings.Delimiter.of(delimiter)
+    return try TableFinishing.finish(table, settings: settings, typed: Set(types.keys), exactCase: exactCase)
   }
 }
 
@@ -365,20 +430,22 @@ struct ColumnAccumulator {
   var rowCount = 0
 
   /// Takes the bytes, not the parser: passing the parser retained and released its file name for every field.
-  mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field, row: Int) {
+  mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field, row: Int, reader: ValueReader) {
     rowCount += 1
-    let s = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
-    if ValueParsing.isMissing(s) {
+    let s = ValueReader.trim(UnsafeBufferPointer(rebasing: bytes[f.start..<f.end]))
+    if reader.isMissing(s) {
       doubles?.append(.nan)
       days?.append(ColumnValues.missingDay)
       booleans?.append(nil)
-      categorical?.append(bytes, f)
+      categorical?.append(bytes, f, reader: reader, line: 0)
       return
     }
     let firstPresent = evidence.present == 0
     evidence.present += 1
-    if evidence.number, let value = ValueParsing.number(s) {
-      if evidence.integer && !ValueParsing.isInteger(s) { evidence.integer = false }
+    if evidence.number, let value = reader.number(s) {
+      if evidence.integer && !ValueParsing.isInteger(s) && !(reader.lenientNumbers && Self.isWhole(value)) {
+        evidence.integer = false
+      }
       doubles?.append(value)
       if evidence.date || evidence.boolean { dropDatesAndBooleans() }
       return
@@ -386,7 +453,7 @@ struct ColumnAccumulator {
     if evidence.number {
       evidence.number = false; evidence.integer = false; if doubles != nil { doubles = nil; lost = !firstPresent }
     }
-    if evidence.date, let day = ValueParsing.day(s) {
+    if evidence.date, let day = reader.day(s) {
       days?.append(Int32(day.number))
       if evidence.boolean { evidence.boolean = false; booleans = nil }
       return
@@ -405,8 +472,11 @@ struct ColumnAccumulator {
       for _ in 0..<row { builder.codes.append(-1) }
       categorical = builder
     }
-    categorical?.append(bytes, f)
+    categorical?.append(bytes, f, reader: reader, line: 0)
   }
+
+  /// A lenient number such as `£1,200` that is a whole number.
+  static func isWhole(_ value: Double) -> Bool { value.rounded() == value && abs(value) < 1e15 }
 
   /// True while the column has only numbers (or nothing) and builds no other type.
   var isPlainNumeric: Bool { evidence.number && doubles != nil && categorical == nil && !lost }
@@ -539,29 +609,57 @@ struct ColumnBuilder {
     }
   }
 
-  /// Appends one field; a value that does not fit a configured type becomes missing (the evidence pass guarantees
-  /// a fit for inferred types).
-  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field) {
-    let s = UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
-    let missing = ValueParsing.isMissing(s)
+  /// Values that did not fit a configured type: how many, and the first few with their lines.
+  var misfits = 0
+  var misfitExamples: [(line: Int, value: String)] = []
+
+  /// Appends one field. A value that does not fit a configured type is recorded as a misfit (reported by
+  /// `checkFit`), never silently made missing; the evidence pass guarantees a fit for inferred types.
+  /// `line` is the field's line, for the report.
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ f: Parser.Field, reader: ValueReader, line: Int) {
+    let s = ValueReader.trim(UnsafeBufferPointer(rebasing: bytes[f.start..<f.end]))
+    let missing = reader.isMissing(s)
     switch type {
     case .integer, .number:
-      doubles.append(missing ? .nan : ValueParsing.number(s) ?? .nan)
+      let value = missing ? nil : reader.number(s)
+      if !missing && (value == nil || (type == .integer && !ColumnAccumulator.isWhole(value!))) { misfit(s, line) }
+      doubles.append(value ?? .nan)
     case .date:
-      days.append(
-        missing ? ColumnValues.missingDay : ValueParsing.day(s).map { Int32($0.number) } ?? ColumnValues.missingDay)
+      var day = missing ? nil : reader.day(s)
+      // A number in a date column is an Excel serial day (day 0 is 1899-12-30 from 1 March 1900 on).
+      if !missing && day == nil, let serial = reader.number(s), serial >= 61, serial < 2_958_466 {
+        day = Day(year: 1899, month: 12, day: 30)! + Int(serial)
+      }
+      if !missing && day == nil { misfit(s, line) }
+      days.append(day.map { Int32($0.number) } ?? ColumnValues.missingDay)
     case .boolean:
-      booleans.append(missing ? nil : ValueParsing.boolean(s))
+      let flag = missing ? nil : ValueParsing.boolean(s)
+      if !missing && flag == nil { misfit(s, line) }
+      booleans.append(flag)
     case .categorical:
       if missing {
         codes.append(-1)
       } else if f.hasDoubledQuotes {
         var unescaped = Array(Parser.text(bytes, f).utf8)
-        codes.append(unescaped.withUnsafeMutableBufferPointer { dictionary.code(for: UnsafeBufferPointer($0)) })
+        codes.append(
+          unescaped.withUnsafeMutableBufferPointer { dictionary.code(for: ValueReader.trim(UnsafeBufferPointer($0))) })
       } else {
         codes.append(dictionary.code(for: s))
       }
     }
+  }
+
+  private mutating func misfit(_ s: UnsafeBufferPointer<UInt8>, _ line: Int) {
+    misfits += 1
+    if misfitExamples.count < 5 { misfitExamples.append((line, String(decoding: s, as: UTF8.self))) }
+  }
+
+  /// - Throws: `CSVError.notOfType` when some values did not fit the configured type.
+  func checkFit(file: String, column: String) throws {
+    guard misfits > 0 else { return }
+    throw CSVError.notOfType(
+      file: file, column: column, type: type, count: misfits,
+      examples: misfitExamples.map { CSVError.Cell(line: $0.line, value: $0.value) })
   }
 
   /// Appends another chunk's categorical codes, mapping its levels into this dictionary.

@@ -6,8 +6,11 @@ import CSQLite
 /// (and the text `NA` or empty) as missing.
 public enum SQLiteReader {
   /// - Throws: `CSVError.unreadable` naming the database, the table and SQLite's message.
-  public static func read(database path: String, table name: String, types: [String: ColumnType] = [:]) throws -> Table
-  {
+  public static func read(
+    database path: String, table name: String, types: [String: ColumnType] = [:], settings: ReadSettings = .init(),
+    exactCase: Set<String> = []
+  ) throws -> Table {
+    let reader = ValueReader(settings)
     let source = "\(path) table \(name)"
     var db: OpaquePointer?
     guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
@@ -49,7 +52,7 @@ public enum SQLiteReader {
           text(statement, c, into: &buffer)
           buffer.withUnsafeBufferPointer { b in
             accumulators[j].add(
-              b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false), row: rows)
+              b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false), row: rows, reader: reader)
           }
         }
       }
@@ -62,18 +65,26 @@ public enum SQLiteReader {
       let again = try query()
       defer { sqlite3_finalize(again) }
       var builders = rebuild.map { ColumnBuilder(type: chosen[$0], capacity: rows) }
+      var row = 0
       while sqlite3_step(again) == SQLITE_ROW {
+        row += 1
         for (k, j) in rebuild.enumerated() {
           text(again, Int32(j), into: &buffer)
           buffer.withUnsafeBufferPointer { b in
-            builders[k].append(b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false))
+            builders[k].append(
+              b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false), reader: reader,
+              line: row)
           }
         }
       }
-      for (k, j) in rebuild.enumerated() { values[j] = builders[k].finish() }
+      for (k, j) in rebuild.enumerated() {
+        try builders[k].checkFit(file: source, column: header[j])
+        values[j] = builders[k].finish()
+      }
     }
-    return Table(
+    let table = Table(
       source: source, rowCount: rows, columns: (0..<width).map { Column(name: header[$0], values: values[$0]!) })
+    return try TableFinishing.finish(table, settings: settings, typed: Set(types.keys), exactCase: exactCase)
   }
 
   /// Column names of a table, from a query that reads no rows (to check a config).

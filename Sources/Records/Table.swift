@@ -3,7 +3,11 @@ public struct Table: Sendable {
   /// Where it came from, for error messages.
   public let source: String
   public let rowCount: Int
-  public let columns: [Column]
+  public var columns: [Column]
+  /// What the reader found worth saying (an encoding it fell back to, levels it merged by letter case).
+  public var notes: [String] = []
+  /// The encoding and delimiter the reader used (sniffed under `auto`), for `uptake init` and `uptake check`.
+  public var detected = ReadSettings()
 
   public init(source: String, rowCount: Int, columns: [Column]) {
     self.source = source

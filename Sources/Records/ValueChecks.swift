@@ -1,46 +1,113 @@
 /// Checks on columns the reader inferred as text, for values that are almost certainly meant as numbers or dates but
-/// are written in a way uptake does not read: better a clear error than a silently categorical feature. Only the
-/// distinct values are examined, so the cost is independent of the row count.
+/// are written in a way the read settings do not read: better a clear error than a silently categorical feature.
+/// Only the distinct values are examined, and rows are counted only when a column is nearly all numbers or dates, so
+/// the cost is independent of the row count for real text columns.
 enum ValueChecks {
-  /// - Parameter typed: columns whose type the config set (left alone: the user chose text).
-  /// - Throws: `CSVError.badValue` for the first offending value, with its row.
-  static func check(_ table: Table, typed: Set<String>) throws {
-    for column in table.columns where !typed.contains(column.name) {
+  /// A column with more distinct values than this that are not numbers is text, not numbers with exceptions.
+  static let fewValues = 10
+
+  /// Formula errors Excel writes into a cell's exported text.
+  static let spreadsheetErrors: Set<String> = [
+    "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA",
+  ]
+
+  /// - Parameter typed: columns whose type the config set (left alone: the user chose).
+  /// - Throws: `CSVError` for the first offending column.
+  static func check(_ table: Table, typed: Set<String>, settings: ReadSettings) throws {
+    let reader = ValueReader(settings)
+    for column in table.columns {
       guard case .categorical(let codes, let levels) = column.values, !levels.isEmpty else { continue }
-      func fail(_ level: Int, _ problem: String) -> CSVError {
-        let row = (codes.firstIndex(of: Int32(level)) ?? 0) + 1
-        return .badValue(file: table.source, row: row, column: column.name, value: levels[level], problem: problem)
-      }
+      func line(_ level: Int) -> Int { (codes.firstIndex(of: Int32(level)) ?? 0) + 2 }
       if let bad = levels.firstIndex(where: Self.hasReplacementCharacter) {
-        throw fail(bad, "holds bytes that are not UTF-8; save the file as UTF-8 (in Excel: \"CSV UTF-8\")")
+        throw CSVError.notUTF8(file: table.source, row: line(bad) - 1, column: column.name)
       }
-      // Shapes until the first plain text: one text value means the column is text (an id column stops at once).
+      if let bad = levels.firstIndex(where: spreadsheetErrors.contains) {
+        throw CSVError.spreadsheetError(file: table.source, line: line(bad), column: column.name, value: levels[bad])
+      }
+      if typed.contains(column.name) { continue }
+      // Shapes, until more text than a few exceptions: an id or a real text column stops early.
       var shapes: [Shape] = []
+      var textLevels = 0
       for level in levels {
-        let shape = Shape(level)
-        if shape == .text { break }
+        let shape = Shape(level, reader: reader)
+        if shape == .text {
+          textLevels += 1
+          if textLevels > fewValues { break }
+        }
         shapes.append(shape)
       }
       guard shapes.count == levels.count else { continue }
-      if shapes.allSatisfy(\.isNumeric), let bad = shapes.firstIndex(where: { $0 == .thousands || $0 == .decimalComma })
-      {
+      func fail(_ level: Int, _ problem: String) -> CSVError {
+        .badValue(file: table.source, row: line(level) - 1, column: column.name, value: levels[level], problem: problem)
+      }
+      if textLevels == 0 {
+        try checkFormats(shapes, settings: settings, fail: fail)
+        continue
+      }
+      try checkExceptions(column.name, codes: codes, levels: levels, shapes: shapes, source: table.source)
+    }
+  }
+
+  /// A column whose every value looks like a number or a date, yet some are written in a way not read.
+  static func checkFormats(_ shapes: [Shape], settings: ReadSettings, fail: (Int, String) -> CSVError) throws {
+    if shapes.allSatisfy(\.isNumeric) {
+      if let bad = shapes.firstIndex(of: .overflow) {
+        throw fail(bad, "is not a finite number (too large, or infinite); check the value")
+      }
+      if let bad = shapes.firstIndex(of: .decimalComma) {
+        throw fail(bad, "has a decimal comma; write decimals with a point (1.5, not 1,5)")
+      }
+      if let bad = shapes.firstIndex(where: { $0 == .thousands || $0 == .lenient }) {
         throw fail(
           bad,
-          shapes[bad] == .thousands
-            ? "has a thousands separator; write numbers without one (1234, not 1,234), or set the column's type to categorical"
-            : "has a decimal comma; write decimals with a point (1.5, not 1,5)")
-      }
-      if shapes.allSatisfy(\.isDate) {
-        if let bad = shapes.firstIndex(of: .otherDate) {
-          throw fail(
-            bad,
-            "is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 January); write dates as YYYY-MM-DD")
-        }
-        if let bad = shapes.firstIndex(of: .impossibleDate) {
-          throw fail(bad, "is not a real date; check the day and month (dates are YYYY-MM-DD)")
-        }
+          "has a thousands separator, currency sign or %; set numbers: lenient under read: in uptake.yaml "
+            + "(--numbers lenient) to read it, or declare the column categorical")
       }
     }
+    if shapes.allSatisfy(\.isDate) {
+      if let bad = shapes.firstIndex(of: .otherDate) {
+        throw fail(
+          bad,
+          settings.dateFormat == .iso
+            ? "is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 January); declare the format: "
+              + "read: {date_format: DD/MM/YYYY} in uptake.yaml (or --date-format DD/MM/YYYY)"
+            : "is not a date in the declared format \(settings.dateFormat.rawValue); check the value or the format")
+      }
+      if let bad = shapes.firstIndex(of: .impossibleDate) {
+        throw fail(bad, "is not a real date; check the day and month")
+      }
+    }
+  }
+
+  /// A column of numbers or dates but for a few other values (`unknown`, `?`, `tbc`): an error listing them, since
+  /// reading it as categorical would make one level per number. Codes written with leading zeros (`01`, `07`) are
+  /// taken as codes, not numbers, and left categorical.
+  static func checkExceptions(
+    _ column: String, codes: [Int32], levels: [String], shapes: [Shape], source: String
+  ) throws {
+    let numeric = shapes.filter(\.isNumeric).count
+    let dates = shapes.filter(\.isDate).count
+    guard numeric + dates > 0, numeric == 0 || dates == 0 else { return }
+    if numeric > 0 && levels.contains(where: Self.hasLeadingZero) { return }
+    var rowsOfLevel = [Int](repeating: 0, count: levels.count)
+    var firstRow = [Int](repeating: -1, count: levels.count)
+    for (row, code) in codes.enumerated() where code >= 0 {
+      rowsOfLevel[Int(code)] += 1
+      if firstRow[Int(code)] < 0 { firstRow[Int(code)] = row }
+    }
+    let textRows = (0..<levels.count).filter { shapes[$0] == .text }.reduce(0) { $0 + rowsOfLevel[$1] }
+    let present = rowsOfLevel.reduce(0, +)
+    guard present - textRows >= textRows else { return }
+    let examples = (0..<levels.count).filter { shapes[$0] == .text }.sorted { firstRow[$0] < firstRow[$1] }
+      .prefix(5).map { CSVError.Cell(line: firstRow[$0] + 2, value: levels[$0]) }
+    throw CSVError.mostlyTyped(
+      file: source, column: column, kind: numeric > 0 ? "numbers" : "dates", count: textRows, examples: examples)
+  }
+
+  /// `01`, `007`: a code with a leading zero, not a number.
+  static func hasLeadingZero(_ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    return bytes.count >= 2 && bytes[0] == 48 && bytes[1] >= 48 && bytes[1] <= 57
   }
 
   /// U+FFFD (EF BF BD in UTF-8), which the reader put where the bytes were not UTF-8.
@@ -59,17 +126,38 @@ enum ValueChecks {
 
   /// What a text value looks like.
   enum Shape: Equatable {
-    case number, thousands, decimalComma, isoDate, impossibleDate, otherDate, text
+    /// A number these settings read (in a column that also holds other values).
+    case number
+    case thousands, decimalComma
+    /// `£12`, `12%`: read under `numbers: lenient`.
+    case lenient
+    /// `1e999`, `inf`: not a finite number.
+    case overflow
+    /// A date these settings read.
+    case date
+    case impossibleDate, otherDate, text
 
-    init(_ text: String) {
-      let bytes = Array(text.utf8)
-      func digits(_ slice: ArraySlice<UInt8>) -> Bool { !slice.isEmpty && slice.allSatisfy { $0 >= 48 && $0 <= 57 } }
-      var body = bytes[...]
-      if let first = body.first, first == 45 || first == 43 { body = body.dropFirst() }
-      if Double(text) != nil {
+    init(_ text: String, reader: ValueReader) {
+      var copy = text
+      let (isNumber, isDate, isLenient) = copy.withUTF8 { s in
+        (reader.number(s) != nil, reader.day(s) != nil, ValueParsing.lenientNumber(s) != nil)
+      }
+      if isNumber {
         self = .number
         return
       }
+      if isDate {
+        self = .date
+        return
+      }
+      let bytes = Array(text.utf8)
+      func digits(_ slice: ArraySlice<UInt8>) -> Bool { !slice.isEmpty && slice.allSatisfy { $0 >= 48 && $0 <= 57 } }
+      if let value = Double(text), !value.isFinite, !text.lowercased().contains("nan") {
+        self = .overflow
+        return
+      }
+      var body = bytes[...]
+      if let first = body.first, first == 45 || first == 43 { body = body.dropFirst() }
       // 1,234 or 12,345,678.9
       let parts = body.split(separator: 44, omittingEmptySubsequences: false)
       if parts.count >= 2 {
@@ -86,15 +174,20 @@ enum ValueChecks {
           return
         }
       }
-      // 2024-02-30 (ISO-shaped) and 01/02/2024 or 1.2.24 (other orders).
-      if bytes.count == 10, digits(bytes[0..<4]), bytes[4] == 45, digits(bytes[5..<7]), bytes[7] == 45,
-        digits(bytes[8..<10])
-      {
-        self = Day(iso: Substring(text)) == nil ? .impossibleDate : .isoDate
+      if isLenient {
+        self = .lenient
         return
       }
-      for separator: UInt8 in [47, 46] {
-        let pieces = bytes.split(separator: separator, omittingEmptySubsequences: false)
+      // 2024-02-30 (ISO-shaped) and 01/02/2024 or 1.2.24 (other orders).
+      if bytes.count >= 10, digits(bytes[0..<4]), bytes[4] == 45, digits(bytes[5..<7]), bytes[7] == 45,
+        digits(bytes[8..<10])
+      {
+        self = .impossibleDate
+        return
+      }
+      for separator: UInt8 in [47, 46, 45] {
+        let datePart = bytes.split(separator: 32, maxSplits: 1).first ?? []
+        let pieces = datePart.split(separator: separator, omittingEmptySubsequences: false)
         if pieces.count == 3, pieces.allSatisfy(digits), pieces[0].count <= 2, pieces[1].count <= 2,
           pieces[2].count == 2 || pieces[2].count == 4
         {
@@ -105,7 +198,9 @@ enum ValueChecks {
       self = .text
     }
 
-    var isNumeric: Bool { self == .number || self == .thousands || self == .decimalComma }
-    var isDate: Bool { self == .isoDate || self == .impossibleDate || self == .otherDate }
+    var isNumeric: Bool {
+      self == .number || self == .thousands || self == .decimalComma || self == .lenient || self == .overflow
+    }
+    var isDate: Bool { self == .date || self == .impossibleDate || self == .otherDate }
   }
 }

@@ -9,12 +9,6 @@
 /// Parsing field values straight from bytes: going through `String` and `Double(_:)` per field was the usual
 /// bottleneck of CSV readers (design.md).
 enum ValueParsing {
-  /// Empty or `NA`.
-  @inline(__always)
-  static func isMissing(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-    s.isEmpty || (s.count == 2 && s[0] == 78 && s[1] == 65)
-  }
-
   /// Optional sign, then 1–18 digits.
   static func isInteger(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
     var i = 0
@@ -30,7 +24,7 @@ enum ValueParsing {
 
   /// A decimal number (`-12`, `3.25`, `.5`, `1e-3`, `2.5E+04`), correctly rounded: Clinger's fast path when the
   /// significand is exactly representable (≤ 2⁵³) and the power of ten is at most 22 (one exact multiply or
-  /// divide), else `strtod`. Not `inf`/`nan`/hex: those are not data values here.
+  /// divide), else `strtod`. Not `inf`/`nan`/hex, nor a value that overflows to infinity: those are not data values.
   @inline(__always)
   static func number(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
     guard let base = s.baseAddress, let (value, length, _) = scanNumber(base, limit: s.count), length == s.count else {
@@ -125,6 +119,8 @@ enum ValueParsing {
       copy[length] = 0
       return strtod(copy.baseAddress!, nil)
     }
+    // 1e999 overflows to infinity: not a value uptake can use, so not a number (the checks report it).
+    guard value.isFinite else { return nil }
     return (value, length, integral)
   }
 
@@ -175,21 +171,109 @@ enum ValueParsing {
     }
   }
 
-  /// `YYYY-MM-DD`, a real calendar date.
+  /// A real calendar date: `YYYY-MM-DD` under every format, or the declared day-month-year order. A time after the
+  /// date (` 09:30`, `T09:30:00Z`) is accepted and dropped.
   @inline(__always)
-  static func day(_ s: UnsafeBufferPointer<UInt8>) -> Day? {
-    guard s.count == 10, s[4] == 45, s[7] == 45 else { return nil }
-    @inline(__always) func digits(_ from: Int, _ to: Int) -> Int? {
-      var v = 0
-      for i in from..<to {
-        let d = Int(s[i]) &- 48
-        guard d >= 0 && d <= 9 else { return nil }
-        v = v &* 10 &+ d
-      }
-      return v
+  static func day(_ s: UnsafeBufferPointer<UInt8>, format: ReadSettings.DateFormat = .iso) -> Day? {
+    if s.count >= 10, s[4] == 45, s[7] == 45, s.count == 10 || isTime(s, from: 10) {
+      guard let y = digits(s, 0, 4), let m = digits(s, 5, 7), let d = digits(s, 8, 10) else { return nil }
+      return Day(year: y, month: m, day: d)
     }
-    guard let y = digits(0, 4), let m = digits(5, 7), let d = digits(8, 10) else { return nil }
-    return Day(year: y, month: m, day: d)
+    guard let separator = format.separator else { return nil }
+    // Day and month of one or two digits, then the year: 1/3/2024, 01/03/2024, 01.03.24.
+    var i = 0
+    func part(_ maxDigits: Int) -> Int? {
+      let start = i
+      while i < s.count && i - start < maxDigits && s[i] >= 48 && s[i] <= 57 { i += 1 }
+      guard i > start else { return nil }
+      return digits(s, start, i)
+    }
+    guard let first = part(2), i < s.count, s[i] == separator else { return nil }
+    i += 1
+    guard let second = part(2), i < s.count, s[i] == separator else { return nil }
+    i += 1
+    let yearStart = i
+    guard var year = part(4) else { return nil }
+    let yearDigits = i - yearStart
+    guard i == s.count || isTime(s, from: i) else { return nil }
+    if format == .dayMonthShortYear {
+      guard yearDigits == 2 else { return nil }
+      year += year <= 68 ? 2000 : 1900
+    } else {
+      guard yearDigits == 4 else { return nil }
+    }
+    let (day, month) = format == .monthDayYear ? (second, first) : (first, second)
+    return Day(year: year, month: month, day: day)
+  }
+
+  /// Digits `s[from..<to]` as a number, or nil when any is not a digit.
+  @inline(__always)
+  static func digits(_ s: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+    var v = 0
+    for i in from..<to {
+      let d = Int(s[i]) &- 48
+      guard d >= 0 && d <= 9 else { return nil }
+      v = v &* 10 &+ d
+    }
+    return v
+  }
+
+  /// A time of day from `from` to the end: a space or `T`, then `hh:mm`, optional `:ss`, fraction, `Z`, an offset or
+  /// AM/PM. Only its shape is checked: the time is dropped.
+  static func isTime(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+    guard from < s.count, s[from] == 32 || s[from] == 84, from + 5 < s.count + 1 else { return false }
+    var i = from + 1
+    guard i + 1 < s.count, let _ = digits(s, i, i + 1) else { return false }
+    var colons = 0
+    while i < s.count {
+      let b = s[i]
+      if b >= 48 && b <= 57 || b == 46 || b == 43 || b == 45 || b == 90 || b == 32 {
+        i += 1
+      } else if b == 58 {
+        colons += 1
+        i += 1
+      } else if (b | 0x20) == 97 || (b | 0x20) == 112 || (b | 0x20) == 109 {  // AM / PM
+        i += 1
+      } else {
+        return false
+      }
+    }
+    return colons >= 1
+  }
+
+  /// `1,234`, `£1,234.50`, `$12`, `€3.5`, `-£2`, `12%` (as 12): what `numbers: lenient` reads beyond plain numbers.
+  /// Thousands separators must group digits in threes.
+  static func lenientNumber(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+    var body = Array(s)
+    var negative = false
+    if body.first == 45 {
+      negative = true
+      body.removeFirst()
+    }
+    // Currency signs: £ (C2 A3), € (E2 82 AC), $.
+    if body.starts(with: [0xC2, 0xA3]) {
+      body.removeFirst(2)
+    } else if body.starts(with: [0xE2, 0x82, 0xAC]) {
+      body.removeFirst(3)
+    } else if body.first == 36 {
+      body.removeFirst()
+    }
+    if body.first == 45 && !negative {
+      negative = true
+      body.removeFirst()
+    }
+    if body.last == 37 { body.removeLast() }
+    // Thousands separators: 1,234,567.89.
+    if body.contains(44) {
+      let point = body.firstIndex(of: 46) ?? body.count
+      let groups = body[..<point].split(separator: 44, omittingEmptySubsequences: false)
+      guard groups.count >= 2, (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 })
+      else { return nil }
+      body.removeAll { $0 == 44 }
+    }
+    guard !body.isEmpty, body.first != 45, body.first != 43 else { return nil }
+    let value = body.withUnsafeBufferPointer { number($0) }
+    return value.map { negative ? -$0 : $0 }
   }
 
   /// true/false, yes/no, y/n (any case), compared byte by byte without allocating.
