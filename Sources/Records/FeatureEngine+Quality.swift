@@ -1,11 +1,11 @@
 import Dispatch
 
 extension FeatureEngine {
-  /// Data-quality findings that do not stop a run: link keys with no match in the linked table (orphans), counted per
-  /// link, and event rows dated after `today`. Matched through the columns' dictionaries, so each distinct key is
-  /// hashed once.
-  public func qualityNotes(today: Day) -> [String] {
-    var notes: [String] = []
+  /// Data-quality findings that do not stop a run: what the readers noted (an encoding fallback, letter-case merges),
+  /// link keys with no match in the linked table (orphans), counted per link, and event rows dated after the end of
+  /// the data. Matched through the columns' dictionaries, so each distinct key is hashed once.
+  public func qualityNotes(until end: FeatureFrame.DataUntil) -> [String] {
+    var notes: [String] = config.tables.flatMap { tables[$0.name]?.notes ?? [] }
     // Each linked-to key column's distinct keys, hashed once even when several links point at it.
     var targets: [String: LevelTable] = [:]
     for link in config.links {
@@ -31,12 +31,12 @@ extension FeatureEngine {
     }
     for spec in config.tables {
       guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
-      let limit = Int32(today.number)
+      let limit = Int32(clamping: end.day.number)
       let future = days.reduce(0) { $0 + ($1 != ColumnValues.missingDay && $1 > limit ? 1 : 0) }
       if future > 0 {
         notes.append(
-          "\(spec.name): \(future) rows have \(column) after today (\(today)); they count only for as-of dates after "
-            + "them — check the dates if that is unexpected")
+          "\(spec.name): \(future) rows have \(column) after the end of the data, \(end.description); they count only "
+            + "for as-of dates after them and for no outcome — check the dates, or set data_until:")
       }
     }
     return notes
@@ -59,12 +59,13 @@ extension FeatureEngine {
   /// The frame, with the quality notes appended; the notes are computed on a second core while the frame is built,
   /// so checking the data costs no wall time.
   public func frameWithQualityNotes(
-    asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = [], today: Day
+    asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = [], dataUntil: Day? = nil, today: Day
   ) throws -> FeatureFrame {
     nonisolated(unsafe) var notes: [String] = []
+    let end = self.dataUntil(override: dataUntil, today: today)
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { notes = self.qualityNotes(today: today) }
-    var frame = try frame(asOf: override, extras: extras)
+    DispatchQueue.global().async(group: group) { notes = self.qualityNotes(until: end) }
+    var frame = try frame(asOf: override, extras: extras, dataUntil: dataUntil, today: today)
     group.wait()
     frame.notes += notes
     return frame
@@ -73,7 +74,8 @@ extension FeatureEngine {
   /// The orphan notes as an error, when the config asks for it.
   public func checkOrphans() throws {
     guard config.orphanKeysAreErrors else { return }
-    if let first = qualityNotes(today: Day(number: Int(Int32.max / 2))).first(where: { $0.contains("no match") }) {
+    let never = FeatureFrame.DataUntil(day: Day(number: Int(Int32.max / 2)), source: "")
+    if let first = qualityNotes(until: never).first(where: { $0.contains("no match") }) {
       throw ConfigError(
         file: "uptake.yaml", line: 0,
         message: first.replacingOccurrences(

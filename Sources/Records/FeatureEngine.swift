@@ -37,10 +37,13 @@ public struct FeatureEngine: Sendable {
       if let file = spec.file {
         let wanted = config.usedColumns(of: spec.name).union(
           extraColumns.filter { $0.table == spec.name }.map(\.column))
-        tables[spec.name] = try CSVReader.read(path: resolve(file), types: spec.types, columns: wanted)
+        tables[spec.name] = try TableReader.read(
+          path: resolve(file), types: spec.types, columns: wanted, settings: spec.read,
+          exactCase: config.keyColumns(of: spec.name), sheet: spec.sheet)
       } else {
         tables[spec.name] = try SQLiteReader.read(
-          database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types)
+          database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types, settings: spec.read,
+          exactCase: config.keyColumns(of: spec.name))
       }
     }
     return FeatureEngine(config: config, tables: tables)
@@ -49,7 +52,11 @@ public struct FeatureEngine: Sendable {
   /// Builds the feature frame; `asOf` overrides the config's as-of rule with one date for everyone.
   /// - Throws: `ConfigError` when a column has the wrong type for its use (e.g. an as-of column that is not a date).
   /// `extras` are passed through beside the features (see `ProjectConfig.reachableColumn`).
-  public func frame(asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = []) throws -> FeatureFrame {
+  /// `dataUntil` overrides the config's end of the data (`--data-until`); `today` bounds the default end.
+  public func frame(
+    asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = [], dataUntil: Day? = nil, today: Day = .today
+  ) throws -> FeatureFrame {
+    try checkDateColumns()
     let population = tables[config.population.table]!
     // Rows of the population.
     var rows = Array(0..<population.rowCount)
@@ -90,9 +97,16 @@ public struct FeatureEngine: Sendable {
       reasons[feature.name] = feature.reason
       if let missing = feature.reasonWhenMissing { reasonsWhenMissing[feature.name] = missing }
       features.append(try compute(feature, rows: rows, asOf: asOf, cache: cache))
+      leftOut += filterWarnings(feature)
     }
     let protected = config.protected.map { population[$0]!.subset(rows) }
-    let labels = try config.outcome.map { try outcome($0, rows: rows, cache: cache) }
+    let end = self.dataUntil(override: dataUntil, today: today)
+    var censored: [Bool] = []
+    let labels = try config.outcome.map { o -> [Bool] in
+      let (labels, unknown) = try outcome(o, rows: rows, until: end.day, cache: cache)
+      if unknown.contains(true) { censored = unknown }
+      return labels
+    }
     let extraColumns = extras.map { ref in
       Column(
         name: ref.column, values: linkedValues(ref, rows: rows, cache: cache) ?? .categorical(codes: [], levels: []))
@@ -102,7 +116,61 @@ public struct FeatureEngine: Sendable {
       protected: protected, labels: labels, extras: extraColumns)
     frame.reasonsWhenMissing = reasonsWhenMissing
     frame.notes = leftOut
+    frame.censored = censored
+    frame.dataUntil = end
     return frame
+  }
+
+  /// The day up to which the records are complete: `--data-until`, the config's `data_until:`, else the latest event
+  /// date across the event tables — or today, if that is earlier (an event dated in the future is a typo, not data).
+  public func dataUntil(override: Day? = nil, today: Day = .today) -> FeatureFrame.DataUntil {
+    if let override { return .init(day: override, source: "--data-until") }
+    if let day = config.dataUntil { return .init(day: day, source: "data_until in uptake.yaml") }
+    var latest: Int32? = nil
+    for spec in config.tables {
+      guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
+      for d in days where d != ColumnValues.missingDay && d > (latest ?? Int32.min) { latest = d }
+    }
+    guard let latest else { return .init(day: today, source: "today: no event is dated") }
+    let day = Day(number: Int(latest))
+    return day > today
+      ? .init(day: today, source: "today; some events are dated later")
+      : .init(day: day, source: "the latest event date; set data_until: in uptake.yaml to change it")
+  }
+
+  /// Event and recorded times must be dates: a text column would silently switch the point-in-time rule off.
+  func checkDateColumns() throws {
+    for spec in config.tables {
+      for (key, column) in [("event_time", spec.eventTime), ("recorded_time", spec.recordedTime)] {
+        guard let column, let values = tables[spec.name]?[column]?.values else { continue }
+        guard values.type == .date else {
+          throw ConfigError(
+            file: "uptake.yaml", line: 0,
+            message: "\(key) of table \(spec.name) is \(column), but it is read as \(values.type.rawValue), not dates; "
+              + "declare the date format (read: {date_format: DD/MM/YYYY}), or types: {\(column): date} to be told "
+              + "which values are not dates")
+        }
+      }
+    }
+  }
+
+  /// Warnings for a feature's `where:` values that match no row of its table, with the nearest value that does.
+  func filterWarnings(_ feature: ProjectConfig.Feature) -> [String] {
+    guard let name = feature.table, let table = tables[name], let spec = config.table(name) else { return [] }
+    var notes: [String] = []
+    for (column, values) in feature.filter.sorted(by: { $0.key < $1.key }) {
+      guard let c = table[column] else { continue }
+      let present = Set(c.keyCodes().levels)
+      let fold = spec.read.letterCase == .fold
+      let folded = Set(present.map { $0.lowercased() })
+      for value in values where !(fold ? folded.contains(value.lowercased()) : present.contains(value)) {
+        let hint = nearest(value, in: Array(present)).map { "; did you mean \($0)?" } ?? ""
+        notes.append(
+          "feature \(feature.name) (uptake.yaml, line \(feature.line)): where \(column): \(value) matches no row of "
+            + "\(name)\(hint)")
+      }
+    }
+    return notes
   }
 
   // MARK: Features
@@ -191,12 +259,20 @@ public struct FeatureEngine: Sendable {
   }
 
   /// The outcome per population row: the aggregate over `[anchor + from, anchor + to]` equals the configured value.
-  func outcome(_ o: ProjectConfig.Outcome, rows: [Int], cache: FrameCache) throws -> [Bool] {
+  /// A row whose window ends after `until` (or whose anchor is missing) has an unknown outcome, flagged in `unknown`:
+  /// labelling it "no event" would call every recent child a non-taker.
+  func outcome(
+    _ o: ProjectConfig.Outcome, rows: [Int], until: Day, cache: FrameCache
+  ) throws -> (labels: [Bool], unknown: [Bool]) {
     let events = try self.events(o.table, line: 0, cache: cache)
     guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else {
       throw ConfigError(file: "uptake.yaml", line: 0, message: "outcome anchor \(o.anchor) must hold dates")
     }
-    return rows.map { row in
+    let unknown = rows.map { row in
+      anchors[row] == ColumnValues.missingDay || Day(number: Int(anchors[row])) + o.toDays > until
+    }
+    let labels = rows.enumerated().map { k, row -> Bool in
+      guard !unknown[k] else { return false }
       let anchor = Day(number: Int(anchors[row]))
       var count = 0
       for e in events.rows(forPopulationRow: row) {
@@ -207,6 +283,7 @@ public struct FeatureEngine: Sendable {
       let value: Double = o.aggregation == .exists ? (count > 0 ? 1 : 0) : Double(count)
       return value == o.eventWhenEquals
     }
+    return (labels, unknown)
   }
 
   /// Values of `ref` for each population row, following one link from the population table when needed.
@@ -324,11 +401,13 @@ struct EventIndex {
   /// A predicate keeping rows whose columns hold one of the listed values (compared as text; for categorical
   /// columns through a per-code table, so no string is built per row).
   func filter(_ conditions: [String: [String]]) -> (Int) -> Bool {
+    // Under `case: fold` a where value matches its column whatever the letter case.
+    let fold = spec.read.letterCase == .fold
     let checks = conditions.map { column, values -> [Bool] in
-      let allowed = Set(values)
+      let allowed = Set(fold ? values.map { $0.lowercased() } : values)
       let c = table[column]!
       if case .categorical(let codes, let levels) = c.values {
-        let allowedCode = levels.map { allowed.contains($0) }
+        let allowedCode = levels.map { allowed.contains(fold ? $0.lowercased() : $0) }
         return codes.map { $0 >= 0 && allowedCode[Int($0)] }
       }
       return c.texts(Array(0..<table.rowCount)).map { allowed.contains($0) }

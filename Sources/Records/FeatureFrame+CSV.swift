@@ -1,5 +1,6 @@
 extension FeatureFrame {
-  /// Writes the frame as CSV (atomically): id, group, as_of, features, protected attributes (`protected_…`), label.
+  /// Writes the frame as CSV (atomically): id, group, as_of, features, protected attributes (`protected_…`), label
+  /// (empty where the outcome is not yet known).
   public func write(to path: String, labelName: String = "label") throws {
     var header = ["id"]
     if groups != nil { header.append("group") }
@@ -13,7 +14,10 @@ extension FeatureFrame {
       if let groups { out.field(groups[row]) }
       if !asOf.isEmpty { out.field(asOf[row]) }
       for column in features + protected { out.value(column, row) }
-      if let labels { out.field(labels[row] ? 1 : 0) }
+      // An outcome not yet known (its window runs past the end of the data) is written empty.
+      if let labels {
+        if isCensored(row) { out.missing() } else { out.field(labels[row] ? 1 : 0) }
+      }
       out.endRow()
     }
     try out.finish()

@@ -17,6 +17,22 @@ public struct FeatureFrame: Sendable {
   public var labels: [Bool]?
   /// Columns asked for beside the features (e.g. the ward a contact list is split by); never used by a model.
   public var extras: [Column] = []
+  /// Rows whose outcome is not known yet: their outcome window ends after `dataUntil`. Empty when none is.
+  public var censored: [Bool] = []
+  /// The day up to which the records are complete, and where that date came from ("the latest event date").
+  public var dataUntil: DataUntil? = nil
+
+  /// The end of the data, stated in every summary.
+  public struct DataUntil: Sendable, Equatable {
+    public var day: Day
+    /// "data_until in uptake.yaml", "--data-until", "the latest event date" or "today".
+    public var source: String
+    public init(day: Day, source: String) {
+      self.day = day
+      self.source = source
+    }
+    public var description: String { "\(day) (\(source))" }
+  }
 
   public init(
     ids: [String], groups: [String]?, asOf: [Day], features: [Column], reasons: [String: String],
@@ -36,17 +52,27 @@ public struct FeatureFrame: Sendable {
   }
 
   public var rowCount: Int { ids.count }
+  public func isCensored(_ row: Int) -> Bool { !censored.isEmpty && censored[row] }
+  public var censoredCount: Int { censored.reduce(0) { $0 + ($1 ? 1 : 0) } }
   public func feature(_ name: String) -> Column? { features.first { $0.name == name } }
 }
 
 extension FeatureFrame {
   /// The rows `rows` only, in that order.
   public func selecting(_ rows: [Int]) -> FeatureFrame {
-    FeatureFrame(
+    var out = FeatureFrame(
       ids: rows.map { ids[$0] }, groups: groups.map { g in rows.map { g[$0] } },
       asOf: asOf.isEmpty ? [] : rows.map { asOf[$0] }, features: features.map { $0.subset(rows) },
       reasons: reasons, protected: protected.map { $0.subset(rows) }, labels: labels.map { l in rows.map { l[$0] } },
       extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing, notes: notes)
+    out.censored = censored.isEmpty ? [] : rows.map { censored[$0] }
+    out.dataUntil = dataUntil
+    return out
+  }
+
+  /// The rows whose outcome is known (all of them when none is censored).
+  public var knownOutcomes: FeatureFrame {
+    censored.isEmpty ? self : selecting((0..<rowCount).filter { !censored[$0] })
   }
 }
 

@@ -1,29 +1,55 @@
-/// One CSV with a row per unit and no config: the target column and its event value name the outcome; every other
-/// column (bar the id, group and excluded ones) becomes a feature by its inferred type.
+/// One CSV (or workbook) with a row per unit and no config: the target column and its event value name the outcome;
+/// every other column (bar the id, group and excluded ones, and columns that look like identifiers) becomes a
+/// feature by its inferred type.
 public struct FlatFile: Sendable, Equatable {
   public var target: String
   public var event: String
   public var id: String?
   public var group: String?
   public var exclude: [String]
+  /// Columns that look like identifiers but are features all the same (`--keep`).
+  public var keep: [String]
+  /// Declared column types (`--type COL=KIND`).
+  public var types: [String: ColumnType]
+  /// How the file is written (`--date-format`, `--missing`, `--encoding`, `--delimiter`, `--numbers`).
+  public var read: ReadSettings
+  /// The sheet of a workbook (`--sheet`; nil: the first).
+  public var sheet: String?
 
-  public init(target: String, event: String, id: String? = nil, group: String? = nil, exclude: [String] = []) {
+  public init(
+    target: String, event: String, id: String? = nil, group: String? = nil, exclude: [String] = [],
+    keep: [String] = [], types: [String: ColumnType] = [:], read: ReadSettings = .init(), sheet: String? = nil
+  ) {
     self.target = target
     self.event = event
     self.id = id
     self.group = group
     self.exclude = exclude
+    self.keep = keep
+    self.types = types
+    self.read = read
+    self.sheet = sheet
   }
 
-  /// Reads `path` with the target kept as text (so `--event no` matches a yes/no column as written) and builds the frame.
+  /// Reads `path` as this file is described: the target kept as text (so `--event no` matches a yes/no column as
+  /// written), the id and group columns with their letter case kept.
+  public func table(path: String) throws -> Table {
+    var declared = types
+    declared[target] = .categorical
+    return try TableReader.read(
+      path: path, types: declared, settings: read, exactCase: Set([id, group].compactMap { $0 }), sheet: sheet)
+  }
+
+  /// Reads `path` and builds the frame.
   public func frame(path: String) throws -> (frame: FeatureFrame, leftOut: Int) {
-    try frame(CSVReader.read(path: path, types: [target: .categorical]))
+    try frame(table(path: path))
   }
 
   /// The frame, and how many rows were left out for a missing target.
   /// - Throws: `FlatFileError` naming the missing column (with the nearest name) or the absent event value.
   public func frame(_ table: Table) throws -> (frame: FeatureFrame, leftOut: Int) {
-    for name in [target] + [id, group].compactMap({ $0 }) + exclude where table[name] == nil {
+    for name in [target] + [id, group].compactMap({ $0 }) + exclude + keep + types.keys.sorted()
+    where table[name] == nil {
       throw FlatFileError(
         source: table.source,
         message: "has no column \(name)"
@@ -44,21 +70,50 @@ public struct FlatFile: Sendable, Equatable {
     }
     let rows = all.filter { !texts[$0].isEmpty }
     let used = Set([target] + [id, group].compactMap { $0 } + exclude)
-    let frame = FeatureFrame(
+    let candidates = table.columns.filter { !used.contains($0.name) }
+    let setAside = candidates.filter { !keep.contains($0.name) && Self.looksLikeIdentifier($0) }.map(\.name)
+    var frame = FeatureFrame(
       ids: id.map { table[$0]!.texts(rows) } ?? rows.map { String($0 + 1) },
       groups: group.map { table[$0]!.texts(rows) },
       asOf: [],
-      features: table.columns.filter { !used.contains($0.name) }.map { $0.subset(rows) },
+      features: candidates.filter { !setAside.contains($0.name) }.map { $0.subset(rows) },
       reasons: [:], protected: [],
       labels: rows.map { texts[$0] == event })
+    frame.notes = table.notes
+    if !setAside.isEmpty {
+      frame.notes.append(
+        "set aside as identifiers, not features: \(setAside.joined(separator: ", ")) (a value per row, or named like "
+          + "an id); --keep \(setAside[0]) makes one a feature, --id or --group names the id or family column")
+    }
     return (frame, table.rowCount - rows.count)
+  }
+
+  /// A column named like an identifier (`id`, `*_id`, `*_ref`, `*_number`, `*ID`) or, with at least 20 rows, holding
+  /// a different text or whole number on every row: as a feature it would only memorise the rows.
+  public static func looksLikeIdentifier(_ column: Column) -> Bool {
+    let name = column.name.lowercased()
+    if name == "id" || [" id", "_id", "-id", "_ref", " ref", "_number", " number"].contains(where: name.hasSuffix)
+      || (column.name.hasSuffix("ID") && column.name.count > 2) || column.name.hasSuffix("Id")
+    {
+      return true
+    }
+    let rows = column.values.count
+    guard rows >= 20 else { return false }
+    switch column.values {
+    case .categorical(let codes, let levels):
+      return levels.count == rows && !codes.contains(-1)
+    case .integer(let values):
+      return !values.contains(where: \.isNaN) && Set(values).count == rows
+    default:
+      return false
+    }
   }
 }
 
 extension FlatFile {
   /// Reads `path` for scoring: every row is kept, and the target column, when present, is ignored.
   public func unlabelledFrame(path: String, extras: [String] = []) throws -> FeatureFrame {
-    try unlabelledFrame(CSVReader.read(path: path, types: [target: .categorical]), extras: extras)
+    try unlabelledFrame(table(path: path), extras: extras)
   }
 
   /// Every row of `table` as a frame without labels; the target and excluded columns need not be present, but the id
@@ -78,7 +133,7 @@ extension FlatFile {
       asOf: [],
       features: table.columns.filter { !used.contains($0.name) },
       reasons: [:], protected: [], labels: nil,
-      extras: extras.map { table[$0]! })
+      extras: extras.map { table[$0]! }, notes: table.notes)
   }
 }
 

@@ -24,7 +24,8 @@ extension ProjectConfig {
   public static func load(text: String, path: String, database: String? = nil) throws -> ProjectConfig {
     var config = try parse(text, file: path) { source in
       switch source {
-      case .csv(let file): return try CSVHeader.read(path: resolve(file, configPath: path))
+      case .csv(let file, let settings, let sheet):
+        return try CSVHeader.read(path: resolve(file, configPath: path), settings: settings, sheet: sheet)
       case .sqlite(let named, let table):
         return try SQLiteReader.header(database: database ?? resolve(named, configPath: path), table: table)
       }
@@ -41,7 +42,7 @@ extension ProjectConfig {
 
   /// Where a table's rows come from, for reading its header.
   public enum TableSource {
-    case csv(file: String)
+    case csv(file: String, settings: ReadSettings, sheet: String?)
     case sqlite(database: String, table: String)
   }
 
@@ -136,10 +137,18 @@ struct ConfigReader {
       root, "the config",
       allowed: [
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
-        "orphan_keys",
-        "features",
+        "orphan_keys", "features", "read", "data_until",
       ])
     if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
+    let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
+    var dataUntil: Day? = nil
+    if let node = top["data_until"] {
+      let text = try string(node, "data_until")
+      guard let day = Day(iso: Substring(text)) else {
+        throw fail(node, "data_until \(text) is not a date; write it YYYY-MM-DD (the day the extract was taken)")
+      }
+      dataUntil = day
+    }
 
     let database = try top["database"].map { try string($0, "database") }
     // Tables first: every other name is checked against their columns.
@@ -150,7 +159,10 @@ struct ConfigReader {
     for (key, value) in tableMap {
       let name = key.string ?? ""
       let spec = try mapping(
-        value, "table \(name)", allowed: ["file", "table", "key", "event_time", "recorded_time", "types"])
+        value, "table \(name)",
+        allowed: ["file", "table", "key", "event_time", "recorded_time", "types", "read", "sheet"])
+      let read = try readSettings(spec["read"], base: defaultRead, what: "read of table \(name)")
+      let sheet = try spec["sheet"].map { try string($0, "sheet of table \(name)") }
       let file = try spec["file"].map { try string($0, "file of table \(name)") }
       let sqliteTable = try spec["table"].map { try string($0, "table of \(name)") }
       guard (file == nil) != (sqliteTable == nil) else {
@@ -160,7 +172,8 @@ struct ConfigReader {
         throw fail(spec["table"], "table \(name) names a SQLite table, but the config has no database: file")
       }
       do {
-        columns[name] = try headers(file.map { .csv(file: $0) } ?? .sqlite(database: database!, table: sqliteTable!))
+        columns[name] = try headers(
+          file.map { .csv(file: $0, settings: read, sheet: sheet) } ?? .sqlite(database: database!, table: sqliteTable!))
       } catch {
         throw fail(spec["file"] ?? spec["table"], "\(error)")
       }
@@ -182,7 +195,7 @@ struct ConfigReader {
           key: try spec["key"].map { try column(try string($0, "key"), of: name, at: $0) },
           eventTime: try spec["event_time"].map { try column(try string($0, "event_time"), of: name, at: $0) },
           recordedTime: try spec["recorded_time"].map { try column(try string($0, "recorded_time"), of: name, at: $0) },
-          types: types))
+          types: types, read: read, sheet: sheet))
     }
 
     var links: [ProjectConfig.Link] = []
@@ -271,7 +284,41 @@ struct ConfigReader {
       population: .init(table: populationTable, requirePresent: requirePresent), id: id,
       group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
     config.orphanKeysAreErrors = orphanKeysAreErrors
+    config.dataUntil = dataUntil
     return config
+  }
+
+  /// A `read:` mapping over `base` (the config's defaults for a table's own settings): each key checked, each value
+  /// one of its allowed names.
+  func readSettings(_ node: Node?, base: ReadSettings, what: String) throws -> ReadSettings {
+    guard let node else { return base }
+    let m = try mapping(node, what, allowed: ["date_format", "missing", "encoding", "delimiter", "case", "numbers"])
+    var settings = base
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+      guard let n = m[key] else { return nil }
+      let text = try string(n, key)
+      if let value = T(rawValue: text) { return value }
+      let names = T.allCases.map(\.rawValue)
+      throw fail(n, "\(key) \(text) is not one of \(names.joined(separator: ", "))"
+        + (nearest(text, in: names).map { "; did you mean \($0)?" } ?? ""))
+    }
+    if let v = try choice("date_format", ReadSettings.DateFormat.self) { settings.dateFormat = v }
+    if let v = try choice("encoding", ReadSettings.Encoding.self) { settings.encoding = v }
+    if let v = try choice("case", ReadSettings.LetterCase.self) { settings.letterCase = v }
+    if let v = try choice("numbers", ReadSettings.NumberStyle.self) { settings.numbers = v }
+    if let n = m["delimiter"] {
+      let text = try string(n, "delimiter")
+      guard let d = ReadSettings.Delimiter(text: text) else {
+        throw fail(n, "delimiter \(text) is not one of auto, \",\", \";\", tab, \"|\"")
+      }
+      settings.delimiter = d
+    }
+    if let n = m["missing"] {
+      // Markers are added to the defaults (and to the config-wide ones, for a table).
+      let extra = try strings(n, "missing")
+      settings.missing = base.missing + extra.filter { !base.missing.contains($0) }
+    }
+    return settings
   }
 
   /// A cycle of tables in the links' directed graph, as its table names from start back to start, or nil.
@@ -352,21 +399,51 @@ struct ConfigReader {
   }
 }
 
-/// Reads only a CSV file's header row (to check a config without reading whole tables).
+/// Reads only a file's header row (to check a config without reading whole tables).
 public enum CSVHeader {
-  public static func read(path: String) throws -> [String] {
+  /// The column names of a CSV (decoded and split as `settings` say) or of a workbook's sheet.
+  public static func read(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
+    try TableReader.header(path: path, settings: settings, sheet: sheet)
+  }
+
+  /// The first line of a CSV file, decoded as `settings` say: a prefix of at most 1 MB, cut after the first line end
+  /// outside quotes.
+  static func csvHeader(path: String, settings: ReadSettings) throws -> [String] {
     guard let file = fopen(path, "rb") else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
     defer { fclose(file) }
-    var bytes: [UInt8] = []
-    while bytes.count < 1 << 20 {
-      let c = fgetc(file)
-      if c == EOF || c == 10 { break }
-      bytes.append(UInt8(c))
+    var bytes = [UInt8](repeating: 0, count: 1 << 20)
+    let count = fread(&bytes, 1, bytes.count, file)
+    bytes.removeSubrange(count...)
+    if count == 0 { throw CSVError.empty(file: path) }
+    var utf8Settings = settings
+    let mark = bytes.withUnsafeBufferPointer { TextDecoding.utf16ByteOrderMark($0) }
+    let decoded: [UInt8] = bytes.withUnsafeBufferPointer { buffer in
+      switch settings.encoding {
+      case .utf16:
+        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark?.bigEndian ?? false, skip: mark?.length ?? 0)
+      case .windows1252, .latin1:
+        return TextDecoding.singleByteToUTF8(buffer, latin1: settings.encoding == .latin1)
+      case .auto where mark != nil:
+        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark!.bigEndian, skip: mark!.length)
+      default:
+        return bytes
+      }
     }
-    bytes.append(10)
-    let table = try CSVReader.parse(bytes, source: path)
-    return table.columnNames
+    // Transcoded text is UTF-8 now; UTF-8 or auto text is read as it is (auto falls back to Windows-1252 itself).
+    if settings.encoding != .auto && settings.encoding != .utf8 || mark != nil { utf8Settings.encoding = .utf8 }
+    // Cut after the first line end outside quotes.
+    var inQuotes = false
+    var cut = decoded.count
+    for (i, b) in decoded.enumerated() {
+      if b == 34 { inQuotes.toggle() }
+      if b == 10 && !inQuotes {
+        cut = i + 1
+        break
+      }
+    }
+    let line = Array(decoded[..<cut]) + (cut == decoded.count ? [10] : [])
+    return try CSVReader.parse(line, source: path, settings: utf8Settings).columnNames
   }
 }

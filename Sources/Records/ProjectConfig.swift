@@ -16,6 +16,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var features: [Feature]
   /// `orphan_keys: error`: a link key with no match in the linked table stops the run (default: a warning).
   public var orphanKeysAreErrors = false
+  /// The day up to which the records are complete (`data_until:`); nil: the latest event date, or today if earlier.
+  public var dataUntil: Day? = nil
   /// Each table's column names as its header gave them (read while checking the config).
   public var headers: [String: [String]] = [:]
 
@@ -32,6 +34,21 @@ public struct ProjectConfig: Sendable, Equatable {
       return ColumnRef(table: table, column: parts.last!)
     }
     return nil
+  }
+
+  /// Columns of `table` that hold keys or ids: their letter case is kept, since `AB1` and `ab1` may be two families.
+  public func keyColumns(of table: String) -> Set<String> {
+    var keys = Set<String>()
+    if let key = self.table(table)?.key { keys.insert(key) }
+    for link in links {
+      if link.from.table == table { keys.insert(link.from.column) }
+      if link.to.table == table { keys.insert(link.to.column) }
+    }
+    if population.table == table {
+      keys.insert(id)
+      if let group { keys.insert(group) }
+    }
+    return keys
   }
 
   /// Every column of `table` the config refers to: only these need reading.
@@ -74,6 +91,10 @@ public struct ProjectConfig: Sendable, Equatable {
     /// When the row reached the records; rows recorded on or after the as-of date are not used either.
     public var recordedTime: String?
     public var types: [String: ColumnType]
+    /// How the table's file is written (the config's `read:`, with the table's own `read:` over it).
+    public var read = ReadSettings()
+    /// The sheet of a workbook (nil: the first).
+    public var sheet: String? = nil
   }
 
   /// `table.column`.
@@ -159,7 +180,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The closest name by edit distance, for "did you mean" suggestions.
-func nearest(_ name: String, in candidates: [String]) -> String? {
+public func nearest(_ name: String, in candidates: [String]) -> String? {
   func distance(_ a: [Character], _ b: [Character]) -> Int {
     var previous = Array(0...b.count)
     for (i, ca) in a.enumerated() {

@@ -66,6 +66,7 @@ extension UptakeCommand {
           rule: rule
         ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
+        for line in dataSummary(loaded) { print(line) }
         print(run.table)
         if let report {
           try run.write(to: report)

@@ -19,8 +19,17 @@ struct DataOptions: ParsableArguments {
   @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD.")
   var asOfBefore: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The day the records are complete to, YYYY-MM-DD (default: data_until in uptake.yaml, else the latest event "
+        + "date); a unit whose outcome window ends later has an unknown outcome."))
+  var dataUntil: String?
+
   func validate() throws {
-    for (flag, value) in [("--as-of", asOf), ("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore)] {
+    for (flag, value) in [
+      ("--as-of", asOf), ("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore), ("--data-until", dataUntil),
+    ] {
       if let value, Day(iso: Substring(value)) == nil {
         throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
       }
@@ -32,6 +41,18 @@ struct DataOptions: ParsableArguments {
       path: data, config: config, flat: flat, asOf: asOf.flatMap { Day(iso: Substring($0)) },
       asOfFrom: asOfFrom.flatMap { Day(iso: Substring($0)) },
       asOfBefore: asOfBefore.flatMap { Day(iso: Substring($0)) },
-      extras: extras)
+      extras: extras, dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
   }
+}
+
+/// The lines every summary gives about what was read: the end of the data (linked records) and the rows left out,
+/// each with its reason.
+func dataSummary(_ loaded: LoadedData, indent: String = "  ") -> [String] {
+  var lines: [String] = []
+  if let end = loaded.frame.dataUntil { lines.append("\(indent)data until: \(end.description)") }
+  if let reason = loaded.leftOutReason {
+    // One reason starts with its own count; several are counted in total first.
+    lines.append("\(indent)left out:   " + (reason.contains("; ") ? "\(loaded.leftOut): \(reason)" : reason))
+  }
+  return lines
 }

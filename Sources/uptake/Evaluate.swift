@@ -66,6 +66,7 @@ extension UptakeCommand {
         let s = evaluation.summary
         print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
         print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
+        for line in dataSummary(loaded) { print(line) }
         print(
           String(
             format:

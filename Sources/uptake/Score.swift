@@ -60,6 +60,11 @@ extension UptakeCommand {
         print(
           "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
             + "model" + (loaded.leftOut > 0 ? " (\(loaded.leftOut) left out: \(loaded.leftOutReason ?? ""))" : ""))
+        if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
+          print(
+            "  \(loaded.frame.censoredCount) of them have an outcome window not over by \(end.day): scored all the "
+              + "same (data until \(end.description))")
+        }
         print(
           "wrote \(out): \(list.rows.count) rows"
             + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")

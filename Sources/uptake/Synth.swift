@@ -30,6 +30,13 @@ extension UptakeCommand {
     @Option(name: .long, help: "First possible date of birth, YYYY-MM-DD; births spread over two years.")
     var start: String = "2021-01-01"
 
+    @Option(
+      name: .long,
+      help: ArgumentHelp(
+        "The day the extract is taken, YYYY-MM-DD: no event dated or recorded later is written (default: six years "
+          + "after --start, or yesterday if that is earlier)."))
+    var dataUntil: String?
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -38,10 +45,15 @@ extension UptakeCommand {
       guard Day(iso: Substring(start)) != nil else {
         throw ValidationError("--start \"\(start)\" is not a date; expected YYYY-MM-DD, e.g. 2021-01-01")
       }
+      if let dataUntil, Day(iso: Substring(dataUntil)) == nil {
+        throw ValidationError("--data-until \"\(dataUntil)\" is not a date; expected YYYY-MM-DD, e.g. 2024-03-01")
+      }
     }
 
     func run() throws {
-      let council = SyntheticCouncil(children: children, seed: seed, start: Day(iso: Substring(start))!)
+      let council = SyntheticCouncil(
+        children: children, seed: seed, start: Day(iso: Substring(start))!,
+        dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
       let clock = ContinuousClock()
       let began = clock.now
       let summary: SyntheticCouncil.Summary
@@ -62,6 +74,7 @@ extension UptakeCommand {
         )
       }
       print("eligible two-year-olds: \(summary.eligibleChildren) of \(children) children")
+      print("extract taken on \(council.until): no event dated or recorded after it")
     }
   }
 }

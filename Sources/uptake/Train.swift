@@ -137,7 +137,8 @@ extension UptakeCommand {
         print(
           "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation"
             + (t.validationByFamily ? ", families kept whole)" : ")")
-            + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out because \(t.leftOutReason ?? "")" : "; none left out"))
+            + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out" : "; none left out"))
+        for line in dataSummary(loaded) { print(line) }
         print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
         print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))
         print(

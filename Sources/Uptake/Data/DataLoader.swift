@@ -16,11 +16,14 @@ public struct DataRequest: Sendable {
   public var asOfBefore: Day?
   /// Columns passed through beside the features (e.g. `ward`, to split a contact list by).
   public var extras: [String]
+  /// The day up to which the records are complete, replacing the config's `data_until:` and the default.
+  public var dataUntil: Day?
 
   public init(
     path: String, config: String? = nil, flat: FlatFile? = nil, asOf: Day? = nil, asOfFrom: Day? = nil,
-    asOfBefore: Day? = nil, extras: [String] = []
+    asOfBefore: Day? = nil, extras: [String] = [], dataUntil: Day? = nil
   ) {
+    self.dataUntil = dataUntil
     self.path = path
     self.config = config
     self.flat = flat
@@ -35,13 +38,16 @@ public struct DataRequest: Sendable {
 public struct LoadedData: Sendable {
   public var frame: FeatureFrame
   public var source: FrameSource
-  /// Rows not used, and why (e.g. a missing outcome).
+  /// Rows not used, and why (e.g. a missing outcome): "312 whose outcome window is not over by 2024-03-01 (…)",
+  /// one part per reason, joined with "; ".
   public var leftOut: Int
   public var leftOutReason: String?
   /// "flat file Benefits.csv", "linked records in demo-data (uptake.yaml)".
   public var description: String
   /// The id column's name in outputs: the config's id, the flat file's `--id`, or `id` for row numbers.
   public var idName: String
+  /// The outcome's name in the config (linked records), for the label column of `uptake features`.
+  public var outcomeName: String? = nil
 }
 
 /// Reads data into feature frames, the same way for training and for scoring with a model's stored source.
@@ -58,12 +64,12 @@ public enum DataLoader {
       }
       let (frame, leftOut) = try flat.frame(path: request.path)
       try checkUniqueIds(frame, source: request.path)
-      let source = FrameSource.flatFile(
-        target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude)
-      return LoadedData(
-        frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: leftOut,
-        leftOutReason: leftOut > 0 ? "their \(flat.target) is missing" : nil,
+      let source = FrameSource.flat(flat)
+      var loaded = LoadedData(
+        frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: 0, leftOutReason: nil,
         description: "flat file \(request.path)", idName: flat.id ?? "id")
+      loaded.leaveOut(leftOut, "whose \(flat.target) is missing")
+      return loaded
     case .folder, .sqlite:
       let configPath = self.configPath(request, pathKind)
       let text: String
@@ -76,8 +82,34 @@ public enum DataLoader {
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
       }
-      return restrictedToCohort(loaded, request)
+      return withKnownOutcomes(restrictedToCohort(loaded, request))
     }
+  }
+
+  /// `loaded` without the units whose outcome is not known yet, counted as left out with the end of the data.
+  static func withKnownOutcomes(_ loaded: LoadedData) -> LoadedData {
+    let unknown = loaded.frame.censoredCount
+    guard unknown > 0 else { return loaded }
+    var out = loaded
+    out.frame = loaded.frame.knownOutcomes
+    out.leaveOut(
+      unknown, "whose outcome window is not over by " + (loaded.frame.dataUntil.map { "\($0.day)" } ?? "the end of the data"))
+    return out
+  }
+
+  /// Reads data to look at (`uptake features`, `uptake check`): like training, but a config need not define an
+  /// outcome, and units whose outcome is not known yet are kept (flagged in `frame.censored`).
+  public static func forInspection(_ request: DataRequest) throws -> LoadedData {
+    let pathKind = try kind(of: request.path)
+    if pathKind == .csv { return try forTraining(request) }
+    let configPath = self.configPath(request, pathKind)
+    let text: String
+    do {
+      text = try String(contentsOfFile: configPath, encoding: .utf8)
+    } catch {
+      throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
+    }
+    return restrictedToCohort(try linked(request, pathKind, config: text), request)
   }
 
   /// Reads data to score with a model's stored source: every unit is kept, and an outcome, when present, is ignored.
@@ -118,7 +150,7 @@ public enum DataLoader {
       guard loaded.frame.labels != nil else {
         throw DataError("the model's uptake.yaml defines no outcome:, so there is nothing to evaluate against")
       }
-      return restrictedToCohort(loaded, request)
+      return withKnownOutcomes(restrictedToCohort(loaded, request))
     default:
       return try forScoring(request, source: source)
     }
@@ -155,21 +187,24 @@ public enum DataLoader {
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
     let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
+        let reachable = ([config.population.table] + config.links.filter { $0.from.table == config.population.table }
+          .map(\.to.table)).flatMap { config.headers[$0] ?? [] }
         throw DataError(
-          "no column \(name) in \(config.population.table) or a table it links to; name a column of one of "
-            + "them (e.g. ward), or add a link in uptake.yaml")
+          "no column \(name) in \(config.population.table) or a table it links to"
+            + (nearest(name, in: reachable).map { "; did you mean \($0)?" } ?? "")
+            + "; name a column of one of them (e.g. ward), or add a link in uptake.yaml")
       }
       return ref
     }
     let engine = try FeatureEngine.load(config: config, configPath: configPath, extraColumns: extras)
     try engine.checkOrphans()
     let frame = try engine.frameWithQualityNotes(
-      asOf: request.asOf, extras: extras,
-      today: .today)
+      asOf: request.asOf, extras: extras, dataUntil: request.dataUntil, today: .today)
     try checkUniqueIds(frame, source: request.path)
     return LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
-      description: "linked records in \(request.path) (\(configPath))", idName: config.id)
+      description: "linked records in \(request.path) (\(configPath))", idName: config.id,
+      outcomeName: config.outcome?.name)
   }
 
   /// Every unit must have its own id, or contact lists and explanations would be ambiguous.
@@ -184,7 +219,7 @@ public enum DataLoader {
   /// A flat training frame with the requested extra columns.
   static func withExtras(_ frame: FeatureFrame, flat: FlatFile, request: DataRequest) throws -> FeatureFrame {
     guard !request.extras.isEmpty else { return frame }
-    let table = try CSVReader.read(path: request.path, types: [flat.target: .categorical])
+    let table = try flat.table(path: request.path)
     let all = try flat.unlabelledFrame(table, extras: request.extras)
     let target = table[flat.target]!.texts(Array(0..<table.rowCount))
     let kept = (0..<table.rowCount).filter { !target[$0].isEmpty }
@@ -198,8 +233,7 @@ public enum DataLoader {
     var out = loaded
     let (frame, outside) = cohort(loaded.frame, request)
     out.frame = frame
-    out.leftOut = outside
-    out.leftOutReason = outside > 0 ? "their as-of date is outside the cohort asked for" : nil
+    out.leaveOut(outside, "whose as-of date is outside the cohort asked for")
     return out
   }
 
@@ -210,6 +244,15 @@ public enum DataLoader {
       (request.asOfFrom.map { frame.asOf[i] >= $0 } ?? true) && (request.asOfBefore.map { frame.asOf[i] < $0 } ?? true)
     }
     return (frame.selecting(rows), frame.rowCount - rows.count)
+  }
+}
+
+extension LoadedData {
+  /// Counts `count` more rows as left out for `reason` ("whose ui is missing").
+  public mutating func leaveOut(_ count: Int, _ reason: String) {
+    guard count > 0 else { return }
+    leftOut += count
+    leftOutReason = [leftOutReason, "\(count) \(reason)"].compactMap { $0 }.joined(separator: "; ")
   }
 }
 

@@ -44,14 +44,27 @@ public struct ModelBundle: Codable, Equatable, Sendable {
 
 /// How a model's rows are read from data, so new data are read the same way.
 public enum FrameSource: Codable, Equatable, Sendable {
-  /// One CSV with a row per unit.
-  case flatFile(target: String, event: String, id: String?, group: String?, exclude: [String])
+  /// One CSV with a row per unit. `read`, `keep`, `types` and `sheet` are nil in bundles written before they existed.
+  case flatFile(
+    target: String, event: String, id: String?, group: String?, exclude: [String], read: ReadSettings? = nil,
+    keep: [String]? = nil, types: [String: ColumnType]? = nil, sheet: String? = nil)
   /// Linked records described by `uptake.yaml` (its text, read against each new folder or SQLite file).
   case linkedRecords(config: String)
 
+  /// The source of a flat file read as `flat` describes.
+  public static func flat(_ flat: FlatFile) -> FrameSource {
+    .flatFile(
+      target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude, read: flat.read,
+      keep: flat.keep, types: flat.types, sheet: flat.sheet)
+  }
+
   public var flatFile: FlatFile? {
-    if case .flatFile(let target, let event, let id, let group, let exclude) = self {
-      return FlatFile(target: target, event: event, id: id, group: group, exclude: exclude)
+    if case .flatFile(let target, let event, let id, let group, let exclude, let read, let keep, let types, let sheet) =
+      self
+    {
+      return FlatFile(
+        target: target, event: event, id: id, group: group, exclude: exclude, keep: keep ?? [], types: types ?? [:],
+        read: read ?? ReadSettings(), sheet: sheet)
     }
     return nil
   }
@@ -71,6 +84,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var events: Int
   /// The range of as-of dates of the rows (linked records), ISO dates.
   public var asOfRange: [String]?
+  /// The end of the data and where it came from (linked records): outcomes whose window ran past it were left out.
+  public var dataUntil: String? = nil
   public var seed: UInt64
   public var threads: Int
   public var fitSeconds: Double

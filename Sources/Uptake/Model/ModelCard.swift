@@ -20,7 +20,7 @@ public struct ModelCard: Sendable {
     lines.append("")
     lines.append("## What it predicts")
     switch bundle.source {
-    case .flatFile(let target, let event, _, _, _):
+    case .flatFile(let target, let event, _, _, _, _, _, _, _):
       lines.append("The probability that `\(target)` is `\(event)` for each row of a CSV file of the same shape.")
     case .linkedRecords:
       lines.append(
@@ -36,7 +36,8 @@ public struct ModelCard: Sendable {
     lines.append("- Source: \(t.dataDescription)")
     lines.append(
       "- Rows: \(t.rows) with an outcome (\(t.events) events, \(percent(Double(t.events) / Double(max(1, t.rows)))))"
-        + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out because \(t.leftOutReason ?? "of the request")" : ""))
+        + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out: \(t.leftOutReason ?? "as the request asked")" : ""))
+    if let end = t.dataUntil { lines.append("- Data until: \(end)") }
     if let range = t.asOfRange { lines.append("- As-of dates: \(range[0]) to \(range[1])") }
     lines.append("- Data fingerprint (FNV-1a 64 of ids, outcomes and features): `\(t.dataFingerprint)`")
     lines.append("")

@@ -117,13 +117,17 @@ extension SyntheticCouncil {
     let count = rng.poisson(rng.gamma(shape: 0.6) / 0.6 * rate)
     for _ in 0..<count {
       let day = windowStart + Int(rng.nextUnit() * Double(windowEnd - windowStart))
-      let h = out.hubs
-      h.field(family.id)
-      if rng.nextUnit() < 0.7 { h.field(kids[Int(rng.next() % UInt64(kids.count))].id) } else { h.missing() }
-      h.field(rng.nextUnit() < 0.85 ? area.hub : "HUB\(Int(rng.next() % 40) + 1)")
-      h.field(Self.activities[Int(rng.next() % UInt64(Self.activities.count))])
+      let child = rng.nextUnit() < 0.7 ? kids[Int(rng.next() % UInt64(kids.count))].id : nil
+      let hub = rng.nextUnit() < 0.85 ? area.hub : "HUB\(Int(rng.next() % 40) + 1)"
+      let activity = Self.activities[Int(rng.next() % UInt64(Self.activities.count))]
       let recorded = day + recordingLag(&rng, quick: true)
       sessions.append((day, recorded))
+      guard recorded <= until else { continue }  // not in the extract yet
+      let h = out.hubs
+      h.field(family.id)
+      if let child { h.field(child) } else { h.missing() }
+      h.field(hub)
+      h.field(activity)
       h.field(day)
       h.field(recorded)
       h.endRow()
@@ -149,9 +153,11 @@ extension SyntheticCouncil {
         let outcome = completed ? "completed" : family.missedReviewOutcome(&rng)
         let event = due + (completed ? Int(rng.nextUnit() * 21) : Int(rng.nextUnit() * 14))
         let recorded = event + recordingLag(&rng, quick: false)
-        let v = out.visits
-        v.field(kid.id); v.field(review.review); v.field(due); v.field(outcome); v.field(event); v.field(recorded)
-        v.endRow()
+        if recorded <= until {
+          let v = out.visits
+          v.field(kid.id); v.field(review.review); v.field(due); v.field(outcome); v.field(event); v.field(recorded)
+          v.endRow()
+        }
         if review.review == "12_month" { missed12Month = (recorded, !completed) }
       }
 
@@ -167,12 +173,14 @@ extension SyntheticCouncil {
         for _ in 0..<(1 + Int(rng.next() % 3)) {
           let day = eligibleFrom - 150 + Int(rng.nextUnit() * 200)
           let reached = rng.nextUnit() < 0.45 + 0.1 * kid.engagement
-          let o = out.outreach
-          o.field(family.id); o.field(day)
-          o.field(["phone", "letter", "text", "home_visit"][Int(rng.next() % 4)])
-          o.field(
-            reached ? (rng.nextUnit() < 0.5 ? "reached" : "booked") : (rng.nextUnit() < 0.8 ? "no_answer" : "declined"))
-          o.endRow()
+          let channel = ["phone", "letter", "text", "home_visit"][Int(rng.next() % 4)]
+          let result =
+            reached ? (rng.nextUnit() < 0.5 ? "reached" : "booked") : (rng.nextUnit() < 0.8 ? "no_answer" : "declined")
+          if day <= until {
+            let o = out.outreach
+            o.field(family.id); o.field(day); o.field(channel); o.field(result)
+            o.endRow()
+          }
           if reached { outreachReached.append(day) }
         }
       }
@@ -219,9 +227,12 @@ extension SyntheticCouncil {
   }
 
   func writePlace(_ kid: Child, _ area: Area, from: Day, _ out: inout Writers, _ rng: inout SplitMix64) {
+    let provider = "PRV\(area.index % 97 * 13 + Int(rng.next() % 13) + 1)"
+    let hours = rng.nextUnit() < 0.85 ? 15 : 30
+    guard from <= until else { return }  // starts after the extract was taken
     let e = out.education
-    e.field(kid.id); e.field("PRV\(area.index % 97 * 13 + Int(rng.next() % 13) + 1)"); e.field(from)
-    e.field(from.termLabel); e.field(rng.nextUnit() < 0.85 ? 15 : 30)
+    e.field(kid.id); e.field(provider); e.field(from)
+    e.field(from.termLabel); e.field(hours)
     e.endRow()
   }
 

@@ -18,11 +18,17 @@ public struct SyntheticCouncil: Sendable {
   public var seed: UInt64
   /// First possible date of birth; births spread over the two years that follow.
   public var start: Day
+  /// The day the extract is taken: no event dated or recorded after it is written. Default: six years after `start`
+  /// (after every event the council generates), but never later than yesterday, so no event lies in the future.
+  public let until: Day
 
-  public init(children: Int = 20_000, seed: UInt64 = 1, start: Day = Day(year: 2021, month: 1, day: 1)!) {
+  public init(
+    children: Int = 20_000, seed: UInt64 = 1, start: Day = Day(year: 2021, month: 1, day: 1)!, dataUntil: Day? = nil
+  ) {
     self.children = children
     self.seed = seed
     self.start = start
+    self.until = dataUntil ?? min(start.adding(years: 6), Day.today - 1)
   }
 
   /// The files written, in the order they are written.

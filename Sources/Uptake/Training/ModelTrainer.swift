@@ -101,7 +101,7 @@ public enum ModelTrainer {
           .expectedCalibrationError
       })
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
-    let record = TrainingRecord(
+    var record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
       dataFingerprint: Fingerprint.of(frame), dataDescription: data.description, rows: labels.count,
       rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
@@ -109,6 +109,7 @@ public enum ModelTrainer {
       fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
       validationByFamily: frame.groups != nil,
       validation: metrics, warnings: warnings)
+    record.dataUntil = frame.dataUntil?.description
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: DataProfile(columns: columns, margins: margins),
