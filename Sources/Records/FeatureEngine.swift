@@ -461,7 +461,7 @@ extension Column {
 
   /// Each row's key as a code into distinct key strings (−1 = missing): a categorical column's own dictionary, or one
   /// built from the values' text for other types.
-  func keyCodes() -> (codes: [Int], levels: [String]) {
+  public func keyCodes() -> (codes: [Int], levels: [String]) {
     if case .categorical(let codes, let levels) = values { return (codes.map(Int.init), levels) }
     var index: [String: Int] = [:]
     var levels: [String] = []

@@ -101,6 +101,10 @@ public struct ProjectConfig: Sendable, Equatable {
   public struct ColumnRef: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var table: String
     public var column: String
+    public init(table: String, column: String) {
+      self.table = table
+      self.column = column
+    }
     public var description: String { "\(table).\(column)" }
   }
 

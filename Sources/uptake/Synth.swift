@@ -33,7 +33,7 @@ extension UptakeCommand {
     @Option(
       name: .long,
       help: ArgumentHelp(
-        "The day the extract is taken, YYYY-MM-DD: no event dated or recorded later is written (default: six years "
+        "The day the extract is taken, YYYY-MM-DD: no event dated or recorded later is written (default: four years "
           + "after --start, or yesterday if that is earlier)."))
     var dataUntil: String?
 

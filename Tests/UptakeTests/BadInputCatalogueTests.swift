@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Testing
 
 /// The bad-input catalogue: each case runs the built `uptake` on a broken input and checks the exact error, that the
@@ -45,11 +46,22 @@ struct BadInputCatalogueTests {
     try expectFlatError(Self.bytes("id,y,x\n1,yes,2\"3\n"), "line 2, column x: a \" inside an unquoted field")
   }
 
-  @Test("encodings: invalid UTF-8 is an error; a byte-order mark and CRLF line ends read the same as plain LF")
+  @Test("encodings: not UTF-8 reads as Windows-1252 with a warning, or is an error under encoding utf-8; a byte-order mark and CRLF line ends read the same as plain LF")
   func encodings() throws {
-    try expectFlatError(
-      Self.bytes("id,y,x\n1,yes,caf") + [0xE9] + Self.bytes("\n2,no,b\n"),
-      "column x: \"caf\u{FFFD}\" holds bytes that are not UTF-8")
+    let cp1252 = Self.bytes("id,y,x\n1,yes,caf") + [0xE9] + Self.bytes("\n2,no,b\n")
+    let auto = try run(
+      ["in.csv": cp1252],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: auto.dir) }
+    #expect(auto.status == 0 && auto.stderr.contains("in.csv is not UTF-8; read as Windows-1252"), "\(auto.stderr)")
+    #expect(try String(contentsOfFile: auto.dir + "/out.csv", encoding: .utf8).contains("café"))
+    let strict = try run(
+      ["in.csv": cp1252],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--encoding", "utf-8", "--out",
+        "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: strict.dir) }
+    #expect(strict.status == 1 && strict.stderr.contains("line 2, column x: holds bytes that are not UTF-8"))
+    #expect(strict.outputUnchanged)
     let plain = try run(
       ["in.csv": Self.bytes("id,y,x\n1,yes,3\n2,no,4\n")],
       ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/out.csv"])
@@ -69,13 +81,15 @@ struct BadInputCatalogueTests {
   @Test("numbers and dates written another way: thousands separators, decimal commas, d/m/y, impossible dates")
   func formats() throws {
     try expectFlatError(
-      Self.bytes("id,y,x\n1,yes,\"1,234\"\n2,no,5\n"), "row 1, column x: \"1,234\" has a thousands separator")
-    try expectFlatError(Self.bytes("id,y,x\n1,yes,2\n2,no,\"1,5\"\n"), "row 2, column x: \"1,5\" has a decimal comma")
+      Self.bytes("id,y,x\n1,yes,\"1,234\"\n2,no,5\n"),
+      "line 2, column x: \"1,234\" has a thousands separator, currency sign or %; set numbers: lenient")
+    try expectFlatError(Self.bytes("id,y,x\n1,yes,2\n2,no,\"1,5\"\n"), "line 3, column x: \"1,5\" has a decimal comma")
     try expectFlatError(
       Self.bytes("id,y,d\n1,yes,2024-01-02\n2,no,02/01/2024\n"),
-      "row 2, column d: \"02/01/2024\" is a date not written YYYY-MM-DD")
+      "line 3, column d: \"02/01/2024\" is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 January); "
+        + "declare the format: read: {date_format: DD/MM/YYYY} in uptake.yaml (or --date-format DD/MM/YYYY)")
     try expectFlatError(
-      Self.bytes("id,y,d\n1,yes,2024-01-02\n2,no,2024-02-30\n"), "row 2, column d: \"2024-02-30\" is not a real date")
+      Self.bytes("id,y,d\n1,yes,2024-01-02\n2,no,2024-02-30\n"), "line 3, column d: \"2024-02-30\" is not a real date")
     // A date of birth is personal data: the error names the row and column but not the value.
     try expectFlatError(
       Self.bytes("id,y,date_of_birth\n1,yes,03/04/2021\n"), "column date_of_birth: (value withheld: personal data)")
@@ -222,7 +236,7 @@ struct BadInputCatalogueTests {
     defer { try? FileManager.default.removeItem(atPath: warned.dir) }
     #expect(warned.status == 0, "\(warned.stderr)")
     #expect(warned.stderr.contains("visits: 1 of 3 rows have a kid with no match in kids.kid"))
-    #expect(warned.stderr.contains("visits: 1 rows have on after today"))
+    #expect(warned.stderr.contains("visits: 1 rows have on after the end of the data, \(Day.today) (today"))
     // A child without an as-of date is left out with a count, never silently.
     let undated = try linkedRun(
       Self.config, extra: ["kids.csv": Self.bytes("kid,home,due\nK1,H1,2024-03-01\nK2,H2,\nK3,H1,2024-03-01\n")])

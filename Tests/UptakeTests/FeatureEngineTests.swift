@@ -111,7 +111,7 @@ struct FeatureEngineTests {
   func configErrors() throws {
     let original = try String(contentsOfFile: Self.council.directory + "/uptake.yaml", encoding: .utf8)
     let headers = { (source: ProjectConfig.TableSource) -> [String] in
-      guard case .csv(let file) = source else { return [] }
+      guard case .csv(let file, _, _) = source else { return [] }
       return try headerColumns(path: Self.council.directory + "/" + file)
     }
     func error(replacing old: String, with new: String) -> String {

@@ -201,12 +201,21 @@ struct ModelCommandTests {
 
     let otherShape = try score(nil, data: realData + "/wa_churn.csv")
     #expect(otherShape.status != 0 && otherShape.stderr.contains("the data have no feature stateur"))
-    // A numeric feature that now holds text.
+    // A numeric feature that now holds a few words: an error naming them, never a silent switch to categories.
     let text = try String(contentsOfFile: data, encoding: .utf8).replacingOccurrences(of: "\n4.5,", with: "\nfour,")
     try text.write(toFile: dir + "/text.csv", atomically: true, encoding: .utf8)
     let wrongKind = try score(nil, data: dir + "/text.csv")
     #expect(
-      wrongKind.status != 0 && wrongKind.stderr.contains("stateur was numeric in training but is categorical here"))
+      wrongKind.status != 0 && wrongKind.stderr.contains("column stateur holds numbers but for")
+        && wrongKind.stderr.contains("\"four\""), "\(wrongKind.stderr)")
+    // A numeric feature that is now all words: the schema names the change of kind.
+    var lines = try String(contentsOfFile: data, encoding: .utf8).split(separator: "\n").map(String.init)
+    for k in 1..<lines.count { lines[k] = "w" + lines[k] }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/words.csv", atomically: true, encoding: .utf8)
+    let allWords = try score(nil, data: dir + "/words.csv")
+    #expect(
+      allWords.status != 0 && allWords.stderr.contains("stateur was numeric in training but is categorical here"),
+      "\(allWords.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"), "no output is left behind by a failed score")
     let missing = try score(nil, data: dir + "/nothing.csv")
     #expect(missing.status != 0 && missing.stderr.contains("does not exist"))

@@ -18,8 +18,9 @@ public struct SyntheticCouncil: Sendable {
   public var seed: UInt64
   /// First possible date of birth; births spread over the two years that follow.
   public var start: Day
-  /// The day the extract is taken: no event dated or recorded after it is written. Default: six years after `start`
-  /// (after every event the council generates), but never later than yesterday, so no event lies in the future.
+  /// The day the extract is taken: no event dated or recorded after it is written. Default: four years after `start`
+  /// (the first births' eligible cohorts have known outcomes, the latest are still open, as in a real extract), but
+  /// never later than yesterday, so no event lies in the future.
   public let until: Day
 
   public init(
@@ -28,7 +29,7 @@ public struct SyntheticCouncil: Sendable {
     self.children = children
     self.seed = seed
     self.start = start
-    self.until = dataUntil ?? min(start.adding(years: 6), Day.today - 1)
+    self.until = dataUntil ?? min(start.adding(years: 4), Day.today - 1)
   }
 
   /// The files written, in the order they are written.

@@ -1,0 +1,217 @@
+import Foundation
+import Records
+
+/// `uptake init`: a first `uptake.yaml` drafted from a folder of exports, to be read and completed by a person.
+///
+/// Found from the files themselves: each table and its file, the read settings (encoding, delimiter, date format),
+/// keys (columns unique on every row), links (a column sharing its name and values with another table's key),
+/// event-time candidates (date columns of tables with many rows per key) and features (plain columns of the tables).
+/// What only the council can decide — who is predicted, at what date, for which outcome — is left as commented
+/// placeholders that `uptake check` reports until they are filled.
+public struct ConfigDraft: Sendable {
+  public struct TableDraft: Sendable {
+    public var name: String
+    public var file: String
+    public var rows: Int
+    public var read: ReadSettings
+    /// Why the date format was chosen, when it was ("day above 12 in first place in column dob").
+    public var dateEvidence: String?
+    public var key: String?
+    public var dates: [String]
+    public var eventTime: String?
+    public var recordedTime: String?
+    public var columns: [Column]
+  }
+
+  public var tables: [TableDraft] = []
+  public var links: [(from: ProjectConfig.ColumnRef, to: ProjectConfig.ColumnRef)] = []
+  /// Files left out, with why (not a table, unreadable).
+  public var skipped: [String] = []
+
+  /// Reads every `.csv`, `.tsv`, `.txt` and `.xlsx` file of `folder`.
+  public init(folder: String) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    for file in names where [".csv", ".tsv", ".txt", ".xlsx"].contains(where: file.lowercased().hasSuffix) {
+      do {
+        tables.append(try Self.table(folder + "/" + file, file: file))
+      } catch {
+        skipped.append("\(file): \(error)")
+      }
+    }
+    guard !tables.isEmpty else {
+      throw DataError(
+        "\(folder) holds no table uptake could read (CSV or .xlsx)"
+          + (skipped.isEmpty ? "" : ": " + skipped.joined(separator: "; ")))
+    }
+    findLinks()
+    for k in tables.indices { chooseEventTimes(&tables[k]) }
+  }
+
+  /// One file: read once as text to find its date format, then typed with the settings found.
+  static func table(_ path: String, file: String) throws -> TableDraft {
+    let header = try TableReader.header(path: path)
+    let asText = try TableReader.read(
+      path: path, types: Dictionary(uniqueKeysWithValues: header.map { ($0, ColumnType.categorical) }),
+      settings: ReadSettings())
+    var settings = ReadSettings()
+    settings.encoding = asText.detected.encoding == .windows1252 ? .windows1252 : .auto
+    settings.delimiter = asText.detected.delimiter
+    let (format, evidence) = DateFormatGuess.guess(asText)
+    settings.dateFormat = format
+    let table = try TableReader.read(path: path, settings: settings)
+    let stem = (file as NSString).deletingPathExtension.lowercased()
+      .map { $0.isLetter || $0.isNumber ? $0 : "_" }
+    let dates = table.columns.filter { $0.type == .date }.map(\.name)
+    return TableDraft(
+      name: String(stem), file: file, rows: table.rowCount, read: settings, dateEvidence: evidence,
+      key: uniqueColumn(table), dates: dates, eventTime: nil, recordedTime: nil, columns: table.columns)
+  }
+
+  /// The first column, preferring one named like an id, whose values are present and different on every row.
+  static func uniqueColumn(_ table: Table) -> String? {
+    let unique = table.columns.filter { c in
+      guard c.type == .categorical || c.type == .integer, c.missingCount == 0 else { return false }
+      return Set(c.texts(Array(0..<table.rowCount))).count == table.rowCount
+    }
+    return (unique.first { FlatFile.looksLikeIdentifier(Column(name: $0.name, values: .number([]))) } ?? unique.first)?
+      .name
+  }
+
+  /// Links: a column of one table named like another table's key, most of whose values are that key's values.
+  mutating func findLinks() {
+    for to in tables {
+      guard let key = to.key, let keyColumn = to.columns.first(where: { $0.name == key }) else { continue }
+      let keys = Set(keyColumn.texts(Array(0..<to.rows)))
+      for from in tables where from.name != to.name {
+        guard let column = from.columns.first(where: { $0.name.lowercased() == key.lowercased() }) else { continue }
+        let values = column.texts(Array(0..<from.rows)).filter { !$0.isEmpty }
+        guard !values.isEmpty, values.filter(keys.contains).count * 2 >= values.count else { continue }
+        links.append((.init(table: from.name, column: column.name), .init(table: to.name, column: key)))
+      }
+    }
+  }
+
+  /// A table with no key of its own (many rows per linked key) is an event table: its first date column dates the
+  /// rows, and a date column named like recorded / entered / created says when they reached the records.
+  func chooseEventTimes(_ table: inout TableDraft) {
+    guard table.key == nil, !table.dates.isEmpty, links.contains(where: { $0.from.table == table.name }) else { return }
+    let recordedWords = ["record", "entered", "created", "input", "logged"]
+    table.recordedTime = table.dates.first { name in recordedWords.contains { name.lowercased().contains($0) } }
+    table.eventTime = table.dates.first { $0 != table.recordedTime }
+  }
+
+  /// The draft as YAML, with comments saying what was found and what to fill in.
+  public var yaml: String {
+    var out: [String] = [
+      "# uptake.yaml drafted by `uptake init` from the files in this folder. Read it, fill in the placeholders",
+      "# (population, id, group, as_of, outcome), then run `uptake check`. See the README for every key.",
+      "version: 1",
+    ]
+    // Read settings shared by every table go on top; a table's own differences go under it.
+    let shared = tables.first!.read
+    let common = tables.allSatisfy { $0.read == shared }
+    if common && shared.yamlFlow != "{  }" { out.append("read: \(shared.yamlFlow)") }
+    out.append("tables:")
+    for t in tables {
+      var parts = ["file: \(t.file)"]
+      if let key = t.key { parts.append("key: \(key)") }
+      if let e = t.eventTime { parts.append("event_time: \(e)") }
+      if let r = t.recordedTime { parts.append("recorded_time: \(r)") }
+      if !common && t.read.yamlFlow != "{  }" { parts.append("read: \(t.read.yamlFlow)") }
+      var comment = "\(t.rows) rows"
+      if let evidence = t.dateEvidence { comment += "; \(evidence)" }
+      if t.eventTime == nil && t.key == nil && !t.dates.isEmpty {
+        comment += "; date columns: \(t.dates.joined(separator: ", ")) (set event_time: to aggregate it)"
+      }
+      out.append("  \(t.name): { \(parts.joined(separator: ", ")) }   # \(comment)")
+    }
+    if !links.isEmpty {
+      out.append("links:")
+      for l in links { out.append("  - { from: \(l.from), to: \(l.to) }") }
+    }
+    let population = guessPopulation()
+    let dateHint = population?.dates.first ?? "a_date_column"
+    out += [
+      "# Fill these in: who is predicted, when, and for what outcome.",
+      "# population: { table: \(population?.name ?? "TABLE"), where: \(dateHint) is present }",
+      "# id: \(population?.key ?? "ID_COLUMN")",
+      "# group: FAMILY_COLUMN                      # siblings stay together in splits",
+      "# as_of: { column: \(dateHint), offset_days: -56 }",
+      "# outcome: { name: no_takeup, table: EVENT_TABLE, aggregation: count,",
+      "#            window: { anchor: \(dateHint), from_days: 0, to_days: 120 }, event_when: equals 0 }",
+      "# protected: [ethnicity, sex, first_language]   # kept for fairness reports, never features",
+    ]
+    let featureLines = draftFeatures(population)
+    if !featureLines.isEmpty {
+      out.append("features:                                # plain columns found; add aggregations over event tables")
+      out += featureLines
+    }
+    return out.joined(separator: "\n") + "\n"
+  }
+
+  /// The table most others link to among those with a key: usually the children or the families.
+  func guessPopulation() -> TableDraft? {
+    let keyed = tables.filter { $0.key != nil }
+    return keyed.max { a, b in
+      let la = links.filter { $0.to.table == a.name || $0.from.table == a.name }.count
+      let lb = links.filter { $0.to.table == b.name || $0.from.table == b.name }.count
+      return la != lb ? la < lb : a.rows < b.rows
+    }
+  }
+
+  /// Columns of the population table and the tables it links to, as features; keys, dates, link columns and
+  /// personal data are left out.
+  func draftFeatures(_ population: TableDraft?) -> [String] {
+    guard let population else { return [] }
+    let reachable = [population.name] + links.filter { $0.from.table == population.name }.map(\.to.table)
+    var lines: [String] = []
+    var seen = Set<String>()
+    for name in reachable {
+      guard let t = tables.first(where: { $0.name == name }) else { continue }
+      let linkColumns = Set(links.filter { $0.from.table == name }.map(\.from.column))
+      for c in t.columns where c.name != t.key && !linkColumns.contains(c.name) && c.type != .date {
+        if PersonalData.isSensitive(column: c.name) || seen.contains(c.name) { continue }
+        if FlatFile.looksLikeIdentifier(c) { continue }
+        seen.insert(c.name)
+        lines.append("  - { name: \(c.name), column: \(name).\(c.name) }")
+      }
+    }
+    return lines
+  }
+}
+
+/// Which day-month-year order a table's text dates are in. Evidence decides: a first part above 12 means day
+/// first, a second part above 12 means month first. With no such value (every part 12 or less) day first is
+/// assumed for a UK export, and the draft says so, so a person checks it.
+enum DateFormatGuess {
+  static func guess(_ table: Table) -> (ReadSettings.DateFormat, String?) {
+    var dayFirst: String? = nil, monthFirst: String? = nil
+    var separator: String? = nil, shortYear = false, seen: String? = nil
+    for column in table.columns {
+      guard case .categorical(_, let levels) = column.values else { continue }
+      for level in levels.prefix(5000) {
+        let datePart = level.split(separator: " ").first.map(String.init) ?? level
+        guard let sep = ["/", "-", "."].first(where: { datePart.contains($0) }) else { continue }
+        let parts = datePart.split(separator: sep).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), parts[0].count <= 2,
+          parts[1].count <= 2, parts[2].count == 4 || parts[2].count == 2,
+          let a = Int(parts[0]), let b = Int(parts[1])
+        else { continue }
+        separator = sep
+        shortYear = parts[2].count == 2
+        seen = seen ?? column.name
+        if a > 12 && dayFirst == nil { dayFirst = column.name }
+        if b > 12 && monthFirst == nil { monthFirst = column.name }
+      }
+    }
+    guard let separator, let seen else { return (.iso, nil) }
+    if monthFirst != nil && dayFirst == nil {
+      return (.monthDayYear, "dates month first (a second part above 12 in \(monthFirst!))")
+    }
+    let format: ReadSettings.DateFormat =
+      shortYear ? .dayMonthShortYear : separator == "-" ? .dayMonthYearDashes : separator == "." ? .dayMonthYearDots
+      : .dayMonthYear
+    if let dayFirst { return (format, "dates day first (a first part above 12 in \(dayFirst))") }
+    return (format, "dates in \(seen) have no part above 12: day first ASSUMED, check")
+  }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import Records
+
+/// `uptake check`: everything `train` would read, read the same way, and reported without training: tables, keys,
+/// columns, dates, links, the population and its outcomes by cohort, censored units, personal-data columns, and every
+/// warning. `canTrain` says whether `train` would run.
+public struct DataCheck: Codable, Sendable {
+  public struct TableReport: Codable, Sendable {
+    public var name: String
+    public var file: String
+    public var rows: Int
+    /// The key column and how many of its values repeat (a key must be unique), when the config names a key.
+    public var key: String?
+    public var duplicateKeys: Int?
+    public var encoding: String
+    public var delimiter: String
+    public var columns: [ColumnReport]
+  }
+
+  public struct ColumnReport: Codable, Sendable {
+    public var name: String
+    public var kind: String
+    public var missingShare: Double
+    /// Up to three distinct values, or "(withheld: personal data)".
+    public var examples: [String]
+    /// For date columns: the first and last date.
+    public var dateRange: [String]?
+    public var personalData: Bool
+  }
+
+  public struct LinkReport: Codable, Sendable {
+    public var from: String
+    public var to: String
+    public var rows: Int
+    /// Rows whose key is present and found in the linked table.
+    public var matched: Int
+  }
+
+  public struct Cohort: Codable, Sendable {
+    /// The as-of month, `YYYY-MM`.
+    public var month: String
+    public var units: Int
+    /// Units with a known outcome, and how many of them had the event.
+    public var known: Int
+    public var events: Int
+    /// Units whose outcome window is not over by the end of the data.
+    public var censored: Int
+  }
+
+  public var source: String
+  public var tables: [TableReport] = []
+  public var links: [LinkReport] = []
+  public var population: Int = 0
+  public var dataUntil: String?
+  public var cohorts: [Cohort] = []
+  public var censored: Int = 0
+  public var features: [String] = []
+  public var personalDataColumns: [String] = []
+  /// Problems that stop `train`.
+  public var errors: [String] = []
+  /// Findings that do not stop it (fatal under `--strict`).
+  public var warnings: [String] = []
+
+  public var canTrain: Bool { errors.isEmpty }
+
+  /// Reads `request` as `train` would and reports. Problems are collected, not thrown: the report is the answer.
+  public init(_ request: DataRequest) {
+    source = request.path
+    do {
+      let loaded = try DataLoader.forInspection(request)
+      warnings += loaded.frame.notes
+      if case .linkedRecords(let text) = loaded.source {
+        try describeLinkedRecords(request, configText: text)
+      } else if let flat = request.flat {
+        try describeFlatFile(request.path, flat)
+      }
+      describe(loaded)
+    } catch {
+      errors.append("\(error)")
+    }
+  }
+
+  mutating func describe(_ loaded: LoadedData) {
+    let frame = loaded.frame
+    population = frame.rowCount
+    dataUntil = frame.dataUntil?.description
+    censored = frame.censoredCount
+    features = frame.features.map(\.name)
+    guard let labels = frame.labels else {
+      errors.append("no outcome is defined, so there is nothing to train on; add outcome: to uptake.yaml")
+      return
+    }
+    let known = (0..<frame.rowCount).filter { !frame.isCensored($0) }
+    let events = known.filter { labels[$0] }.count
+    if known.isEmpty {
+      errors.append(
+        "no unit has a known outcome: every outcome window runs past the end of the data (\(dataUntil ?? "?")); "
+          + "check data_until and the outcome window")
+    } else if events == 0 || events == known.count {
+      errors.append(
+        "every unit with a known outcome has the same outcome (\(events) events of \(known.count)); a model needs both")
+    }
+    if censored > 0 {
+      warnings.append(
+        "\(censored) units left out of training: outcome window not over by \(frame.dataUntil.map { "\($0.day)" } ?? "?")"
+          + " (still scored)")
+    }
+    guard !frame.asOf.isEmpty else { return }
+    var byMonth: [String: Cohort] = [:]
+    for row in 0..<frame.rowCount {
+      let month = String(frame.asOf[row].description.prefix(7))
+      var c = byMonth[month] ?? Cohort(month: month, units: 0, known: 0, events: 0, censored: 0)
+      c.units += 1
+      if frame.isCensored(row) {
+        c.censored += 1
+      } else {
+        c.known += 1
+        if labels[row] { c.events += 1 }
+      }
+      byMonth[month] = c
+    }
+    cohorts = byMonth.values.sorted { $0.month < $1.month }
+  }
+
+  mutating func describeLinkedRecords(_ request: DataRequest, configText: String) throws {
+    let configPath = DataLoader.configPath(request, try DataLoader.kind(of: request.path))
+    let isSQLite = try DataLoader.kind(of: request.path) == .sqlite
+    let config = try ProjectConfig.load(text: configText, path: configPath, database: isSQLite ? request.path : nil)
+    let engine = try FeatureEngine.load(config: config, configPath: configPath)
+    for spec in config.tables {
+      guard let table = engine.tables[spec.name] else { continue }
+      var report = TableReport(
+        name: spec.name, file: spec.file ?? spec.sqliteTable ?? "", rows: table.rowCount, key: spec.key,
+        duplicateKeys: nil, encoding: table.detected.encoding.rawValue,
+        delimiter: table.detected.delimiter == .tab ? "tab" : table.detected.delimiter.rawValue,
+        columns: table.columns.map(Self.column))
+      if let key = spec.key, let column = table[key] {
+        let (codes, levels) = column.keyCodes()
+        report.duplicateKeys = codes.filter { $0 >= 0 }.count - levels.count
+        if report.duplicateKeys! > 0 {
+          errors.append(
+            "table \(spec.name): \(report.duplicateKeys!) rows repeat a \(key) already seen; a key must be unique "
+              + "(remove the duplicates, or name another key)")
+        }
+      }
+      tables.append(report)
+      for name in config.headers[spec.name] ?? [] where PersonalData.isSensitive(column: name) {
+        personalDataColumns.append("\(spec.name).\(name)")
+      }
+    }
+    for link in config.links {
+      guard let from = engine.tables[link.from.table]?[link.from.column],
+        let to = engine.tables[link.to.table]?[link.to.column]
+      else { continue }
+      let targets = Set(to.keyCodes().levels)
+      let (codes, levels) = from.keyCodes()
+      let found = levels.map { targets.contains($0) }
+      links.append(
+        LinkReport(
+          from: link.from.description, to: link.to.description, rows: codes.count,
+          matched: codes.filter { $0 >= 0 && found[$0] }.count))
+    }
+  }
+
+  mutating func describeFlatFile(_ path: String, _ flat: FlatFile) throws {
+    let table = try flat.table(path: path)
+    tables.append(
+      TableReport(
+        name: (path as NSString).lastPathComponent, file: path, rows: table.rowCount, key: flat.id,
+        duplicateKeys: nil, encoding: table.detected.encoding.rawValue,
+        delimiter: table.detected.delimiter == .tab ? "tab" : table.detected.delimiter.rawValue,
+        columns: table.columns.map(Self.column)))
+    personalDataColumns = table.columnNames.filter(PersonalData.isSensitive(column:))
+  }
+
+  static func column(_ column: Column) -> ColumnReport {
+    let rows = column.values.count
+    let personal = PersonalData.isSensitive(column: column.name)
+    var examples: [String] = []
+    var range: [String]? = nil
+    switch column.values {
+    case .date(let days):
+      let present = days.filter { $0 != ColumnValues.missingDay }
+      if let lo = present.min(), let hi = present.max() {
+        range = [Day(number: Int(lo)).description, Day(number: Int(hi)).description]
+      }
+    case .categorical(_, let levels):
+      examples = Array(levels.prefix(3))
+    default:
+      var seen = Set<String>()
+      for text in column.texts(Array(0..<min(rows, 1000))) where !text.isEmpty && seen.insert(text).inserted {
+        examples.append(text)
+        if examples.count == 3 { break }
+      }
+    }
+    if personal {
+      examples = examples.isEmpty ? [] : ["(withheld: personal data)"]
+      range = nil
+    }
+    return ColumnReport(
+      name: column.name, kind: column.type.rawValue,
+      missingShare: rows == 0 ? 0 : Double(column.missingCount) / Double(rows), examples: examples, dateRange: range,
+      personalData: personal)
+  }
+}
+
+extension DataCheck {
+  /// The report as text: one block per table, then links, cohorts, personal data, warnings and errors.
+  public var text: String {
+    var lines: [String] = ["check of \(source)"]
+    for t in tables {
+      lines.append(
+        "table \(t.name) (\(t.file)): \(t.rows) rows, \(t.encoding == "auto" ? "UTF-8" : t.encoding), delimiter "
+          + "\(t.delimiter == "," ? "comma" : t.delimiter == ";" ? "semicolon" : t.delimiter)"
+          + (t.key.map { k in "; key \(k) " + ((t.duplicateKeys ?? 0) == 0 ? "unique" : "repeats \(t.duplicateKeys!) times") } ?? ""))
+      for c in t.columns {
+        var line = "  " + c.name.padding(toLength: max(24, c.name.count + 1), withPad: " ", startingAt: 0)
+          + c.kind.padding(toLength: 12, withPad: " ", startingAt: 0)
+          + String(format: "%5.1f%% missing", 100 * c.missingShare)
+        if let r = c.dateRange { line += "  \(r[0]) to \(r[1])" }
+        if !c.examples.isEmpty { line += "  e.g. " + c.examples.joined(separator: ", ") }
+        lines.append(line)
+      }
+    }
+    for l in links {
+      lines.append(
+        "link \(l.from) → \(l.to): \(l.matched) of \(l.rows) rows matched"
+          + (l.rows > 0 ? String(format: " (%.1f%%)", 100 * Double(l.matched) / Double(l.rows)) : ""))
+    }
+    if population > 0 || !tables.isEmpty {
+      lines.append("population: \(population) units; features: \(features.count)")
+    }
+    if let dataUntil { lines.append("data until: \(dataUntil)") }
+    if !cohorts.isEmpty {
+      lines.append("as-of month  units  known  events  rate   outcome not known yet")
+      for c in cohorts {
+        lines.append(
+          c.month.padding(toLength: 13, withPad: " ", startingAt: 0)
+            + String(format: "%5d  %5d  %6d  %@  %d", c.units, c.known, c.events,
+              c.known > 0 ? String(format: "%.2f", Double(c.events) / Double(c.known)) : "  – ", c.censored))
+      }
+    }
+    lines.append(
+      "personal data: "
+        + (personalDataColumns.isEmpty
+          ? "no column named like personal data"
+          : personalDataColumns.joined(separator: ", ")
+            + " (values never shown; keep them out of features)"))
+    for w in warnings { lines.append("warning: \(w)") }
+    for e in errors { lines.append("error: \(e)") }
+    lines.append(
+      canTrain
+        ? "ok: train would run" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")
+        : "not ready: train would stop (\(errors.count) error\(errors.count == 1 ? "" : "s"))")
+    return lines.joined(separator: "\n")
+  }
+
+  public var json: String {
+    let data = (try? JSONCoding.encoder(pretty: true).encode(self)) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self)
+  }
+}
