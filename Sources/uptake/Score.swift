@@ -59,11 +59,11 @@ extension UptakeCommand {
         let done = clock.now
         print(
           "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
-            + "model" + (loaded.leftOut > 0 ? " (\(loaded.leftOut) left out: \(loaded.leftOutReason ?? ""))" : ""))
+            + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
         if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
           print(
-            "  \(loaded.frame.censoredCount) of them have an outcome window not over by \(end.day): scored all the "
-              + "same (data until \(end.description))")
+            "  data until \(end.description); \(loaded.frame.censoredCount) of these units have an outcome window "
+              + "not over yet, scored all the same")
         }
         print(
           "wrote \(out): \(list.rows.count) rows"
