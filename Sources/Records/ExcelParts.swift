@@ -17,7 +17,7 @@ final class WorkbookPartReader: ExcelPartReader {
     case "workbookPr":
       date1904 = ["1", "true"].contains(attributes["date1904"]?.lowercased() ?? "")
     case "sheet":
-      guard let sheetName = attributes["name"], let id = attribute("id", in: attributes) else { return }
+      guard let sheetName = attributes["name"], let id = ExcelPartReader.attribute("id", in: attributes) else { return }
       sheets.append(Sheet(name: decodingExcelEscapes(sheetName), relationship: id))
     default:
       break

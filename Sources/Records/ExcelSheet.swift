@@ -50,7 +50,7 @@ final class SheetPartReader: ExcelPartReader {
       cellType = attributes["t"] ?? ""
       cellStyle = attributes["s"].flatMap { Int($0) } ?? 0
       if let reference = attributes["r"] {
-        guard let (cellColumn, cellRow) = cellPosition(reference) else {
+        guard let (cellColumn, cellRow) = ExcelCell.position(reference) else {
           return fail(
             .damaged(file: file, part: part, problem: "has a cell reference \"\(reference)\" that is not valid"), parser
           )
@@ -108,7 +108,8 @@ final class SheetPartReader: ExcelPartReader {
         fail(
           .damaged(
             file: file, part: part,
-            problem: "has cell \(cellName(column, row)) referring to shared string \"\(text)\", which does not exist"),
+            problem:
+              "has cell \(ExcelCell.name(column, row)) referring to shared string \"\(text)\", which does not exist"),
           parser)
         return []
       }
@@ -136,7 +137,7 @@ final class SheetPartReader: ExcelPartReader {
         day.appendISO(to: &bytes)
         return bytes
       }
-      return numberText(value)
+      return ExcelCell.numberText(value)
     }
   }
 
@@ -155,8 +156,8 @@ final class SheetPartReader: ExcelPartReader {
       if last >= width, let stray = cells.first(where: { $0.column >= width }) {
         return fail(
           .cellBeyondHeader(
-            file: file, sheet: sheet, cell: cellName(stray.column, row), headerRow: headerRow,
-            lastColumn: columnLetters(width - 1)),
+            file: file, sheet: sheet, cell: ExcelCell.name(stray.column, row), headerRow: headerRow,
+            lastColumn: ExcelCell.letters(width - 1)),
           parser)
       }
     } else {
@@ -195,60 +196,63 @@ final class SheetPartReader: ExcelPartReader {
   }
 }
 
-/// The shortest text that reads back as `value`: integers without `.0` (`42`, not `42.0`), others as Swift's
-/// shortest round-trip form (`0.1`, `1e-05`).
-func numberText(_ value: Double) -> [UInt8] {
-  guard value == value.rounded(), abs(value) < 9_007_199_254_740_992 else { return Array(value.description.utf8) }
-  var integer = Int64(value)
-  if integer == 0 { return [UInt8(ascii: "0")] }
-  var digits: [UInt8] = []
-  let negative = integer < 0
-  while integer != 0 {
-    digits.append(UInt8(48 + abs(integer % 10)))
-    integer /= 10
-  }
-  if negative { digits.append(UInt8(ascii: "-")) }
-  return digits.reversed()
-}
-
-/// The 0-based column and 1-based row of a cell reference like `C7` (or `$C$7`), or nil when it is not one within
-/// Excel's limits (XFD1048576).
-func cellPosition(_ reference: String) -> (column: Int, row: Int)? {
-  var column = 0
-  var row = 0
-  var letters = 0
-  var digits = 0
-  for byte in reference.utf8 {
-    switch byte {
-    case UInt8(ascii: "$"):
-      continue
-    case UInt8(ascii: "A")...UInt8(ascii: "Z") where digits == 0,
-      UInt8(ascii: "a")...UInt8(ascii: "z") where digits == 0:
-      column = column * 26 + Int((byte & 0xDF) - 64)
-      letters += 1
-      if letters > 3 { return nil }
-    case UInt8(ascii: "0")...UInt8(ascii: "9") where letters > 0:
-      row = row * 10 + Int(byte - 48)
-      digits += 1
-      if digits > 7 { return nil }
-    default:
-      return nil
+/// Cell references and values in the text forms a sheet and the CSV reader use.
+enum ExcelCell {
+  /// The shortest text that reads back as `value`: integers without `.0` (`42`, not `42.0`), others as Swift's
+  /// shortest round-trip form (`0.1`, `1e-05`).
+  static func numberText(_ value: Double) -> [UInt8] {
+    guard value == value.rounded(), abs(value) < 9_007_199_254_740_992 else { return Array(value.description.utf8) }
+    var integer = Int64(value)
+    if integer == 0 { return [UInt8(ascii: "0")] }
+    var digits: [UInt8] = []
+    let negative = integer < 0
+    while integer != 0 {
+      digits.append(UInt8(48 + abs(integer % 10)))
+      integer /= 10
     }
+    if negative { digits.append(UInt8(ascii: "-")) }
+    return digits.reversed()
   }
-  guard letters > 0, digits > 0, column <= 16_384, (1...1_048_576).contains(row) else { return nil }
-  return (column - 1, row)
-}
 
-/// Excel's letters for a 0-based column: 0 is `A`, 25 `Z`, 26 `AA`.
-func columnLetters(_ column: Int) -> String {
-  var n = column + 1
-  var letters: [UInt8] = []
-  while n > 0 {
-    letters.append(UInt8(65 + (n - 1) % 26))
-    n = (n - 1) / 26
+  /// The 0-based column and 1-based row of a cell reference like `C7` (or `$C$7`), or nil when it is not one within
+  /// Excel's limits (XFD1048576).
+  static func position(_ reference: String) -> (column: Int, row: Int)? {
+    var column = 0
+    var row = 0
+    var letters = 0
+    var digits = 0
+    for byte in reference.utf8 {
+      switch byte {
+      case UInt8(ascii: "$"):
+        continue
+      case UInt8(ascii: "A")...UInt8(ascii: "Z") where digits == 0,
+        UInt8(ascii: "a")...UInt8(ascii: "z") where digits == 0:
+        column = column * 26 + Int((byte & 0xDF) - 64)
+        letters += 1
+        if letters > 3 { return nil }
+      case UInt8(ascii: "0")...UInt8(ascii: "9") where letters > 0:
+        row = row * 10 + Int(byte - 48)
+        digits += 1
+        if digits > 7 { return nil }
+      default:
+        return nil
+      }
+    }
+    guard letters > 0, digits > 0, column <= 16_384, (1...1_048_576).contains(row) else { return nil }
+    return (column - 1, row)
   }
-  return String(decoding: letters.reversed(), as: UTF8.self)
-}
 
-/// A cell's name, like `C7`.
-func cellName(_ column: Int, _ row: Int) -> String { "\(columnLetters(column))\(row)" }
+  /// Excel's letters for a 0-based column: 0 is `A`, 25 `Z`, 26 `AA`.
+  static func letters(_ column: Int) -> String {
+    var n = column + 1
+    var letters: [UInt8] = []
+    while n > 0 {
+      letters.append(UInt8(65 + (n - 1) % 26))
+      n = (n - 1) / 26
+    }
+    return String(decoding: letters.reversed(), as: UTF8.self)
+  }
+
+  /// A cell's name, like `C7`.
+  static func name(_ column: Int, _ row: Int) -> String { "\(letters(column))\(row)" }
+}

@@ -44,14 +44,14 @@ class ExcelPartReader: NSObject, XMLParserDelegate {
   ) {
     depth += 1
     sawRoot = true
-    start(localName(elementName), attributeDict, parser)
+    start(Self.localName(elementName), attributeDict, parser)
   }
 
   func parser(
     _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
   ) {
     depth -= 1
-    end(localName(elementName), parser)
+    end(Self.localName(elementName), parser)
   }
 
   func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
@@ -69,12 +69,27 @@ class ExcelPartReader: NSObject, XMLParserDelegate {
     if collecting { text += String(decoding: CDATABlock, as: UTF8.self) }
   }
 
+  /// `name` without its namespace prefix: most writers use none, some (.NET's) write `x:row`.
+  static func localName(_ name: String) -> Substring {
+    guard let colon = name.utf8.lastIndex(of: UInt8(ascii: ":")) else { return name[...] }
+    return name[name.index(after: colon)...]
+  }
+
+  /// The value of the attribute whose name without prefix is `local` (`r:id` for `id`), for attributes whose prefix
+  /// the writer chose.
+  static func attribute(_ local: String, in attributes: [String: String]) -> String? {
+    if let value = attributes[local] { return value }
+    return attributes.first { localName($0.key) == local && $0.key.contains(":") }?.value
+  }
+
   /// Runs this reader over `data`, one part of workbook `file`.
   /// - Throws: the reader's own `ExcelError`, or `ExcelError.damaged` when the part is not well-formed XML.
   func read(_ data: Data, part: String, file: String) throws {
     self.file = file
     self.part = part
-    let parser = XMLParser(data: data)
+    // From a stream, which the parser reads in 128 KB chunks: given the whole Data at once it pushes it to libxml2 as
+    // one chunk, and a part over 10 MB (about 20,000 rows of 10 columns) then fails with libxml2's error 1.
+    let parser = XMLParser(stream: InputStream(data: data))
     parser.shouldProcessNamespaces = false
     parser.shouldResolveExternalEntities = false
     parser.delegate = self
@@ -89,19 +104,6 @@ class ExcelPartReader: NSObject, XMLParserDelegate {
       throw ExcelError.damaged(file: file, part: part, problem: "ends before its last element is closed (cut short)")
     }
   }
-}
-
-/// `name` without its namespace prefix: most writers use none, some (.NET's) write `x:row`.
-func localName(_ name: String) -> Substring {
-  guard let colon = name.utf8.lastIndex(of: UInt8(ascii: ":")) else { return name[...] }
-  return name[name.index(after: colon)...]
-}
-
-/// The value of the attribute whose name without prefix is `local` (`r:id` for `id`), for attributes whose prefix
-/// the writer chose.
-func attribute(_ local: String, in attributes: [String: String]) -> String? {
-  if let value = attributes[local] { return value }
-  return attributes.first { localName($0.key) == local && $0.key.contains(":") }?.value
 }
 
 /// Text with OOXML's `_xHHHH_` escapes decoded (`_x000D_` is a carriage return, `_x005F_` an underscore): Excel

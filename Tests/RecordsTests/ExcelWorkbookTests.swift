@@ -289,6 +289,16 @@ struct XLSXWorkbookTests {
     #expect(ExcelDates.isDate(code: code) == isDate, "\(code)")
   }
 
+  @Test("cell references within Excel's limits give their column and row; column letters go back")
+  func cellReferences() {
+    #expect(ExcelCell.position("A1")! == (0, 1) && ExcelCell.position("AA10")! == (26, 10))
+    #expect(ExcelCell.position("$C$7")! == (2, 7) && ExcelCell.position("XFD1048576")! == (16_383, 1_048_576))
+    for bad in ["", "A", "7", "1A", "A0", "XFE1", "A1048577", "A-1", "ABCD1"] {
+      #expect(ExcelCell.position(bad) == nil, "\(bad)")
+    }
+    #expect([0, 25, 26, 701, 702, 16_383].map(ExcelCell.letters) == ["A", "Z", "AA", "ZZ", "AAA", "XFD"])
+  }
+
   @Test("the 1904 date system counts from 1904-01-01")
   func dateSystem1904() throws {
     var fixture = WorkbookFixture(sheets: [
