@@ -91,6 +91,7 @@ golden:
 	python3 Tests/Golden/generate_logistic.py
 	python3 Tests/Golden/generate_stumps.py
 	python3 Tests/Golden/generate_flatfile.py
+	python3 Tests/Golden/generate_xlsx.py
 	python3 Tests/Golden/generate_metrics.py
 
 clean:

@@ -80,7 +80,10 @@ let package = Package(
     ),
     .testTarget(
       name: "RecordsTests",
-      dependencies: ["Records", "CSQLite", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: [
+        "Records", "CSQLite", .product(name: "PropertyBased", package: "swift-property-based"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]
     ),
     .testTarget(
       name: "UptakeTests",

@@ -22,6 +22,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case notOfType(file: String, column: String, type: ColumnType, count: Int, examples: [Cell])
   /// A column of numbers (or dates) but for a few values: never silently made categorical.
   case mostlyTyped(file: String, column: String, kind: String, count: Int, examples: [Cell])
+  /// A file given as a table that is not one: `what` says what it is and what to save it as.
+  case notATable(file: String, what: String)
   /// A spreadsheet formula's error (`#VALUE!`, `#DIV/0!`, `#REF!` …) exported as if it were data.
   case spreadsheetError(file: String, line: Int, column: String, value: String)
 
@@ -92,6 +94,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         + (kind == "numbers" ? ", set numbers: lenient (--numbers lenient) for 1,234 or £12 or 12%" : "")
         + (kind == "dates" ? ", declare the date format (read: date_format:, or --date-format)" : "")
         + ", or declare the column categorical (types: in uptake.yaml, or --type \(column)=categorical)"
+    case .notATable(let file, let what):
+      return "file \(file) \(what)"
     case .spreadsheetError(let file, let line, let column, let value):
       return "file \(file), line \(line), column \(column): \(value) is a spreadsheet formula error, not data; fix "
         + "the formula in the spreadsheet and export again (or add \(value) to the missing markers: read: missing:)"

@@ -1,19 +1,53 @@
 /// Reads a table from a file of any kind a council exports: CSV (any delimiter and encoding the settings allow) or
-/// an Excel workbook (`.xlsx`). A file of another kind given as a table (`.xls`, gzip, zip, binary) is refused with
-/// what it is and what to save it as.
+/// an Excel workbook (`.xlsx`, its first sheet or the one named). A file of another kind given as a table (`.xls`,
+/// an encrypted workbook, gzip, zip, binary data) is refused with what it is and what to save it as.
 public enum TableReader {
   /// - Parameters: as `CSVReader.read`; `sheet` picks a workbook's sheet by name (nil: the first).
+  /// - Throws: `CSVError`, `ExcelError`, or `CSVError.notATable` saying what the file is when it is no table.
   public static func read(
     path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil, settings: ReadSettings = .init(),
     exactCase: Set<String> = [], sheet: String? = nil
   ) throws -> Table {
-    try CSVReader.read(path: path, types: types, columns: columns, settings: settings, exactCase: exactCase)
+    if let bytes = try workbookBytes(path: path, sheet: sheet) {
+      return try CSVReader.parse(
+        bytes, source: path, types: types, columns: columns, settings: settings.forWorkbookText,
+        exactCase: exactCase)
+    }
+    return try CSVReader.read(path: path, types: types, columns: columns, settings: settings, exactCase: exactCase)
+  }
+
+  /// The column names of a table file, without reading its rows (a workbook's sheet is converted whole).
+  public static func header(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
+    if let bytes = try workbookBytes(path: path, sheet: sheet) {
+      let firstLine = Array(bytes.prefix { $0 != 10 }) + [10]
+      return try CSVReader.parse(firstLine, source: path, settings: settings.forWorkbookText).columnNames
+    }
+    return try CSVHeader.csvHeader(path: path, settings: settings)
+  }
+
+  /// A workbook's sheet as CSV bytes; nil for a text file; an error for a file that is neither, or for a sheet named
+  /// for a CSV.
+  static func workbookBytes(path: String, sheet: String?) throws -> [UInt8]? {
+    let signature = try FileSignature.of(path: path)
+    if let refusal = signature.refusal { throw CSVError.notATable(file: path, what: refusal) }
+    guard signature == .xlsx else {
+      if let sheet {
+        throw CSVError.notATable(
+          file: path, what: "is a CSV, not a workbook, but a sheet (\(sheet)) is named for it; remove the sheet")
+      }
+      return nil
+    }
+    return try ExcelWorkbook.csvBytes(path: path, sheet: sheet)
   }
 }
 
-extension TableReader {
-  /// The column names of a table file, without reading its rows.
-  public static func header(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
-    try CSVHeader.csvHeader(path: path, settings: settings)
+extension ReadSettings {
+  /// A workbook's cells arrive as UTF-8 CSV with commas; every other setting (dates written as text, missing
+  /// markers, case, numbers) still applies.
+  var forWorkbookText: ReadSettings {
+    var s = self
+    s.encoding = .utf8
+    s.delimiter = .comma
+    return s
   }
 }
