@@ -215,6 +215,15 @@ struct ConfigReader {
       }
     }
 
+    // What `uptake init` leaves as placeholders: each missing one named with what to write.
+    let placeholders = [
+      ("population", "the table of units to predict for, e.g. population: { table: children, where: eligible_from is present }"),
+      ("id", "the population's id column, e.g. id: child_id"),
+      ("as_of", "the date each unit is scored at, e.g. as_of: { column: eligible_from, offset_days: -56 }"),
+    ]
+    for (key, what) in placeholders where top[key] == nil {
+      throw fail(root, "\(key): is not set; fill it in (\(what))")
+    }
     let populationMap = try mapping(top["population"], "population", allowed: ["table", "where"])
     let populationTable = try table(try string(populationMap["table"], "population table"), at: populationMap["table"])
     var requirePresent: String? = nil

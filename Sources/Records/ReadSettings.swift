@@ -120,7 +120,9 @@ public struct ReadSettings: Sendable, Equatable, Codable {
       parts.append("missing: [" + missing.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
     }
     if encoding != .auto { parts.append("encoding: \(encoding.rawValue)") }
-    if delimiter != .auto { parts.append("delimiter: \"\(delimiter == .tab ? "tab" : delimiter.rawValue)\"") }
+    if delimiter != .auto && delimiter != .comma {
+      parts.append("delimiter: \"\(delimiter == .tab ? "tab" : delimiter.rawValue)\"")
+    }
     if letterCase != .fold { parts.append("case: \(letterCase.rawValue)") }
     if numbers != .strict { parts.append("numbers: \(numbers.rawValue)") }
     return "{ " + parts.joined(separator: ", ") + " }"

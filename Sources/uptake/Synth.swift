@@ -37,6 +37,13 @@ extension UptakeCommand {
           + "after --start, or yesterday if that is earlier)."))
     var dataUntil: String?
 
+    @Flag(
+      name: .long,
+      help: ArgumentHelp(
+        "Write the council as councils' systems export it: files named by their systems, UK dates, N/A cells, "
+          + "codes in mixed case, semicolons, Windows-1252, UTF-16 and an .xlsx; no uptake.yaml (run uptake init)."))
+    var messy = false
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -58,11 +65,27 @@ extension UptakeCommand {
       let began = clock.now
       let summary: SyntheticCouncil.Summary
       do {
-        summary = try council.write(to: out)
+        if messy {
+          let clean = NSTemporaryDirectory() + "/uptake-synth-\(getpid())"
+          defer { try? FileManager.default.removeItem(atPath: clean) }
+          summary = try council.write(to: clean)
+          try SyntheticExport.write(from: clean, to: out, seed: seed)
+        } else {
+          summary = try council.write(to: out)
+        }
       } catch {
         fail("\(error)")
       }
       if quiet { return }
+      if messy {
+        print("wrote \(out)/ as a council's exports (no uptake.yaml: uptake init drafts one):")
+        for (clean, file) in SyntheticExport.fileNames.sorted(by: { $0.value < $1.value }) {
+          print("  \(file.padding(toLength: 32, withPad: " ", startingAt: 0)) \(summary.rows[clean] ?? 0) rows")
+        }
+        print("eligible two-year-olds: \(summary.eligibleChildren) of \(children) children")
+        print("extract taken on \(council.until): no event dated or recorded after it")
+        return
+      }
       let elapsed = clock.now - began
       print("wrote \(out)/ in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))")
       for name in SyntheticCouncil.files {

@@ -44,6 +44,12 @@ public struct ConfigDraft: Sendable {
           + (skipped.isEmpty ? "" : ": " + skipped.joined(separator: "; ")))
     }
     findLinks()
+    // A "key" that is itself a link to another table's key is a foreign key: one event per child, not a table of its own.
+    for k in tables.indices where tables[k].key != nil && !tables[k].dates.isEmpty {
+      if links.contains(where: { $0.from.table == tables[k].name && $0.from.column == tables[k].key }) {
+        tables[k].key = nil
+      }
+    }
     for k in tables.indices { chooseEventTimes(&tables[k]) }
   }
 
@@ -60,7 +66,7 @@ public struct ConfigDraft: Sendable {
     settings.dateFormat = format
     let table = try TableReader.read(path: path, settings: settings)
     let stem = (file as NSString).deletingPathExtension.lowercased()
-      .map { $0.isLetter || $0.isNumber ? $0 : "_" }
+      .split { !($0.isLetter || $0.isNumber) }.joined(separator: "_")
     let dates = table.columns.filter { $0.type == .date }.map(\.name)
     return TableDraft(
       name: String(stem), file: file, rows: table.rowCount, read: settings, dateEvidence: evidence,
@@ -97,7 +103,13 @@ public struct ConfigDraft: Sendable {
     guard table.key == nil, !table.dates.isEmpty, links.contains(where: { $0.from.table == table.name }) else { return }
     let recordedWords = ["record", "entered", "created", "input", "logged"]
     table.recordedTime = table.dates.first { name in recordedWords.contains { name.lowercased().contains($0) } }
-    table.eventTime = table.dates.first { $0 != table.recordedTime }
+    // When the event happened: a name that says so, else any date but a due date or a birth date.
+    let eventWords = ["event", "attend", "contact", "visit", "session", "start", "from"]
+    let candidates = table.dates.filter { $0 != table.recordedTime }
+    table.eventTime =
+      candidates.first { name in eventWords.contains { name.lowercased().contains($0) } }
+      ?? candidates.first { !$0.lowercased().contains("due") && !PersonalData.isSensitive(column: $0) }
+      ?? candidates.first
   }
 
   /// The draft as YAML, with comments saying what was found and what to fill in.
@@ -130,23 +142,46 @@ public struct ConfigDraft: Sendable {
       for l in links { out.append("  - { from: \(l.from), to: \(l.to) }") }
     }
     let population = guessPopulation()
-    let dateHint = population?.dates.first ?? "a_date_column"
+    let dateHint = population?.dates.first { !PersonalData.isSensitive(column: $0) } ?? "A_DATE_COLUMN"
+    let protected = population?.columns.map(\.name).filter(Self.looksProtected) ?? []
     out += [
       "# Fill these in: who is predicted, when, and for what outcome.",
       "# population: { table: \(population?.name ?? "TABLE"), where: \(dateHint) is present }",
       "# id: \(population?.key ?? "ID_COLUMN")",
-      "# group: FAMILY_COLUMN                      # siblings stay together in splits",
+      "# group: \(guessGroup(population) ?? "FAMILY_COLUMN")   # siblings stay together in splits",
       "# as_of: { column: \(dateHint), offset_days: -56 }",
       "# outcome: { name: no_takeup, table: EVENT_TABLE, aggregation: count,",
       "#            window: { anchor: \(dateHint), from_days: 0, to_days: 120 }, event_when: equals 0 }",
-      "# protected: [ethnicity, sex, first_language]   # kept for fairness reports, never features",
+      "# protected: [\(protected.isEmpty ? "ethnicity, sex, first_language" : protected.joined(separator: ", "))]"
+        + "   # kept for fairness reports, never features",
     ]
     let featureLines = draftFeatures(population)
     if !featureLines.isEmpty {
       out.append("features:                                # plain columns found; add aggregations over event tables")
       out += featureLines
     }
+    for t in tables where t.eventTime != nil {
+      out.append(
+        "  # - { name: \(t.name)_12m, table: \(t.name), aggregation: count, window: { last_days: 365 }, "
+          + "reason: \"\(t.name.replacingOccurrences(of: "_", with: " ")) in the last 12 months: {value}\" }")
+    }
     return out.joined(separator: "\n") + "\n"
+  }
+
+  /// Protected characteristics (Equality Act 2010) and first language: for fairness reports, never features.
+  static func looksProtected(_ column: String) -> Bool {
+    let name = column.lowercased()
+    return ["ethnic", "sex", "gender", "religion", "belief", "language", "disab", "marital", "pregnan"].contains {
+      name.contains($0)
+    }
+  }
+
+  /// The population's link to a family or household table, whose key groups siblings.
+  func guessGroup(_ population: TableDraft?) -> String? {
+    guard let population else { return nil }
+    let out = links.filter { $0.from.table == population.name }
+    return (out.first { ["famil", "household", "parent", "carer"].contains(where: $0.to.table.contains) } ?? nil)?
+      .from.column
   }
 
   /// The table most others link to among those with a key: usually the children or the families.
@@ -170,7 +205,7 @@ public struct ConfigDraft: Sendable {
       guard let t = tables.first(where: { $0.name == name }) else { continue }
       let linkColumns = Set(links.filter { $0.from.table == name }.map(\.from.column))
       for c in t.columns where c.name != t.key && !linkColumns.contains(c.name) && c.type != .date {
-        if PersonalData.isSensitive(column: c.name) || seen.contains(c.name) { continue }
+        if PersonalData.isSensitive(column: c.name) || Self.looksProtected(c.name) || seen.contains(c.name) { continue }
         if FlatFile.looksLikeIdentifier(c) { continue }
         seen.insert(c.name)
         lines.append("  - { name: \(c.name), column: \(name).\(c.name) }")
