@@ -9,6 +9,8 @@ public enum PersonalData {
   static let suffixes = [
     "dob", "dateofbirth", "birthdate", "firstname", "lastname", "surname", "forename", "forenames", "fullname",
     "childname", "parentname", "postcode", "email", "phone", "phonenumber", "nhsnumber", "nhsno",
+    // Any "…name" (mothers_name, given_name, carer_name), and addresses (not months_at_address).
+    "name", "homeaddress", "emailaddress", "postaladdress", "currentaddress", "mobilenumber", "mobileno",
   ]
   static let prefixes = ["address", "dateofbirth", "dob", "nhsnumber"]
 

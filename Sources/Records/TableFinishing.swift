@@ -14,8 +14,8 @@ enum TableFinishing {
       else { continue }
       out.columns[j] = Column(name: column.name, values: folded)
       out.notes.append(
-        "\(table.source), column \(column.name): \(merged) spellings that differ only in letter case were merged "
-          + "(each shown in its most frequent spelling); set case: keep under read: to keep them apart")
+        "\(table.source), column \(column.name): \(merged) spelling\(merged == 1 ? "" : "s") differing only in letter "
+          + "case or spaces merged into the most frequent one; set case: keep under read: to keep them apart")
     }
     return out
   }

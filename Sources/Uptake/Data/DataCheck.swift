@@ -66,14 +66,25 @@ public struct DataCheck: Codable, Sendable {
   /// Reads `request` as `train` would and reports. Problems are collected, not thrown: the report is the answer.
   public init(_ request: DataRequest) {
     source = request.path
+    // The tables first, so that their report stands even when building the features then fails.
+    do {
+      let kind = try DataLoader.kind(of: request.path)
+      if kind == .csv {
+        if let flat = request.flat { try describeFlatFile(request.path, flat) }
+      } else {
+        let configPath = DataLoader.configPath(request, kind)
+        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
+          throw DataError("cannot read the config \(configPath); run uptake init --data \(request.path) to draft one")
+        }
+        try describeLinkedRecords(request, configText: text)
+      }
+    } catch {
+      errors.append("\(error)")
+      return
+    }
     do {
       let loaded = try DataLoader.forInspection(request)
       warnings += loaded.frame.notes
-      if case .linkedRecords(let text) = loaded.source {
-        try describeLinkedRecords(request, configText: text)
-      } else if let flat = request.flat {
-        try describeFlatFile(request.path, flat)
-      }
       describe(loaded)
     } catch {
       errors.append("\(error)")

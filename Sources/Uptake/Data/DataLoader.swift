@@ -82,14 +82,20 @@ public enum DataLoader {
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
       }
-      return withKnownOutcomes(restrictedToCohort(loaded, request))
+      return try withKnownOutcomes(restrictedToCohort(loaded, request))
     }
   }
 
   /// `loaded` without the units whose outcome is not known yet, counted as left out with the end of the data.
-  static func withKnownOutcomes(_ loaded: LoadedData) -> LoadedData {
+  static func withKnownOutcomes(_ loaded: LoadedData) throws -> LoadedData {
     let unknown = loaded.frame.censoredCount
     guard unknown > 0 else { return loaded }
+    if unknown == loaded.frame.rowCount {
+      throw DataError(
+        "no unit has a known outcome: every one of the \(unknown) outcome windows ends after the end of the data, "
+          + (loaded.frame.dataUntil?.description ?? "?") + "; set data_until (or --data-until) to the day the extract "
+          + "was taken, or choose earlier cohorts")
+    }
     var out = loaded
     out.frame = loaded.frame.knownOutcomes
     out.leaveOut(
@@ -150,7 +156,7 @@ public enum DataLoader {
       guard loaded.frame.labels != nil else {
         throw DataError("the model's uptake.yaml defines no outcome:, so there is nothing to evaluate against")
       }
-      return withKnownOutcomes(restrictedToCohort(loaded, request))
+      return try withKnownOutcomes(restrictedToCohort(loaded, request))
     default:
       return try forScoring(request, source: source)
     }
