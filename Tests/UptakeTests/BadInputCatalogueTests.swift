@@ -180,7 +180,14 @@ struct BadInputCatalogueTests {
     let huge = try runUptake([
       "features", "--data", dir + "/huge.csv", "--target", "y", "--event", "yes", "--out", dir + "/out.csv",
     ])
-    #expect(huge.status == 1 && huge.stderr.contains("line 2: a field longer than 16 MB"))
+    #expect(huge.status == 1 && huge.stderr.contains("huge.csv is not a text file (it holds NUL bytes)"), "\(huge.stderr)")
+    // A text field of 17 MB: a missing quote or a broken export, reported with its line.
+    try (Data("id,y,x\n1,yes,".utf8) + Data(repeating: UInt8(ascii: "a"), count: 17 << 20)).write(
+      to: URL(fileURLWithPath: dir + "/long.csv"))
+    let long = try runUptake([
+      "features", "--data", dir + "/long.csv", "--target", "y", "--event", "yes", "--out", dir + "/out.csv",
+    ])
+    #expect(long.status == 1 && long.stderr.contains("line 2: a field longer than 16 MB"), "\(long.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
 
     let names = (0..<10_000).map { "c\($0)" }

@@ -9,9 +9,11 @@ struct WrittenCouncil {
   let directory: String
   var tables: [String: (header: [String], rows: [[String]])] = [:]
 
-  init(children: Int, seed: UInt64) throws {
+  /// With `until` nil, an uncut extract (every event the generator draws, even later than today), so the truth's
+  /// drivers and rates can be checked for every child; else the extract as taken on `until`.
+  init(children: Int, seed: UInt64, until: Day? = Day(year: 2100, month: 1, day: 1)!) throws {
     directory = NSTemporaryDirectory() + "uptake-synth-\(children)-\(seed)-\(UUID().uuidString)"
-    _ = try SyntheticCouncil(children: children, seed: seed).write(to: directory)
+    _ = try SyntheticCouncil(children: children, seed: seed, dataUntil: until).write(to: directory)
     for name in SyntheticCouncil.files where name.hasSuffix(".csv") {
       let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
       var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -101,6 +103,30 @@ struct SyntheticCouncilTests {
       Day(iso: Substring($0.1))! - Day(iso: Substring($0.0))! > 28
     }
     #expect(late.count > 1000)
+  }
+
+  @Test("an extract taken on a date holds no row dated or recorded after it, and every earlier row of the uncut council")
+  func extractDate() throws {
+    let uncut = try WrittenCouncil(children: 1500, seed: 5)
+    let cut = try WrittenCouncil(children: 1500, seed: 5, until: Day(year: 2024, month: 3, day: 1)!)
+    defer {
+      try? FileManager.default.removeItem(atPath: uncut.directory)
+      try? FileManager.default.removeItem(atPath: cut.directory)
+    }
+    let dated = [
+      "health_visits": ["event_date", "recorded_date"], "hub_sessions": ["attended_on", "recorded_date"],
+      "early_education": ["funded_from"], "outreach_contacts": ["contacted_on"],
+    ]
+    for (table, columns) in dated {
+      let indexes = columns.map { uncut.tables[table]!.header.firstIndex(of: $0)! }
+      let inExtract = { (row: [String]) in indexes.allSatisfy { row[$0] <= "2024-03-01" } }
+      #expect(cut.tables[table]!.rows.allSatisfy(inExtract), "\(table)")
+      #expect(cut.tables[table]!.rows == uncut.tables[table]!.rows.filter(inExtract), "\(table)")
+    }
+    #expect(cut.tables["children"]!.rows == uncut.tables["children"]!.rows)
+    // By default the extract is four years after the first birth: none in the future.
+    let defaults = SyntheticCouncil(children: 10, seed: 1)
+    #expect(defaults.until == min(Day(year: 2025, month: 1, day: 1)!, Day.today - 1))
   }
 
   @Test("published English rates are reproduced")
