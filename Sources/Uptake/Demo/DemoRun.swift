@@ -76,8 +76,16 @@ public struct DemoRun: Sendable {
       "1. synthesised a council of \(children) children (\(summary.eligibleChildren) eligible two-year-olds) in "
         + "\(councilFolder)/ (\(seconds()))")
 
-    let all = try DataLoader.forTraining(DataRequest(path: councilFolder, extras: ["ward"]))
-    let cohorts = Self.cohorts(all.frame.asOf)
+    // Every eligible child; those whose outcome window is not over at the extract date are the ones to score.
+    let all = try DataLoader.forInspection(DataRequest(path: councilFolder, extras: ["ward"]))
+    let known = all.frame.asOf.indices.filter { !all.frame.isCensored($0) }
+    let open = all.frame.asOf.indices.filter { all.frame.isCensored($0) }
+    var cohorts = Self.cohorts(known.map { all.frame.asOf[$0] })
+    if let first = open.map({ all.frame.asOf[$0] }).min() {
+      // The next term is the first cohort whose outcome is open; every known cohort after training is compared on.
+      cohorts.compare += cohorts.next
+      cohorts.next = [first]
+    }
     func part(_ days: [Day]) -> LoadedData {
       let wanted = Set(days)
       var data = all
@@ -89,7 +97,8 @@ public struct DemoRun: Sendable {
       "2. built \(all.frame.features.count) point-in-time features for \(all.frame.rowCount) children; cohorts by "
         + "as-of date: train \(train.frame.rowCount) (\(Self.span(cohorts.train))), compare "
         + "\(compare.frame.rowCount) (\(Self.span(cohorts.compare))), next term \(next.frame.rowCount) "
-        + "(\(Self.span(cohorts.next))) (\(seconds()))")
+        + "(\(Self.span(cohorts.next))" + (open.isEmpty ? "" : ", outcome not known by the extract date")
+        + ") (\(seconds()))")
 
     // Train both learners on the training cohort; compare them on the next cohort, at the demo's capacity.
     let compareLabels = compare.frame.labels!
