@@ -10,11 +10,13 @@ import Dispatch
 
 /// A byte-level RFC 4180 CSV reader into typed columns.
 ///
-/// Handles quoted fields, doubled quotes, embedded newlines, LF or CRLF line ends and a UTF-8 byte-order mark. A row
-/// with the wrong number of fields or an unclosed quote is an error naming the file and line — never a silently
-/// short row. Two passes over the bytes: the first checks structure and infers each column's type (integer,
-/// number, date `YYYY-MM-DD`, boolean, categorical), the second converts, parsing numbers and dates straight from the
-/// bytes. Empty and `NA` are missing.
+/// Handles quoted fields, doubled quotes, embedded newlines, LF or CRLF line ends and a UTF-8 byte-order mark; other
+/// encodings and delimiters as `ReadSettings` say. A row with the wrong number of fields or an unclosed quote is an
+/// error naming the file and line — never a silently short row. One pass over the bytes, in row chunks on both cores,
+/// infers each column's type (integer, number, date in the declared format, boolean, categorical) while building its
+/// values, parsing numbers and dates straight from the bytes; a column whose type changed late is read again. Fields
+/// are trimmed of surrounding spaces; the settings' markers are missing. `TableFinishing` then checks the text
+/// columns and folds letter case.
 public enum CSVReader {
   /// Reads a file.
   /// - Parameters:

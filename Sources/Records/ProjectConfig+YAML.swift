@@ -222,7 +222,7 @@ struct ConfigReader {
       ("as_of", "the date each unit is scored at, e.g. as_of: { column: eligible_from, offset_days: -56 }"),
     ]
     for (key, what) in placeholders where top[key] == nil {
-      throw fail(root, "\(key): is not set; fill it in (\(what))")
+      throw ConfigError(file: file, line: 0, message: "\(key): is not set; fill it in (\(what))")
     }
     let populationMap = try mapping(top["population"], "population", allowed: ["table", "where"])
     let populationTable = try table(try string(populationMap["table"], "population table"), at: populationMap["table"])
