@@ -176,11 +176,16 @@ struct Parser {
         }
       } else {
         let limit = Swift.min(n, position + Parser.maxFieldBytes + 1)
-        while position < limit {
-          let b = bytes[position]
-          if b == d || b == 10 || b == 13 { break }
-          if b == 34 { throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count)) }
-          position += 1
+        // A local index: advancing `self.position` stored it to memory on every byte.
+        var p = position
+        while p < limit {
+          let b = bytes[p]
+          if b == d || b == 10 || b == 13 || b == 34 { break }
+          p &+= 1
+        }
+        position = p
+        if position < limit && bytes[position] == 34 {
+          throw CSVError.strayQuote(file: source, line: line, column: columnName(header, fields.count))
         }
         if position == limit && limit < n {
           throw CSVError.fieldTooLong(file: source, line: rowLine, limit: Parser.maxFieldBytes)
@@ -225,6 +230,8 @@ struct Parser {
     var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
     var rows = 0
     let chunkStart = position
+    // Held once here: reading `self.reader` per field retained and released its marker arrays each time.
+    let reader = self.reader
     while position < end {
       // Fast path: a row whose every still-numeric column holds a plain number, parsed while its end is found.
       if rows > 0, let consumed = fastNumericRow(&accumulators, width: width) {

@@ -160,7 +160,9 @@ public struct FeatureEngine: Sendable {
     var notes: [String] = []
     for (column, values) in feature.filter.sorted(by: { $0.key < $1.key }) {
       guard let c = table[column] else { continue }
-      let present = Set(c.keyCodes().levels)
+      // A categorical column's own levels; other kinds as text (rarely filtered on).
+      let present: Set<String>
+      if case .categorical(_, let levels) = c.values { present = Set(levels) } else { present = Set(c.keyCodes().levels) }
       let fold = spec.read.letterCase == .fold
       let folded = Set(present.map { $0.lowercased() })
       for value in values where !(fold ? folded.contains(value.lowercased()) : present.contains(value)) {

@@ -21,7 +21,7 @@ enum ValueChecks {
       if let bad = levels.firstIndex(where: Self.hasReplacementCharacter) {
         throw CSVError.notUTF8(file: table.source, row: line(bad) - 1, column: column.name)
       }
-      if let bad = levels.firstIndex(where: spreadsheetErrors.contains) {
+      if let bad = levels.firstIndex(where: { $0.utf8.first == UInt8(ascii: "#") && spreadsheetErrors.contains($0) }) {
         throw CSVError.spreadsheetError(file: table.source, line: line(bad), column: column.name, value: levels[bad])
       }
       if typed.contains(column.name) { continue }
