@@ -92,7 +92,9 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         + "(\(Self.list(examples, column: column))); add \(count == 1 ? "it" : "them") to the missing markers (read: "
         + "missing: in uptake.yaml, or --missing)"
         + (kind == "numbers" ? ", set numbers: lenient (--numbers lenient) for 1,234 or £12 or 12%" : "")
-        + (kind == "dates" ? ", declare the date format (read: date_format:, or --date-format)" : "")
+        + (kind == "dates"
+          ? ", declare the date format (read: date_format:, or --date-format); a number may be an Excel serial day, "
+            + "read when the column is declared a date (types: {\(column): date}, or --type \(column)=date)" : "")
         + ", or declare the column categorical (types: in uptake.yaml, or --type \(column)=categorical)"
     case .notATable(let file, let what):
       return "file \(file) \(what)"

@@ -90,8 +90,8 @@ public enum CSVReader {
       } catch CSVError.notUTF8 where !TextDecoding.isValidUTF8(bytes) {
         var table = try transcoded(.windows1252)
         table.notes.append(
-          "\(source) is not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); set encoding: if it is "
-            + "another")
+          "\(source) is not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); if it is another "
+            + "encoding, set encoding: under read: (e.g. latin-1), or --encoding")
         return table
       }
     }
@@ -572,7 +572,8 @@ struct ColumnAccumulator {
   func finish(as type: ColumnType, rows: Int) -> ColumnValues? {
     if lost && type != .categorical { return nil }
     switch type {
-    case .integer: return doubles.map { .integer($0) }
+    // Declared integer but with decimals: read again, so the builder reports them instead of truncating.
+    case .integer: return evidence.integer ? doubles.map { .integer($0) } : nil
     case .number: return doubles.map { .number($0) }
     case .date: return days.map { .date($0) }
     case .boolean: return booleans.map { .boolean($0) }

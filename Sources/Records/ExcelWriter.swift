@@ -5,15 +5,17 @@ import ZIPFoundation
 /// system hands over when asked for "an Excel file", for synthetic exports and tests of the reader.
 public enum ExcelWriter {
   /// - Parameters: `rows[0]` is the header; a cell that reads as a finite number is written as a number.
+  /// Built in memory, then written as every output is: atomically, mode 0600.
   public static func write(rows: [[String]], sheet: String = "Sheet1", to path: String) throws {
-    try? FileManager.default.removeItem(atPath: path)
-    let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create, pathEncoding: nil)
+    let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
     for (name, text) in parts(rows: rows, sheet: sheet) {
       let data = Data(text.utf8)
       try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) {
         position, size in data.subdata(in: Int(position)..<Int(position) + size)
       }
     }
+    guard let bytes = archive.data else { throw RecordsError.cannotWrite(path: path, reason: "the workbook was not built") }
+    try AtomicFile.write(bytes, to: path)
   }
 
   static func parts(rows: [[String]], sheet: String) -> [(String, String)] {

@@ -29,8 +29,26 @@ extension FeatureEngine {
         )
       }
     }
+    var latest = Int32.min
     for spec in config.tables {
       guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
+      let undated = days.reduce(0) { $0 + ($1 == ColumnValues.missingDay ? 1 : 0) }
+      if undated > 0 {
+        notes.append(
+          "\(spec.name): \(undated) of \(days.count) rows have no \(column); they are never used (no date, no time "
+            + "window)")
+      }
+      for d in days where d != ColumnValues.missingDay && d > latest { latest = d }
+      if let r = spec.recordedTime, case .date(let recorded)? = tables[spec.name]?[r]?.values {
+        let unrecorded = zip(days, recorded).reduce(0) {
+          $0 + ($1.0 != ColumnValues.missingDay && $1.1 == ColumnValues.missingDay ? 1 : 0)
+        }
+        if unrecorded > 0 {
+          notes.append(
+            "\(spec.name): \(unrecorded) rows have no \(r); they are never used (when they reached the records is not "
+              + "known)")
+        }
+      }
       let limit = Int32(clamping: end.day.number)
       let future = days.reduce(0) { $0 + ($1 != ColumnValues.missingDay && $1 > limit ? 1 : 0) }
       if future > 0 {
@@ -38,6 +56,13 @@ extension FeatureEngine {
           "\(spec.name): \(future) rows have \(column) after the end of the data, \(end.description); they count only "
             + "for as-of dates after them and for no outcome — check the dates, or set data_until:")
       }
+    }
+    // A declared end later than every event: the days in between look like nothing happened.
+    if latest != Int32.min, end.day.number > Int(latest) {
+      notes.append(
+        "the end of the data, \(end.description), is \(end.day.number - Int(latest)) days after the latest event of any "
+          + "table (\(Day(number: Int(latest)))); outcome windows ending in between are counted as complete — set "
+          + "data_until to the day the extract was taken")
     }
     return notes
   }

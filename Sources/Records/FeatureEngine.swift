@@ -105,6 +105,7 @@ public struct FeatureEngine: Sendable {
     let labels = try config.outcome.map { o -> [Bool] in
       let (labels, unknown) = try outcome(o, rows: rows, until: end.day, cache: cache)
       if unknown.contains(true) { censored = unknown }
+      leftOut += try leakWarnings(o, rows: rows, asOf: asOf, unknown: unknown)
       return labels
     }
     let extraColumns = extras.map { ref in
@@ -136,6 +137,19 @@ public struct FeatureEngine: Sendable {
     return day > today
       ? .init(day: today, source: "today; some events are dated later")
       : .init(day: day, source: "the latest event date; set data_until: in uptake.yaml to change it")
+  }
+
+  /// A unit whose as-of date falls after its outcome window opens has features that can see the outcome.
+  func leakWarnings(_ o: ProjectConfig.Outcome, rows: [Int], asOf: [Day], unknown: [Bool]) throws -> [String] {
+    guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else { return [] }
+    let late = rows.indices.filter { k in
+      !unknown[k] && Day(number: Int(anchors[rows[k]])) + o.fromDays < asOf[k]
+    }.count
+    guard late > 0 else { return [] }
+    return [
+      "\(late) units have their as-of date after their outcome window opens (\(o.anchor) + \(o.fromDays) days): their "
+        + "features can see the outcome; use an as-of date before it (as_of: offset_days below \(o.fromDays))"
+    ]
   }
 
   /// Event and recorded times must be dates: a text column would silently switch the point-in-time rule off.

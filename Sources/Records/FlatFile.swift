@@ -66,7 +66,8 @@ public struct FlatFile: Sendable, Equatable {
       throw FlatFileError(
         source: table.source,
         message: "column \(target) never holds \(event); its values are "
-          + present.sorted().prefix(10).joined(separator: ", "))
+          + (PersonalData.isSensitive(column: target)
+            ? "withheld (personal data)" : present.sorted().prefix(10).joined(separator: ", ")))
     }
     let rows = all.filter { !texts[$0].isEmpty }
     let used = Set([target] + [id, group].compactMap { $0 } + exclude)
@@ -80,6 +81,16 @@ public struct FlatFile: Sendable, Equatable {
       reasons: [:], protected: [],
       labels: rows.map { texts[$0] == event })
     frame.notes = table.notes
+    // A binary outcome has one other value; several are worth a look ("pending" is not "did not happen").
+    var others: [String: Int] = [:]
+    for row in rows where texts[row] != event { others[texts[row], default: 0] += 1 }
+    if others.count > 1 && !PersonalData.isSensitive(column: target) {
+      frame.notes.append(
+        "column \(target): \(others.values.reduce(0, +)) rows count as not \(event): "
+          + others.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(6)
+          .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+          + "; a value meaning \"not known yet\" belongs in --missing")
+    }
     if !setAside.isEmpty {
       frame.notes.append(
         "set aside as identifiers, not features: \(setAside.joined(separator: ", ")) (a value per row, or named like "
@@ -92,8 +103,9 @@ public struct FlatFile: Sendable, Equatable {
   /// a different text or whole number on every row: as a feature it would only memorise the rows.
   public static func looksLikeIdentifier(_ column: Column) -> Bool {
     let name = column.name.lowercased()
-    if name == "id" || [" id", "_id", "-id", "_ref", " ref", "_number", " number"].contains(where: name.hasSuffix)
+    if name == "id" || [" id", "_id", "-id", "_ref", " ref", "_number", " number", "_no"].contains(where: name.hasSuffix)
       || (column.name.hasSuffix("ID") && column.name.count > 2) || column.name.hasSuffix("Id")
+      || column.name.hasSuffix("No") || column.name.hasSuffix("Ref")
     {
       return true
     }

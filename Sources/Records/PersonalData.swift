@@ -3,14 +3,15 @@
 /// ignored: `date_of_birth`, `child_dob`, `surname`, `address_line_1`, `parent_email`, `notes`…
 public enum PersonalData {
   static let exact: Set<String> = [
-    "name", "address", "street", "town", "mobile", "telephone", "note", "notes", "comment", "comments", "freetext",
-    "description",
+    "name", "address", "street", "town", "mobile", "telephone", "tel", "note", "notes", "comment", "comments", "freetext",
+    "description", "carer", "mother", "father", "parent", "guardian",
   ]
   static let suffixes = [
     "dob", "dateofbirth", "birthdate", "firstname", "lastname", "surname", "forename", "forenames", "fullname",
     "childname", "parentname", "postcode", "email", "phone", "phonenumber", "nhsnumber", "nhsno",
     // Any "…name" (mothers_name, given_name, carer_name), and addresses (not months_at_address).
-    "name", "homeaddress", "emailaddress", "postaladdress", "currentaddress", "mobilenumber", "mobileno",
+    "name", "homeaddress", "emailaddress", "postaladdress", "currentaddress", "mobilenumber", "mobileno", "phoneno",
+    "telno", "upn", "ninumber", "nino", "uprn",
   ]
   static let prefixes = ["address", "dateofbirth", "dob", "nhsnumber"]
 

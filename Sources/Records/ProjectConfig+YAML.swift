@@ -100,6 +100,15 @@ struct ConfigReader {
     return value
   }
 
+  /// A number of days: within a century either way, so date arithmetic can never overflow.
+  func days(_ node: Node?, _ what: String, minimum: Int = -36_500) throws -> Int {
+    let value = try int(node, what)
+    guard (minimum...36_500).contains(value) else {
+      throw fail(node, "\(what) must be from \(minimum) to 36500 days, not \(value)")
+    }
+    return value
+  }
+
   func strings(_ node: Node?, _ what: String) throws -> [String] {
     guard let node else { return [] }
     if case .scalar(let s) = node { return [s.string] }
@@ -228,9 +237,12 @@ struct ConfigReader {
     let populationTable = try table(try string(populationMap["table"], "population table"), at: populationMap["table"])
     var requirePresent: String? = nil
     if let w = populationMap["where"] {
+      guard case .scalar = w else {
+        throw fail(w, "population where supports only \"<column> is present\" (e.g. where: eligible_from is present)")
+      }
       let text = try string(w, "population where")
       guard text.hasSuffix(" is present") else {
-        throw fail(w, "population where supports \"<column> is present\"; got \(text)")
+        throw fail(w, "population where supports only \"<column> is present\" (e.g. where: eligible_from is present); got \(text)")
       }
       requirePresent = try column(String(text.dropLast(" is present".count)), of: populationTable, at: w)
     }
@@ -248,7 +260,7 @@ struct ConfigReader {
       let m = try mapping(asOfNode, "as_of", allowed: ["column", "offset_days"])
       asOf = .column(
         try column(try string(m["column"], "as_of column"), of: populationTable, at: m["column"]),
-        offsetDays: try m["offset_days"].map { try int($0, "offset_days") } ?? 0)
+        offsetDays: try m["offset_days"].map { try days($0, "offset_days") } ?? 0)
     }
 
     var outcome: ProjectConfig.Outcome? = nil
@@ -256,7 +268,7 @@ struct ConfigReader {
       let m = try mapping(o, "outcome", allowed: ["name", "table", "aggregation", "window", "event_when"])
       let w = try mapping(m["window"], "outcome window", allowed: ["anchor", "from_days", "to_days"])
       let rule = try string(m["event_when"], "event_when")
-      guard rule.hasPrefix("equals "), let value = Double(rule.dropFirst("equals ".count)) else {
+      guard rule.hasPrefix("equals "), let value = Double(rule.dropFirst("equals ".count)), value.isFinite else {
         throw fail(m["event_when"], "event_when supports \"equals <number>\"; got \(rule)")
       }
       outcome = .init(
@@ -264,8 +276,12 @@ struct ConfigReader {
         table: try table(try string(m["table"], "outcome table"), at: m["table"]),
         aggregation: try aggregation(m["aggregation"]),
         anchor: try column(try string(w["anchor"], "anchor"), of: populationTable, at: w["anchor"]),
-        fromDays: try int(w["from_days"], "from_days"), toDays: try int(w["to_days"], "to_days"), eventWhenEquals: value
+        fromDays: try days(w["from_days"], "from_days"), toDays: try days(w["to_days"], "to_days"),
+        eventWhenEquals: value
       )
+      if outcome!.toDays < outcome!.fromDays {
+        throw fail(w["to_days"], "to_days (\(outcome!.toDays)) is before from_days (\(outcome!.fromDays)); the window is empty")
+      }
     }
 
     let protected = try strings(top["protected"], "protected")
@@ -397,12 +413,13 @@ struct ConfigReader {
     }
     if let w = m["where"] {
       for (column, values) in try mapping(w, "where of \(name)", allowed: columns[tableName]!) {
-        feature.filter[column] = try strings(values, "values of \(column)")
+        // Trimmed as the data are: a where value "reached " matches the cell "reached".
+        feature.filter[column] = try strings(values, "values of \(column)").map(\.trimmingSpaces)
       }
     }
     if let w = m["window"] {
       let window = try mapping(w, "window of \(name)", allowed: ["last_days"])
-      feature.window.lastDays = try window["last_days"].map { try int($0, "last_days") }
+      feature.window.lastDays = try window["last_days"].map { try days($0, "last_days", minimum: 1) }
     }
     return feature
   }

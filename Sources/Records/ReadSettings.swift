@@ -12,6 +12,8 @@ public struct ReadSettings: Sendable, Equatable, Codable {
   public var delimiter: Delimiter = .auto
   public var letterCase: LetterCase = .fold
   public var numbers: NumberStyle = .strict
+  /// Set on what a reader detected (`Table.detected`) when the table came from an `.xlsx` workbook.
+  public var isWorkbook = false
 
   public init() {}
 
@@ -101,6 +103,16 @@ public struct ReadSettings: Sendable, Equatable, Codable {
     case dateFormat, missing, encoding, delimiter, letterCase, numbers
   }
 
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(dateFormat, forKey: .dateFormat)
+    try c.encode(missing, forKey: .missing)
+    try c.encode(encoding, forKey: .encoding)
+    try c.encode(delimiter, forKey: .delimiter)
+    try c.encode(letterCase, forKey: .letterCase)
+    try c.encode(numbers, forKey: .numbers)
+  }
+
   /// Bundles written before a setting existed read with its default.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -126,5 +138,36 @@ public struct ReadSettings: Sendable, Equatable, Codable {
     if letterCase != .fold { parts.append("case: \(letterCase.rawValue)") }
     if numbers != .strict { parts.append("numbers: \(numbers.rawValue)") }
     return "{ " + parts.joined(separator: ", ") + " }"
+  }
+}
+
+extension ReadSettings.DateFormat {
+  /// The day-month order that dates written `d/m/y` (or with `-` or `.`) are in, from the values themselves: a first
+  /// part above 12 means day first, a second part above 12 month first. With no such value, day first is assumed
+  /// (UK exports) and `assumed` is true, so the caller says so; nil when no value looks like such a date, or when
+  /// both orders are seen.
+  public static func guessed(from texts: [String]) -> (format: Self, evidence: String, assumed: Bool)? {
+    var dayFirst: String? = nil, monthFirst: String? = nil
+    var separator: Character? = nil, shortYear = false
+    for text in texts.prefix(20_000) {
+      let datePart = text.split(separator: " ").first.map(String.init) ?? text
+      guard let sep = datePart.first(where: { $0 == "/" || $0 == "-" || $0 == "." }) else { continue }
+      let parts = datePart.split(separator: sep).map(String.init)
+      guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4 || parts[2].count == 2,
+        let a = Int(parts[0]), let b = Int(parts[1])
+      else { continue }
+      separator = sep
+      shortYear = shortYear || parts[2].count == 2
+      if a > 12 && dayFirst == nil { dayFirst = text }
+      if b > 12 && monthFirst == nil { monthFirst = text }
+    }
+    guard let separator, !(dayFirst != nil && monthFirst != nil) else { return nil }
+    if let monthFirst { return (.monthDayYear, "a second part above 12 (\(monthFirst))", false) }
+    let format: Self =
+      shortYear ? .dayMonthShortYear : separator == "-" ? .dayMonthYearDashes : separator == "." ? .dayMonthYearDots
+      : .dayMonthYear
+    if let dayFirst { return (format, "a first part above 12 (\(dayFirst))", false) }
+    return (format, "no part above 12: day first assumed", true)
   }
 }

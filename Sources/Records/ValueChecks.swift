@@ -41,15 +41,18 @@ enum ValueChecks {
         .badValue(file: table.source, row: line(level) - 1, column: column.name, value: levels[level], problem: problem)
       }
       if textLevels == 0 {
-        try checkFormats(shapes, settings: settings, fail: fail)
-        continue
+        try checkFormats(shapes, levels: levels, column: column.name, settings: settings, fail: fail)
       }
-      try checkExceptions(column.name, codes: codes, levels: levels, shapes: shapes, source: table.source)
+      if textLevels > 0 || (shapes.contains(where: \.isDate) && shapes.contains(where: \.isNumeric)) {
+        try checkExceptions(column.name, codes: codes, levels: levels, shapes: shapes, source: table.source)
+      }
     }
   }
 
   /// A column whose every value looks like a number or a date, yet some are written in a way not read.
-  static func checkFormats(_ shapes: [Shape], settings: ReadSettings, fail: (Int, String) -> CSVError) throws {
+  static func checkFormats(
+    _ shapes: [Shape], levels: [String], column: String, settings: ReadSettings, fail: (Int, String) -> CSVError
+  ) throws {
     if shapes.allSatisfy(\.isNumeric) {
       if let bad = shapes.firstIndex(of: .overflow) {
         throw fail(bad, "is not a finite number (too large, or infinite); check the value")
@@ -66,12 +69,21 @@ enum ValueChecks {
     }
     if shapes.allSatisfy(\.isDate) {
       if let bad = shapes.firstIndex(of: .otherDate) {
+        // The order the values show (never taken without being declared: the error names it).
+        let others = levels.indices.filter { shapes[$0] == .otherDate }.map { levels[$0] }
+        let guess = ReadSettings.DateFormat.guessed(from: others)
+        let name = (guess?.format ?? .dayMonthYear).rawValue
+        let why =
+          PersonalData.isSensitive(column: column)
+          ? "" : guess.map { $0.assumed ? " (every part is 12 or less: check day or month first)" : " (\($0.evidence))" }
+            ?? ""
         throw fail(
           bad,
           settings.dateFormat == .iso
             ? "is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 January); declare the format: "
-              + "read: {date_format: DD/MM/YYYY} in uptake.yaml (or --date-format DD/MM/YYYY)"
-            : "is not a date in the declared format \(settings.dateFormat.rawValue); check the value or the format")
+              + "read: {date_format: \(name)} in uptake.yaml (or --date-format \(name))\(why)"
+            : "is not a date in the declared format \(settings.dateFormat.rawValue); check the value or the format"
+              + (guess.map { $0.format != settings.dateFormat && !$0.assumed ? " (the values look \($0.format.rawValue))" : "" } ?? ""))
       }
       if let bad = shapes.firstIndex(of: .impossibleDate) {
         throw fail(bad, "is not a real date; check the day and month")
@@ -85,23 +97,25 @@ enum ValueChecks {
   static func checkExceptions(
     _ column: String, codes: [Int32], levels: [String], shapes: [Shape], source: String
   ) throws {
-    let numeric = shapes.filter(\.isNumeric).count
-    let dates = shapes.filter(\.isDate).count
-    guard numeric + dates > 0, numeric == 0 || dates == 0 else { return }
-    if numeric > 0 && levels.contains(where: Self.hasLeadingZero) { return }
+    guard shapes.contains(where: { $0.isNumeric || $0.isDate }) else { return }
     var rowsOfLevel = [Int](repeating: 0, count: levels.count)
     var firstRow = [Int](repeating: -1, count: levels.count)
     for (row, code) in codes.enumerated() where code >= 0 {
       rowsOfLevel[Int(code)] += 1
       if firstRow[Int(code)] < 0 { firstRow[Int(code)] = row }
     }
-    let textRows = (0..<levels.count).filter { shapes[$0] == .text }.reduce(0) { $0 + rowsOfLevel[$1] }
-    let present = rowsOfLevel.reduce(0, +)
-    guard present - textRows >= textRows else { return }
-    let examples = (0..<levels.count).filter { shapes[$0] == .text }.sorted { firstRow[$0] < firstRow[$1] }
+    func rows(_ keep: (Shape) -> Bool) -> Int { levels.indices.filter { keep(shapes[$0]) }.reduce(0) { $0 + rowsOfLevel[$1] } }
+    // The column's kind is the one most of its rows hold; a number in a date column is an exception too (it may be
+    // an Excel serial day, read only when the column is declared a date).
+    let dates = rows(\.isDate) >= rows(\.isNumeric)
+    if !dates && levels.contains(where: Self.hasLeadingZero) { return }
+    let isException = { (shape: Shape) in dates ? !shape.isDate : shape == .text }
+    let exceptionRows = rows(isException)
+    guard rowsOfLevel.reduce(0, +) - exceptionRows >= exceptionRows else { return }
+    let examples = levels.indices.filter { isException(shapes[$0]) }.sorted { firstRow[$0] < firstRow[$1] }
       .prefix(5).map { CSVError.Cell(line: firstRow[$0] + 2, value: levels[$0]) }
     throw CSVError.mostlyTyped(
-      file: source, column: column, kind: numeric > 0 ? "numbers" : "dates", count: textRows, examples: examples)
+      file: source, column: column, kind: dates ? "dates" : "numbers", count: exceptionRows, examples: examples)
   }
 
   /// `01`, `007`: a code with a leading zero, not a number.

@@ -62,8 +62,10 @@ enum ValueParsing {
       i &+= 1
     }
     var integral = digits <= 18
+    var sawPoint = false
     if i < n && s[i] == 46 {
       integral = false
+      sawPoint = true
       i &+= 1
       // Eight fraction digits at a time while they fit the significand (SWAR, as in fast_float).
       while i &+ 8 <= n && mantissa < 10_000_000_000 {
@@ -87,6 +89,8 @@ enum ValueParsing {
       }
     }
     guard digits > 0 else { return nil }
+    // A whole number of more than 15 digits (a 16-digit id, a UPRN with a prefix) would lose digits as a double.
+    if !sawPoint && digits > 15 && (i == n || (s[i] != 101 && s[i] != 69)) { return nil }
     if i < n && (s[i] == 101 || s[i] == 69) {
       integral = false
       i &+= 1
@@ -221,9 +225,13 @@ enum ValueParsing {
   /// A time of day from `from` to the end: a space or `T`, then `hh:mm`, optional `:ss`, fraction, `Z`, an offset or
   /// AM/PM. Only its shape is checked: the time is dropped.
   static func isTime(_ s: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
-    guard from < s.count, s[from] == 32 || s[from] == 84, from + 5 < s.count + 1 else { return false }
+    guard from + 5 <= s.count, s[from] == 32 || s[from] == 84 else { return false }
     var i = from + 1
-    guard i + 1 < s.count, let _ = digits(s, i, i + 1) else { return false }
+    // hh:mm with a real hour and minute; what follows is only checked for its characters.
+    let hourDigits = s[i + 1] == 58 ? 1 : 2
+    guard let hour = digits(s, i, i + hourDigits), hour <= 23, i + hourDigits + 2 < s.count,
+      s[i + hourDigits] == 58, let minute = digits(s, i + hourDigits + 1, i + hourDigits + 3), minute <= 59
+    else { return false }
     var colons = 0
     while i < s.count {
       let b = s[i]

@@ -44,6 +44,7 @@ extension UptakeCommand {
         }
         for l in draft.links { print("  link \(l.from) → \(l.to)") }
         for s in draft.skipped { warn("skipped \(s)") }
+        for n in draft.notes { print("  note: \(n)") }
         print("next: fill in population, id, as_of and outcome in \(path), then run uptake check --data \(data)")
       } catch {
         fail("\(error)")

@@ -34,7 +34,7 @@ struct CouncilExportTests {
     return text.replacingOccurrences(of: "version: 1\n", with: "version: 1\nread: { date_format: DD/MM/YYYY }\n")
   }
 
-  @Test("the messy export (UK dates, N/A, mixed case, ;, Windows-1252, UTF-16, .xlsx) gives the clean council's features and model")
+  @Test("the messy export (UK dates, N/A, mixed case, ;, UTF-16, .xlsx) gives the clean council's features and model")
   func messyEqualsClean() throws {
     let (clean, messy, root) = Self.councils
     try Self.messyConfig().write(toFile: messy + "/uptake.yaml", atomically: true, encoding: .utf8)

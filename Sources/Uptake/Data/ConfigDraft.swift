@@ -27,13 +27,26 @@ public struct ConfigDraft: Sendable {
   public var links: [(from: ProjectConfig.ColumnRef, to: ProjectConfig.ColumnRef)] = []
   /// Files left out, with why (not a table, unreadable).
   public var skipped: [String] = []
+  /// Choices made that a person should know of (a link left out).
+  public var notes: [String] = []
 
   /// Reads every `.csv`, `.tsv`, `.txt` and `.xlsx` file of `folder`.
   public init(folder: String) throws {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      throw DataError("\(folder) is not a folder; pass the folder holding the exported tables")
+    }
     let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     for file in names where [".csv", ".tsv", ".txt", ".xlsx"].contains(where: file.lowercased().hasSuffix) {
+      // Hidden files and Office's lock files (~$name.xlsx) are not exports.
+      if file.hasPrefix(".") || file.hasPrefix("~$") { continue }
       do {
-        tables.append(try Self.table(folder + "/" + file, file: file))
+        let table = try Self.table(folder + "/" + file, file: file)
+        if table.rows == 0 {
+          skipped.append("\(file): a header but no rows")
+        } else {
+          tables.append(table)
+        }
       } catch {
         skipped.append("\(file): \(error)")
       }
@@ -64,7 +77,14 @@ public struct ConfigDraft: Sendable {
     settings.delimiter = asText.detected.delimiter
     let (format, evidence) = DateFormatGuess.guess(asText)
     settings.dateFormat = format
-    let table = try TableReader.read(path: path, settings: settings)
+    let table: Table
+    do {
+      table = try TableReader.read(path: path, settings: settings)
+    } catch let error as CSVError where "\(error)".contains("numbers: lenient") {
+      // Money written £1,234 or 12%: drafted with numbers: lenient, which the summary shows.
+      settings.numbers = .lenient
+      table = try TableReader.read(path: path, settings: settings)
+    }
     let stem = (file as NSString).deletingPathExtension.lowercased()
       .split { !($0.isLetter || $0.isNumber) }.joined(separator: "_")
     let dates = table.columns.filter { $0.type == .date }.map(\.name)
@@ -83,17 +103,33 @@ public struct ConfigDraft: Sendable {
       .name
   }
 
-  /// Links: a column of one table named like another table's key, most of whose values are that key's values.
+  /// Links: a column of one table named like another table's key, most of whose values are that key's values. Two
+  /// tables keyed by the same column link from the larger to the smaller only (never both ways: a cycle). A table
+  /// that could reach the population through two keys (a hub session's child and its family) keeps the link whose
+  /// column is most often filled in, since a feature follows one of them and rows with an empty key are never used.
   mutating func findLinks() {
+    var found: [(from: ProjectConfig.ColumnRef, to: ProjectConfig.ColumnRef, filled: Int)] = []
     for to in tables {
       guard let key = to.key, let keyColumn = to.columns.first(where: { $0.name == key }) else { continue }
       let keys = Set(keyColumn.texts(Array(0..<to.rows)))
       for from in tables where from.name != to.name {
         guard let column = from.columns.first(where: { $0.name.lowercased() == key.lowercased() }) else { continue }
+        if from.key == column.name && from.rows < to.rows { continue }
         let values = column.texts(Array(0..<from.rows)).filter { !$0.isEmpty }
         guard !values.isEmpty, values.filter(keys.contains).count * 2 >= values.count else { continue }
-        links.append((.init(table: from.name, column: column.name), .init(table: to.name, column: key)))
+        found.append((.init(table: from.name, column: column.name), .init(table: to.name, column: key), values.count))
       }
+    }
+    for link in found {
+      let keyed = tables.first { $0.name == link.from.table }?.key != nil
+      // An event table (no key of its own) keeps one link: its most often filled key.
+      if !keyed, let better = found.first(where: { $0.from.table == link.from.table && $0.filled > link.filled }) {
+        notes.append(
+          "\(link.from) also matches \(link.to) but is empty more often than \(better.from); linked by "
+            + "\(better.from.column) only (add the other link by hand if features need it)")
+        continue
+      }
+      links.append((link.from, link.to))
     }
   }
 
@@ -215,38 +251,24 @@ public struct ConfigDraft: Sendable {
   }
 }
 
-/// Which day-month-year order a table's text dates are in. Evidence decides: a first part above 12 means day
-/// first, a second part above 12 means month first. With no such value (every part 12 or less) day first is
-/// assumed for a UK export, and the draft says so, so a person checks it.
+/// Which day-month-year order a table's text dates are in, decided column by column from the values
+/// (`ReadSettings.DateFormat.guessed`); the evidence names the column, never a value (it may be a date of birth).
 enum DateFormatGuess {
   static func guess(_ table: Table) -> (ReadSettings.DateFormat, String?) {
-    var dayFirst: String? = nil, monthFirst: String? = nil
-    var separator: String? = nil, shortYear = false, seen: String? = nil
+    var found: (format: ReadSettings.DateFormat, column: String, assumed: Bool)? = nil
     for column in table.columns {
-      guard case .categorical(_, let levels) = column.values else { continue }
-      for level in levels.prefix(5000) {
-        let datePart = level.split(separator: " ").first.map(String.init) ?? level
-        guard let sep = ["/", "-", "."].first(where: { datePart.contains($0) }) else { continue }
-        let parts = datePart.split(separator: sep).map(String.init)
-        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }), parts[0].count <= 2,
-          parts[1].count <= 2, parts[2].count == 4 || parts[2].count == 2,
-          let a = Int(parts[0]), let b = Int(parts[1])
-        else { continue }
-        separator = sep
-        shortYear = parts[2].count == 2
-        seen = seen ?? column.name
-        if a > 12 && dayFirst == nil { dayFirst = column.name }
-        if b > 12 && monthFirst == nil { monthFirst = column.name }
-      }
+      guard case .categorical(_, let levels) = column.values,
+        let guess = ReadSettings.DateFormat.guessed(from: levels)
+      else { continue }
+      if found == nil || (found!.assumed && !guess.assumed) { found = (guess.format, column.name, guess.assumed) }
     }
-    guard let separator, let seen else { return (.iso, nil) }
-    if monthFirst != nil && dayFirst == nil {
-      return (.monthDayYear, "dates month first (a second part above 12 in \(monthFirst!))")
-    }
-    let format: ReadSettings.DateFormat =
-      shortYear ? .dayMonthShortYear : separator == "-" ? .dayMonthYearDashes : separator == "." ? .dayMonthYearDots
-      : .dayMonthYear
-    if let dayFirst { return (format, "dates day first (a first part above 12 in \(dayFirst))") }
-    return (format, "dates in \(seen) have no part above 12: day first ASSUMED, check")
+    guard let found else { return (.iso, nil) }
+    let order = found.format == .monthDayYear ? "month first" : "day first"
+    return (
+      found.format,
+      found.assumed
+        ? "dates in \(found.column) have no part above 12: day first ASSUMED, check"
+        : "dates \(order) (a part above 12 in \(found.column))"
+    )
   }
 }

@@ -97,6 +97,12 @@ public struct DataCheck: Codable, Sendable {
     dataUntil = frame.dataUntil?.description
     censored = frame.censoredCount
     features = frame.features.map(\.name)
+    // What train refuses as a model input (a date, a personal-data column), refused here too.
+    do {
+      _ = try FeatureSchema(frame: frame)
+    } catch {
+      errors.append("\(error)")
+    }
     guard let labels = frame.labels else {
       errors.append("no outcome is defined, so there is nothing to train on; add outcome: to uptake.yaml")
       return
@@ -142,8 +148,7 @@ public struct DataCheck: Codable, Sendable {
       guard let table = engine.tables[spec.name] else { continue }
       var report = TableReport(
         name: spec.name, file: spec.file ?? spec.sqliteTable ?? "", rows: table.rowCount, key: spec.key,
-        duplicateKeys: nil, encoding: table.detected.encoding.rawValue,
-        delimiter: table.detected.delimiter == .tab ? "tab" : table.detected.delimiter.rawValue,
+        duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
         columns: table.columns.map(Self.column))
       if let key = spec.key, let column = table[key] {
         let (codes, levels) = column.keyCodes()
@@ -178,10 +183,23 @@ public struct DataCheck: Codable, Sendable {
     tables.append(
       TableReport(
         name: (path as NSString).lastPathComponent, file: path, rows: table.rowCount, key: flat.id,
-        duplicateKeys: nil, encoding: table.detected.encoding.rawValue,
-        delimiter: table.detected.delimiter == .tab ? "tab" : table.detected.delimiter.rawValue,
+        duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
         columns: table.columns.map(Self.column)))
     personalDataColumns = table.columnNames.filter(PersonalData.isSensitive(column:))
+  }
+
+  static func encoding(_ detected: ReadSettings) -> String {
+    detected.isWorkbook ? "xlsx workbook" : detected.encoding == .auto ? "utf-8" : detected.encoding.rawValue
+  }
+
+  static func delimiter(_ detected: ReadSettings) -> String {
+    detected.isWorkbook ? "" : detected.delimiter == .tab ? "tab" : detected.delimiter.rawValue
+  }
+
+  /// A value as an example: control characters (terminal escapes) shown as `?`, at most 40 characters.
+  static func shown(_ text: String) -> String {
+    let clean = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
+    return clean.count > 40 ? String(clean.prefix(39)) + "…" : clean
   }
 
   static func column(_ column: Column) -> ColumnReport {
@@ -204,6 +222,7 @@ public struct DataCheck: Codable, Sendable {
         if examples.count == 3 { break }
       }
     }
+    examples = examples.map(shown)
     if personal {
       examples = examples.isEmpty ? [] : ["(withheld: personal data)"]
       range = nil
@@ -221,8 +240,8 @@ extension DataCheck {
     var lines: [String] = ["check of \(source)"]
     for t in tables {
       lines.append(
-        "table \(t.name) (\(t.file)): \(t.rows) rows, \(t.encoding == "auto" ? "UTF-8" : t.encoding), delimiter "
-          + "\(t.delimiter == "," ? "comma" : t.delimiter == ";" ? "semicolon" : t.delimiter)"
+        "table \(t.name) (\(t.file)): \(t.rows) rows, \(t.encoding)"
+          + (t.delimiter.isEmpty ? "" : ", delimiter \(t.delimiter == "," ? "comma" : t.delimiter == ";" ? "semicolon" : t.delimiter)")
           + (t.key.map { k in "; key \(k) " + ((t.duplicateKeys ?? 0) == 0 ? "unique" : "repeats \(t.duplicateKeys!) times") } ?? ""))
       for c in t.columns {
         var line = "  " + c.name.padding(toLength: max(24, c.name.count + 1), withPad: " ", startingAt: 0)
@@ -251,12 +270,13 @@ extension DataCheck {
               c.known > 0 ? String(format: "%.2f", Double(c.events) / Double(c.known)) : "  – ", c.censored))
       }
     }
-    lines.append(
-      "personal data: "
-        + (personalDataColumns.isEmpty
-          ? "no column named like personal data"
-          : personalDataColumns.joined(separator: ", ")
-            + " (values never shown; keep them out of features)"))
+    if !tables.isEmpty {
+      lines.append(
+        "personal data: "
+          + (personalDataColumns.isEmpty
+            ? "no column named like personal data"
+            : personalDataColumns.joined(separator: ", ") + " (values never shown; keep them out of features)"))
+    }
     for w in warnings { lines.append("warning: \(w)") }
     for e in errors { lines.append("error: \(e)") }
     lines.append(

@@ -124,6 +124,7 @@ public enum DataLoader {
     switch (source, pathKind) {
     case (.flatFile, .csv):
       let flat = source.flatFile!
+      try checkExtras(request.extras)
       let frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
       try checkUniqueIds(frame, source: request.path)
       return LoadedData(
@@ -172,6 +173,9 @@ public enum DataLoader {
       throw DataError("\(path) does not exist; pass a CSV file, a folder with uptake.yaml, or a SQLite file")
     }
     if isDirectory.boolValue { return .folder }
+    // Only a regular file is opened here: opening a pipe would wait for a writer. The table reader refuses the rest.
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return .csv }
     if let handle = FileHandle(forReadingAtPath: path) {
       defer { try? handle.close() }
       let magic = handle.readData(ofLength: 16)
@@ -191,6 +195,7 @@ public enum DataLoader {
     let configPath = configPath(request, pathKind)
     let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
+    try checkExtras(request.extras)
     let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
         let reachable = ([config.population.table] + config.links.filter { $0.from.table == config.population.table }
@@ -207,18 +212,44 @@ public enum DataLoader {
     let frame = try engine.frameWithQualityNotes(
       asOf: request.asOf, extras: extras, dataUntil: request.dataUntil, today: .today)
     try checkUniqueIds(frame, source: request.path)
-    return LoadedData(
+    var loaded = LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
       description: "linked records in \(request.path) (\(configPath))", idName: config.id,
       outcomeName: config.outcome?.name)
+    // A unit seen after the extract was taken would have features computed over a gap with no records.
+    if let end = frame.dataUntil {
+      let inside = frame.asOf.indices.filter { frame.asOf[$0] <= end.day }
+      if inside.isEmpty && !frame.asOf.isEmpty {
+        throw DataError(
+          "every unit's as-of date is after the end of the data, \(end.description); their features would miss every "
+            + "later event: choose an as-of date on or before it, or set data_until to the day the extract was taken")
+      }
+      if inside.count < frame.rowCount {
+        loaded.frame = frame.selecting(inside)
+        loaded.leaveOut(
+          frame.rowCount - inside.count, "whose as-of date is after the end of the data (\(end.day)): no records yet")
+      }
+    }
+    return loaded
   }
 
   /// Every unit must have its own id, or contact lists and explanations would be ambiguous.
+  /// The id itself is not printed: ids may be NHS numbers or e-mail addresses.
   static func checkUniqueIds(_ frame: FeatureFrame, source: String) throws {
     if let (id, count) = frame.duplicateId {
+      let rows = frame.ids.indices.filter { frame.ids[$0] == id }.prefix(2).map { String($0 + 1) }
       throw DataError(
-        "id \(id) appears \(count) times in \(source); ids must be unique — remove the duplicate rows, or name another "
-          + "id column")
+        "an id appears \(count) times in \(source) (units \(rows.joined(separator: " and ")) in reading order; the value "
+          + "is withheld); ids must be unique — remove the duplicate rows, or name another id column")
+    }
+  }
+
+  /// A column asked for beside the features goes into contact lists: never a personal-data column.
+  static func checkExtras(_ extras: [String]) throws {
+    if let name = extras.first(where: PersonalData.isSensitive(column:)) {
+      throw DataError(
+        "\(name) looks like personal data (a name, date of birth, contact detail or identifier) and would be written "
+          + "into the output; split or label the list by another column (e.g. ward)")
     }
   }
 

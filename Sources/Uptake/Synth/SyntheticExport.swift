@@ -8,8 +8,9 @@ import Records
 /// The records are the clean council's, byte for byte in meaning; only the writing differs: files named as their
 /// systems name them, id columns renamed (`child_ref`, `family_ref`, `dob`, `eligible_from`, `lsoa_code`), dates
 /// day first (`01/03/2024`, recorded times `01/03/2024 09:30`), missing values as `N/A`, `NULL` or `-`, codes in
-/// varying letter case with stray spaces, a byte-order mark, a semicolon file, a Windows-1252 file, a tab-delimited
-/// UTF-16 file (Excel's "Unicode Text"), and an `.xlsx` workbook. No `uptake.yaml` and no truth file are written.
+/// varying letter case with stray spaces, a byte-order mark, a semicolon file, a file saved as Windows-1252 (its
+/// synthetic values are all ASCII, so its bytes equal UTF-8's: non-ASCII decoding is tested on hand-made files), a
+/// tab-delimited UTF-16 file (Excel's "Unicode Text"), and an `.xlsx` workbook. No `uptake.yaml` and no truth file.
 public enum SyntheticExport {
   /// How one clean file is exported.
   struct Style {
@@ -70,7 +71,7 @@ public enum SyntheticExport {
         continue
       }
       let body = rows.map { $0.joined(separator: style.delimiter) }.joined(separator: "\r\n") + "\r\n"
-      try Data(encoded(body, style)).write(to: URL(fileURLWithPath: path))
+      try AtomicFile.write(encoded(body, style), to: path)
     }
   }
 
