@@ -147,7 +147,11 @@ struct ReadSettingsTests {
       + [0xA3] + Array("3 a week\n".utf8)
     let auto = try read(cp1252)
     #expect(texts(auto["name"]) == ["café – crème"] && texts(auto["amount"]) == ["£3 a week"])
-    #expect(auto.notes == ["export.csv is not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); set encoding: if it is another"])
+    #expect(
+      auto.notes == [
+        "export.csv is not UTF-8; read as Windows-1252 (Excel's \"CSV (Comma delimited)\"); if it is another encoding, "
+          + "set encoding: under read: (e.g. latin-1), or --encoding"
+      ])
     #expect(auto.detected.encoding == .windows1252)
     let latin1 = try read([0x78, 0x0A, 0xE9, 0x0A], settings { $0.encoding = .latin1 })
     #expect(texts(latin1["x"]) == ["é"])

@@ -104,7 +104,7 @@ public struct ConfigDraft: Sendable {
   }
 
   /// Links: a column of one table named like another table's key, most of whose values are that key's values. Two
-  /// tables keyed by the same column link from the larger to the smaller only (never both ways: a cycle). A table
+  /// tables keyed by the same column link from the smaller to the larger only (never both ways: a cycle). A table
   /// that could reach the population through two keys (a hub session's child and its family) keeps the link whose
   /// column is most often filled in, since a feature follows one of them and rows with an empty key are never used.
   mutating func findLinks() {
@@ -114,7 +114,8 @@ public struct ConfigDraft: Sendable {
       let keys = Set(keyColumn.texts(Array(0..<to.rows)))
       for from in tables where from.name != to.name {
         guard let column = from.columns.first(where: { $0.name.lowercased() == key.lowercased() }) else { continue }
-        if from.key == column.name && from.rows < to.rows { continue }
+        // Both keyed by it: the smaller table points at the larger (places → children), one way only.
+        if from.key == column.name && (from.rows > to.rows || (from.rows == to.rows && from.name > to.name)) { continue }
         let values = column.texts(Array(0..<from.rows)).filter { !$0.isEmpty }
         guard !values.isEmpty, values.filter(keys.contains).count * 2 >= values.count else { continue }
         found.append((.init(table: from.name, column: column.name), .init(table: to.name, column: key), values.count))
