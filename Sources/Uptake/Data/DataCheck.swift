@@ -85,6 +85,7 @@ public struct DataCheck: Codable, Sendable {
     do {
       let loaded = try DataLoader.forInspection(request)
       warnings += loaded.frame.notes
+      if let reason = loaded.leftOutReason { warnings.append("units left out: \(reason)") }
       describe(loaded)
     } catch {
       errors.append("\(error)")

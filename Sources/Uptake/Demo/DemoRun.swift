@@ -90,6 +90,7 @@ public struct DemoRun: Sendable {
       let wanted = Set(days)
       var data = all
       data.frame = all.frame.selecting(all.frame.asOf.indices.filter { wanted.contains(all.frame.asOf[$0]) })
+      data.leaveOut(all.frame.rowCount - data.frame.rowCount, "in the demo's other cohorts")
       return data
     }
     let train = part(cohorts.train), compare = part(cohorts.compare), next = part(cohorts.next)
