@@ -72,11 +72,7 @@ public struct DataCheck: Codable, Sendable {
       if kind == .csv {
         if let flat = request.flat { try describeFlatFile(request.path, flat) }
       } else {
-        let configPath = DataLoader.configPath(request, kind)
-        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
-          throw DataError("cannot read the config \(configPath); run uptake init --data \(request.path) to draft one")
-        }
-        try describeLinkedRecords(request, configText: text)
+        try describeLinkedRecords(request, configText: try DataLoader.configText(DataLoader.configPath(request, kind)))
       }
     } catch {
       errors.append("\(error)")

@@ -72,13 +72,7 @@ public enum DataLoader {
       return loaded
     case .folder, .sqlite:
       let configPath = self.configPath(request, pathKind)
-      let text: String
-      do {
-        text = try String(contentsOfFile: configPath, encoding: .utf8)
-      } catch {
-        throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
-      }
-      let loaded = try linked(request, pathKind, config: text)
+      let loaded = try linked(request, pathKind, config: try configText(configPath))
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
       }
@@ -108,14 +102,18 @@ public enum DataLoader {
   public static func forInspection(_ request: DataRequest) throws -> LoadedData {
     let pathKind = try kind(of: request.path)
     if pathKind == .csv { return try forTraining(request) }
-    let configPath = self.configPath(request, pathKind)
-    let text: String
-    do {
-      text = try String(contentsOfFile: configPath, encoding: .utf8)
-    } catch {
-      throw DataError("cannot read the config \(configPath); put uptake.yaml beside the data or pass --config FILE")
-    }
+    let text = try configText(configPath(request, pathKind))
     return restrictedToCohort(try linked(request, pathKind, config: text), request)
+  }
+
+  /// The config's text, or an error saying where it was looked for and what to do.
+  static func configText(_ configPath: String) throws -> String {
+    guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
+      throw DataError(
+        "cannot read the config \(configPath); put uptake.yaml beside the data, pass --config FILE, or draft one "
+          + "with uptake init")
+    }
+    return text
   }
 
   /// Reads data to score with a model's stored source: every unit is kept, and an outcome, when present, is ignored.
