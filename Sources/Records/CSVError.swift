@@ -79,11 +79,13 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .badValue(let file, let row, let column, let value, let problem):
       return "file \(file), line \(row + 1), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
     case .notUTF8(let file, let row, let column):
-      return "file \(file), \(row == 0 ? "header" : "line \(row + 1)"), column \(column): holds bytes that are not UTF-8; "
+      return
+        "file \(file), \(row == 0 ? "header" : "line \(row + 1)"), column \(column): holds bytes that are not UTF-8; "
         + "set encoding: windows-1252 (or latin-1, utf-16) under read: in uptake.yaml or --encoding, or save the file "
         + "as UTF-8 (in Excel: \"CSV UTF-8\")"
     case .notOfType(let file, let column, let type, let count, let examples):
-      return "file \(file), column \(column): \(count) value\(count == 1 ? " does" : "s do") not read as \(type.rawValue) "
+      return
+        "file \(file), column \(column): \(count) value\(count == 1 ? " does" : "s do") not read as \(type.rawValue) "
         + "(\(Self.list(examples, column: column))); fix the values, add them to the missing markers (read: missing: "
         + "in uptake.yaml, or --missing), or change the column's type"
         + (type == .date ? " (or declare its format: read: {date_format: DD/MM/YYYY}, or --date-format)" : "")

@@ -14,7 +14,9 @@ public enum ExcelWriter {
         position, size in data.subdata(in: Int(position)..<Int(position) + size)
       }
     }
-    guard let bytes = archive.data else { throw RecordsError.cannotWrite(path: path, reason: "the workbook was not built") }
+    guard let bytes = archive.data else {
+      throw RecordsError.cannotWrite(path: path, reason: "the workbook was not built")
+    }
     try AtomicFile.write(bytes, to: path)
   }
 
@@ -27,7 +29,8 @@ public enum ExcelWriter {
       body += "<row r=\"\(r + 1)\">"
       for (c, cell) in row.enumerated() where !cell.isEmpty {
         let ref = column(c) + String(r + 1)
-        if r > 0, let value = Double(cell), value.isFinite, !cell.hasPrefix("0") || cell == "0" || cell.hasPrefix("0.") {
+        if r > 0, let value = Double(cell), value.isFinite, !cell.hasPrefix("0") || cell == "0" || cell.hasPrefix("0.")
+        {
           body += "<c r=\"\(ref)\"><v>\(cell)</v></c>"
         } else {
           body += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"

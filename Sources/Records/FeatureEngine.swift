@@ -176,7 +176,11 @@ public struct FeatureEngine: Sendable {
       guard let c = table[column] else { continue }
       // A categorical column's own levels; other kinds as text (rarely filtered on).
       let present: Set<String>
-      if case .categorical(_, let levels) = c.values { present = Set(levels) } else { present = Set(c.keyCodes().levels) }
+      if case .categorical(_, let levels) = c.values {
+        present = Set(levels)
+      } else {
+        present = Set(c.keyCodes().levels)
+      }
       let fold = spec.read.letterCase == .fold
       let folded = Set(present.map { $0.lowercased() })
       for value in values where !(fold ? folded.contains(value.lowercased()) : present.contains(value)) {

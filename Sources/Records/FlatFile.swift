@@ -103,7 +103,8 @@ public struct FlatFile: Sendable, Equatable {
   /// a different text or whole number on every row: as a feature it would only memorise the rows.
   public static func looksLikeIdentifier(_ column: Column) -> Bool {
     let name = column.name.lowercased()
-    if name == "id" || [" id", "_id", "-id", "_ref", " ref", "_number", " number", "_no"].contains(where: name.hasSuffix)
+    if name == "id"
+      || [" id", "_id", "-id", "_ref", " ref", "_number", " number", "_no"].contains(where: name.hasSuffix)
       || (column.name.hasSuffix("ID") && column.name.count > 2) || column.name.hasSuffix("Id")
       || column.name.hasSuffix("No") || column.name.hasSuffix("Ref")
     {

@@ -3,7 +3,8 @@
 /// ignored: `date_of_birth`, `child_dob`, `surname`, `address_line_1`, `parent_email`, `notes`…
 public enum PersonalData {
   static let exact: Set<String> = [
-    "name", "address", "street", "town", "mobile", "telephone", "tel", "note", "notes", "comment", "comments", "freetext",
+    "name", "address", "street", "town", "mobile", "telephone", "tel", "note", "notes", "comment", "comments",
+    "freetext",
     "description", "carer", "mother", "father", "parent", "guardian",
   ]
   static let suffixes = [

@@ -182,7 +182,8 @@ struct ConfigReader {
       }
       do {
         columns[name] = try headers(
-          file.map { .csv(file: $0, settings: read, sheet: sheet) } ?? .sqlite(database: database!, table: sqliteTable!))
+          file.map { .csv(file: $0, settings: read, sheet: sheet) } ?? .sqlite(database: database!, table: sqliteTable!)
+        )
       } catch {
         throw fail(spec["file"] ?? spec["table"], "\(error)")
       }
@@ -226,7 +227,10 @@ struct ConfigReader {
 
     // What `uptake init` leaves as placeholders: each missing one named with what to write.
     let placeholders = [
-      ("population", "the table of units to predict for, e.g. population: { table: children, where: eligible_from is present }"),
+      (
+        "population",
+        "the table of units to predict for, e.g. population: { table: children, where: eligible_from is present }"
+      ),
       ("id", "the population's id column, e.g. id: child_id"),
       ("as_of", "the date each unit is scored at, e.g. as_of: { column: eligible_from, offset_days: -56 }"),
     ]
@@ -242,7 +246,9 @@ struct ConfigReader {
       }
       let text = try string(w, "population where")
       guard text.hasSuffix(" is present") else {
-        throw fail(w, "population where supports only \"<column> is present\" (e.g. where: eligible_from is present); got \(text)")
+        throw fail(
+          w,
+          "population where supports only \"<column> is present\" (e.g. where: eligible_from is present); got \(text)")
       }
       requirePresent = try column(String(text.dropLast(" is present".count)), of: populationTable, at: w)
     }
@@ -280,7 +286,8 @@ struct ConfigReader {
         eventWhenEquals: value
       )
       if outcome!.toDays < outcome!.fromDays {
-        throw fail(w["to_days"], "to_days (\(outcome!.toDays)) is before from_days (\(outcome!.fromDays)); the window is empty")
+        throw fail(
+          w["to_days"], "to_days (\(outcome!.toDays)) is before from_days (\(outcome!.fromDays)); the window is empty")
       }
     }
 
@@ -319,13 +326,16 @@ struct ConfigReader {
     guard let node else { return base }
     let m = try mapping(node, what, allowed: ["date_format", "missing", "encoding", "delimiter", "case", "numbers"])
     var settings = base
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T?
+    where T.RawValue == String {
       guard let n = m[key] else { return nil }
       let text = try string(n, key)
       if let value = T(rawValue: text) { return value }
       let names = T.allCases.map(\.rawValue)
-      throw fail(n, "\(key) \(text) is not one of \(names.joined(separator: ", "))"
-        + (nearest(text, in: names).map { "; did you mean \($0)?" } ?? ""))
+      throw fail(
+        n,
+        "\(key) \(text) is not one of \(names.joined(separator: ", "))"
+          + (nearest(text, in: names).map { "; did you mean \($0)?" } ?? ""))
     }
     if let v = try choice("date_format", ReadSettings.DateFormat.self) { settings.dateFormat = v }
     if let v = try choice("encoding", ReadSettings.Encoding.self) { settings.encoding = v }

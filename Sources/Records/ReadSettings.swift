@@ -153,7 +153,8 @@ extension ReadSettings.DateFormat {
       let datePart = text.split(separator: " ").first.map(String.init) ?? text
       guard let sep = datePart.first(where: { $0 == "/" || $0 == "-" || $0 == "." }) else { continue }
       let parts = datePart.split(separator: sep).map(String.init)
-      guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+      guard parts.count == 3,
+        parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
         parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4 || parts[2].count == 2,
         let a = Int(parts[0]), let b = Int(parts[1])
       else { continue }
@@ -165,8 +166,13 @@ extension ReadSettings.DateFormat {
     guard let separator, !(dayFirst != nil && monthFirst != nil) else { return nil }
     if let monthFirst { return (.monthDayYear, "a second part above 12 (\(monthFirst))", false) }
     let format: Self =
-      shortYear ? .dayMonthShortYear : separator == "-" ? .dayMonthYearDashes : separator == "." ? .dayMonthYearDots
-      : .dayMonthYear
+      shortYear
+      ? .dayMonthShortYear
+      : separator == "-"
+        ? .dayMonthYearDashes
+        : separator == "."
+          ? .dayMonthYearDots
+          : .dayMonthYear
     if let dayFirst { return (format, "a first part above 12 (\(dayFirst))", false) }
     return (format, "no part above 12: day first assumed", true)
   }

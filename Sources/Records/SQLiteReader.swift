@@ -52,7 +52,8 @@ public enum SQLiteReader {
           text(statement, c, into: &buffer)
           buffer.withUnsafeBufferPointer { b in
             accumulators[j].add(
-              b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false), row: rows, reader: reader)
+              b, Parser.Field(start: 0, end: b.count, quoted: false, hasDoubledQuotes: false), row: rows, reader: reader
+            )
           }
         }
       }

@@ -75,7 +75,8 @@ enum ValueChecks {
         let name = (guess?.format ?? .dayMonthYear).rawValue
         let why =
           PersonalData.isSensitive(column: column)
-          ? "" : guess.map { $0.assumed ? " (every part is 12 or less: check day or month first)" : " (\($0.evidence))" }
+          ? ""
+          : guess.map { $0.assumed ? " (every part is 12 or less: check day or month first)" : " (\($0.evidence))" }
             ?? ""
         throw fail(
           bad,
@@ -83,7 +84,9 @@ enum ValueChecks {
             ? "is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 January); declare the format: "
               + "read: {date_format: \(name)} in uptake.yaml (or --date-format \(name))\(why)"
             : "is not a date in the declared format \(settings.dateFormat.rawValue); check the value or the format"
-              + (guess.map { $0.format != settings.dateFormat && !$0.assumed ? " (the values look \($0.format.rawValue))" : "" } ?? ""))
+              + (guess.map {
+                $0.format != settings.dateFormat && !$0.assumed ? " (the values look \($0.format.rawValue))" : ""
+              } ?? ""))
       }
       if let bad = shapes.firstIndex(of: .impossibleDate) {
         throw fail(bad, "is not a real date; check the day and month")
@@ -104,7 +107,9 @@ enum ValueChecks {
       rowsOfLevel[Int(code)] += 1
       if firstRow[Int(code)] < 0 { firstRow[Int(code)] = row }
     }
-    func rows(_ keep: (Shape) -> Bool) -> Int { levels.indices.filter { keep(shapes[$0]) }.reduce(0) { $0 + rowsOfLevel[$1] } }
+    func rows(_ keep: (Shape) -> Bool) -> Int {
+      levels.indices.filter { keep(shapes[$0]) }.reduce(0) { $0 + rowsOfLevel[$1] }
+    }
     // The column's kind is the one most of its rows hold; a number in a date column is an exception too (it may be
     // an Excel serial day, read only when the column is declared a date).
     let dates = rows(\.isDate) >= rows(\.isNumeric)

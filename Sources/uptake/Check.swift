@@ -38,7 +38,9 @@ extension UptakeCommand {
       let check = DataCheck(data.request(flat: flat.flatFile))
       print(format == .json ? check.json : check.text)
       if !check.canTrain || (strict && !check.warnings.isEmpty) {
-        if strict && check.canTrain { FileHandle.standardError.write(Data("uptake: --strict: warnings are fatal\n".utf8)) }
+        if strict && check.canTrain {
+          FileHandle.standardError.write(Data("uptake: --strict: warnings are fatal\n".utf8))
+        }
         Foundation.exit(1)
       }
     }

@@ -66,7 +66,9 @@ struct ReadOptions: ParsableArguments {
     name: .long, parsing: .upToNextOption,
     help: "Values read as missing, besides empty, NA, N/A, n/a, NULL, null, -, #N/A and NaN.")
   var missing: [String] = []
-  @Option(name: .long, help: "auto (default: UTF-8, UTF-16 by its BOM, else Windows-1252), utf-8, utf-16, windows-1252, latin-1.")
+  @Option(
+    name: .long,
+    help: "auto (default: UTF-8, UTF-16 by its BOM, else Windows-1252), utf-8, utf-16, windows-1252, latin-1.")
   var encoding: ReadSettings.Encoding = .auto
   @Option(name: .long, help: "auto (default: sniffed), \",\", \";\", tab or \"|\".")
   var delimiter: ReadSettings.Delimiter = .auto

@@ -41,7 +41,8 @@ extension UptakeCommand {
       name: .long,
       help: ArgumentHelp(
         "Write the council as councils' systems export it: files named by their systems, UK dates, N/A cells, "
-          + "codes in mixed case, semicolons, a tab-delimited UTF-16 file and an .xlsx; no uptake.yaml (run uptake init)."))
+          + "codes in mixed case, semicolons, a tab-delimited UTF-16 file and an .xlsx; no uptake.yaml (run uptake init)."
+      ))
     var messy = false
 
     @Flag(name: .long, help: "Print nothing but errors.")

@@ -11,7 +11,8 @@ struct UptakeCommand: ParsableCommand {
     abstract: "Predict which families are unlikely to take up early-years services, and explain why.",
     version: "0.1.0",
     subcommands: [
-      Synth.self, Init.self, Check.self, Features.self, Train.self, Score.self, Explain.self, Evaluate.self, Benchmark.self, Pseudonymise.self,
+      Synth.self, Init.self, Check.self, Features.self, Train.self, Score.self, Explain.self, Evaluate.self,
+      Benchmark.self, Pseudonymise.self,
       Demo.self,
     ]
   )

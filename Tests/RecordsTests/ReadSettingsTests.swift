@@ -47,12 +47,14 @@ struct ReadSettingsTests {
       #expect(days(t["d"]) == ["2024-03-01", "2024-02-29", "2024-03-01"], "\(format.rawValue)")
     }
     let uk = settings { $0.dateFormat = .dayMonthYear }
-    #expect(days(try read("d\n1/3/2024\n31/12/2023 23:59:59\n2024-03-01T09:30:00Z\n", uk)["d"])
-      == ["2024-03-01", "2023-12-31", "2024-03-01"])
+    #expect(
+      days(try read("d\n1/3/2024\n31/12/2023 23:59:59\n2024-03-01T09:30:00Z\n", uk)["d"])
+        == ["2024-03-01", "2023-12-31", "2024-03-01"])
     // Two-digit years only when declared, with the POSIX pivot: 68 → 2068, 69 → 1969.
     let short = settings { $0.dateFormat = .dayMonthShortYear }
     #expect(days(try read("d\n01/01/68\n01/01/69\n", short)["d"]) == ["2068-01-01", "1969-01-01"])
-    #expect(error("d\n01/03/24\n02/03/24\n", uk).contains("\"01/03/24\" is not a date in the declared format DD/MM/YYYY"))
+    #expect(
+      error("d\n01/03/24\n02/03/24\n", uk).contains("\"01/03/24\" is not a date in the declared format DD/MM/YYYY"))
   }
 
   @Test("undeclared day-month dates are refused with the fix; impossible dates name the value")
@@ -60,7 +62,8 @@ struct ReadSettingsTests {
     #expect(
       error("id,d\n1,2024-01-02\n2,02/01/2024\n").contains(
         "line 3, column d: \"02/01/2024\" is a date not written YYYY-MM-DD (01/02/2024 could be 1 February or 2 "
-          + "January); declare the format: read: {date_format: DD/MM/YYYY} in uptake.yaml (or --date-format DD/MM/YYYY)"))
+          + "January); declare the format: read: {date_format: DD/MM/YYYY} in uptake.yaml (or --date-format DD/MM/YYYY)"
+      ))
     #expect(
       error("d\n31/02/2024\n", settings { $0.dateFormat = .dayMonthYear }).contains(
         "\"31/02/2024\" is not a date in the declared format DD/MM/YYYY"))
@@ -181,7 +184,11 @@ struct ReadSettingsTests {
     let folded = try CSVReader.parse(Array(text.utf8), source: "export.csv", exactCase: ["id"])
     #expect(texts(folded["lang"]) == ["English", "English", "English", "English", "Other"])
     #expect(texts(folded["id"]) == ["A1", "a1", "A2", "A3", "A4"])  // keys keep their case
-    #expect(folded.notes.contains { $0.contains("column lang: 2 spellings differing only in letter case or spaces merged into the most frequent one") })
+    #expect(
+      folded.notes.contains {
+        $0.contains(
+          "column lang: 2 spellings differing only in letter case or spaces merged into the most frequent one")
+      })
     let kept = try read(text, settings { $0.letterCase = .keep })
     #expect(texts(kept["lang"]) == ["English", "english", "ENGLISH", "English", "Other"])
   }

@@ -79,7 +79,8 @@ struct FeaturesCommandTests {
     let flatRun = try runUptake([
       "features", "--data", flat, "--target", "took_up", "--event", "no", "--id", "kid", "--out", out,
     ])
-    #expect(flatRun.status == 0 && flatRun.stdout.contains("left out:   1 whose took_up is missing"), "\(flatRun.stdout)")
+    #expect(
+      flatRun.status == 0 && flatRun.stdout.contains("left out:   1 whose took_up is missing"), "\(flatRun.stdout)")
     #expect(try String(contentsOfFile: out, encoding: .utf8) == "id,visits,took_up\nk1,3,1\nk2,,0\n")
 
     let missingTarget = try runUptake(["features", "--data", flat, "--out", out])

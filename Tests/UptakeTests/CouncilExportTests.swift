@@ -1,7 +1,7 @@
 import Foundation
+import Records
 import Testing
 
-import Records
 @testable import Uptake
 
 /// A council's real exports, end to end through the built `uptake`: the messy export reads to the same features and
@@ -52,7 +52,9 @@ struct CouncilExportTests {
       ])
       #expect(s.status == 0, "\(name): \(s.stderr)")
     }
-    let features = try ["clean", "messy"].map { try String(contentsOfFile: root + "/\($0)-features.csv", encoding: .utf8) }
+    let features = try ["clean", "messy"].map {
+      try String(contentsOfFile: root + "/\($0)-features.csv", encoding: .utf8)
+    }
     // Same rows and values; only the id column names differ (child_id against child_ref).
     #expect(features[0].split(separator: "\n").dropFirst() == features[1].split(separator: "\n").dropFirst())
     let fingerprints = try ["clean", "messy"].map { name -> String in
@@ -95,14 +97,16 @@ struct CouncilExportTests {
       "score", "--model", root + "/cut.json", "--data", clean, "--as-of-from", "2024-01-01", "--out",
       root + "/cut-list.csv",
     ])
-    #expect(s.status == 0 && s.stdout.contains("of these units have an outcome window not over yet, scored all the same"))
+    #expect(
+      s.status == 0 && s.stdout.contains("of these units have an outcome window not over yet, scored all the same"))
     // A later data_until in the config makes fewer outcomes unknown; --data-until overrides it.
     let later = try runUptake(["train", "--data", clean, "--data-until", "2023-12-01", "--out", root + "/cut2.json"])
     #expect(later.stdout.contains("data until: 2023-12-01 (--data-until)"), "\(later.stdout)")
     #expect(later.stderr.contains("after the end of the data, 2023-12-01 (--data-until)"), "\(later.stderr)")
     let none = try runUptake(["train", "--data", clean, "--data-until", "2023-01-01", "--out", root + "/cut3.json"])
     #expect(
-      none.status == 1 && none.stderr.contains("every unit's as-of date is after the end of the data"), "\(none.stderr)")
+      none.status == 1 && none.stderr.contains("every unit's as-of date is after the end of the data"), "\(none.stderr)"
+    )
   }
 
   @Test("init drafts a config from the messy export; once its placeholders are filled, check passes and train works")
@@ -154,9 +158,11 @@ struct CouncilExportTests {
 
   /// A small linked council for the check catalogue, with one problem planted per case.
   static let small: [String: String] = [
-    "kids.csv": "kid,home,born,due\nK1,H1,2022-01-01,2024-01-05\nK2,H2,2022-02-01,2024-02-05\nK3,H1,2022-03-01,2024-03-01\n",
+    "kids.csv":
+      "kid,home,born,due\nK1,H1,2022-01-01,2024-01-05\nK2,H2,2022-02-01,2024-02-05\nK3,H1,2022-03-01,2024-03-01\n",
     "homes.csv": "home,rooms\nH1,3\nH2,4\n",
-    "visits.csv": "kid,on,kind,logged\nK1,2023-06-01,review,2023-06-02\nK2,2023-07-01,Review,2023-07-01\nK3,2023-08-01,hub,2023-08-09\n",
+    "visits.csv":
+      "kid,on,kind,logged\nK1,2023-06-01,review,2023-06-02\nK2,2023-07-01,Review,2023-07-01\nK3,2023-08-01,hub,2023-08-09\n",
     "places.csv": "kid,start\nK1,2024-01-20\n",
   ]
 
@@ -204,28 +210,51 @@ struct CouncilExportTests {
     #expect(good.stdout.contains("data until: 2024-12-31 (data_until in uptake.yaml)"))
     // The where value "review" matches "Review" too under case: fold (the default).
     let cases: [(String, [String: String], (String) -> String, Int32, String)] = [
-      ("duplicate key", ["kids.csv": Self.small["kids.csv"]! + "K1,H2,2022-01-01,2024-01-05\n"], { $0 }, 1,
-        "table kids: 1 rows repeat a kid already seen"),
-      ("orphan key", ["visits.csv": Self.small["visits.csv"]! + "K9,2023-09-01,review,2023-09-01\n"], { $0 }, 0,
-        "warning: visits: 1 of 4 rows have a kid with no match in kids.kid"),
-      ("recorded time not dates", ["visits.csv": "kid,on,kind,logged\nK1,2023-06-01,review,unknown\n"], { $0 }, 1,
-        "recorded_time of table visits is logged, but it is read as categorical, not dates"),
-      ("where value never occurs", [:], { $0.replacingOccurrences(of: "kind: review", with: "kind: reveiw") }, 0,
-        "where kind: reveiw matches no row of visits; did you mean review?"),
-      ("placeholder left", [:], { $0.replacingOccurrences(of: "population: { table: kids }\n", with: "") }, 1,
-        "population: is not set; fill it in"),
-      ("unknown column", [:], { $0.replacingOccurrences(of: "homes.rooms", with: "homes.room") }, 1,
-        "table homes has no column room; did you mean rooms?"),
-      ("every outcome open", [:], { $0.replacingOccurrences(of: "2024-12-31", with: "2024-01-01") }, 1,
-        "no unit has a known outcome"),
-      ("a few words in a number column", ["homes.csv": "home,rooms\nH1,3\nH2,4\nH3,5\nH4,unknown\n"], { $0 }, 1,
-        "column rooms holds numbers but for 1 value (line 5 \"unknown\")"),
-      ("undeclared UK dates", ["places.csv": "kid,start\nK1,20/01/2024\n"], { $0 }, 1,
-        "\"20/01/2024\" is a date not written YYYY-MM-DD"),
-      ("spreadsheet error", ["homes.csv": "home,rooms\nH1,3\nH2,#DIV/0!\n"], { $0 }, 1,
-        "line 3, column rooms: #DIV/0! is a spreadsheet formula error"),
-      ("unknown read setting", [:], { $0.replacingOccurrences(of: "version: 1\n", with: "version: 1\nread: { date_format: DD/MM/YYY }\n") }, 1,
-        "date_format DD/MM/YYY is not one of"),
+      (
+        "duplicate key", ["kids.csv": Self.small["kids.csv"]! + "K1,H2,2022-01-01,2024-01-05\n"], { $0 }, 1,
+        "table kids: 1 rows repeat a kid already seen"
+      ),
+      (
+        "orphan key", ["visits.csv": Self.small["visits.csv"]! + "K9,2023-09-01,review,2023-09-01\n"], { $0 }, 0,
+        "warning: visits: 1 of 4 rows have a kid with no match in kids.kid"
+      ),
+      (
+        "recorded time not dates", ["visits.csv": "kid,on,kind,logged\nK1,2023-06-01,review,unknown\n"], { $0 }, 1,
+        "recorded_time of table visits is logged, but it is read as categorical, not dates"
+      ),
+      (
+        "where value never occurs", [:], { $0.replacingOccurrences(of: "kind: review", with: "kind: reveiw") }, 0,
+        "where kind: reveiw matches no row of visits; did you mean review?"
+      ),
+      (
+        "placeholder left", [:], { $0.replacingOccurrences(of: "population: { table: kids }\n", with: "") }, 1,
+        "population: is not set; fill it in"
+      ),
+      (
+        "unknown column", [:], { $0.replacingOccurrences(of: "homes.rooms", with: "homes.room") }, 1,
+        "table homes has no column room; did you mean rooms?"
+      ),
+      (
+        "every outcome open", [:], { $0.replacingOccurrences(of: "2024-12-31", with: "2024-01-01") }, 1,
+        "no unit has a known outcome"
+      ),
+      (
+        "a few words in a number column", ["homes.csv": "home,rooms\nH1,3\nH2,4\nH3,5\nH4,unknown\n"], { $0 }, 1,
+        "column rooms holds numbers but for 1 value (line 5 \"unknown\")"
+      ),
+      (
+        "undeclared UK dates", ["places.csv": "kid,start\nK1,20/01/2024\n"], { $0 }, 1,
+        "\"20/01/2024\" is a date not written YYYY-MM-DD"
+      ),
+      (
+        "spreadsheet error", ["homes.csv": "home,rooms\nH1,3\nH2,#DIV/0!\n"], { $0 }, 1,
+        "line 3, column rooms: #DIV/0! is a spreadsheet formula error"
+      ),
+      (
+        "unknown read setting", [:],
+        { $0.replacingOccurrences(of: "version: 1\n", with: "version: 1\nread: { date_format: DD/MM/YYY }\n") }, 1,
+        "date_format DD/MM/YYY is not one of"
+      ),
     ]
     for (name, files, edit, status, expected) in cases {
       let r = try check(files: files, config: edit)
@@ -245,8 +274,14 @@ struct CouncilExportTests {
   @Test("check never prints a personal value: examples of personal columns are withheld")
   func checkWithholdsPersonalData() throws {
     let r = try check(
-      files: ["kids.csv": "kid,home,dob,due,mothers_name\nK1,H1,2022-01-01,2024-01-05,Olivia Jones\nK2,H2,2022-02-01,2024-02-05,Amy Smith\nK3,H1,2022-03-01,2024-03-01,Zoe Brown\n"],
-      config: { $0.replacingOccurrences(of: "population: { table: kids }", with: "population: { table: kids }\nprotected: [mothers_name]") })
+      files: [
+        "kids.csv":
+          "kid,home,dob,due,mothers_name\nK1,H1,2022-01-01,2024-01-05,Olivia Jones\nK2,H2,2022-02-01,2024-02-05,Amy Smith\nK3,H1,2022-03-01,2024-03-01,Zoe Brown\n"
+      ],
+      config: {
+        $0.replacingOccurrences(
+          of: "population: { table: kids }", with: "population: { table: kids }\nprotected: [mothers_name]")
+      })
     #expect(r.stdout.contains("personal data: kids.dob, kids.mothers_name"), "\(r.stdout)")
     for name in ["Olivia", "Amy", "Zoe", "2022-01-01"] { #expect(!r.stdout.contains(name), "\(name) printed") }
   }
@@ -258,7 +293,9 @@ struct CouncilExportTests {
     var text = "child_id,family_ref,case_number,score,y\n"
     for i in 0..<80 { text += "C\(i),F\(i / 2),\(1000 + i),\(i % 5),\(i % 3 == 0 ? "yes" : "no")\n" }
     try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
-    let r = try runUptake(["train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--out", dir + "/m.json"])
+    let r = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--out", dir + "/m.json",
+    ])
     #expect(r.status == 0 && r.stdout.contains("features:   1: score"), "\(r.stdout)")
     #expect(r.stderr.contains("set aside as identifiers, not features: child_id, family_ref, case_number"))
     let kept = try runUptake([

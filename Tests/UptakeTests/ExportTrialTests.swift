@@ -50,7 +50,8 @@ struct ExportTrialTests {
     let r = try run(
       linked.merging(["uptake.yaml": config]) { $1 }, ["features", "--data", "DIR", "--out", "DIR/f.csv"])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stdout.contains("left out:   1 whose as-of date is after the end of the data (2024-01-20): no records yet"))
+    #expect(
+      r.stdout.contains("left out:   1 whose as-of date is after the end of the data (2024-01-20): no records yet"))
     let all = try run(
       linked.merging(["uptake.yaml": config]) { $1 },
       ["features", "--data", "DIR", "--as-of", "2030-01-01", "--out", "DIR/f.csv"])
@@ -90,27 +91,42 @@ struct ExportTrialTests {
   @Test("a declared integer column with decimals, and an Excel serial day in a date column, are errors")
   func declaredAndSerial() throws {
     let decimals = try run(
-      ["in.csv": "id,km,y\n" + (0..<60).map { "P\($0),\(Double($0) / 3),\($0 % 2 == 0 ? "yes" : "no")" }.joined(separator: "\n") + "\n"],
-      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--type", "km=integer", "--out", "DIR/o.csv"])
-    #expect(decimals.status == 1 && decimals.stderr.contains("column km:") && decimals.stderr.contains("do not read as integer"))
+      [
+        "in.csv": "id,km,y\n"
+          + (0..<60).map { "P\($0),\(Double($0) / 3),\($0 % 2 == 0 ? "yes" : "no")" }.joined(separator: "\n") + "\n"
+      ],
+      [
+        "features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--type", "km=integer", "--out",
+        "DIR/o.csv",
+      ])
+    #expect(
+      decimals.status == 1 && decimals.stderr.contains("column km:")
+        && decimals.stderr.contains("do not read as integer"))
     var dates = "id,d,y\n"
     for i in 0..<20 { dates += "P\(i),\(String(format: "%02d", i + 1))/03/2024,\(i % 2 == 0 ? "yes" : "no")\n" }
     dates += "P20,45352,no\n"
     let serial = try run(
       ["in.csv": dates],
-      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--date-format", "DD/MM/YYYY", "--out", "DIR/o.csv"])
-    #expect(serial.status == 1 && serial.stderr.contains("column d holds dates but for 1 value (line 22 \"45352\")"), "\(serial.stderr)")
+      [
+        "features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--date-format", "DD/MM/YYYY", "--out",
+        "DIR/o.csv",
+      ])
+    #expect(
+      serial.status == 1 && serial.stderr.contains("column d holds dates but for 1 value (line 22 \"45352\")"),
+      "\(serial.stderr)")
     #expect(serial.stderr.contains("a number may be an Excel serial day"))
   }
 
-  @Test("identifiers never appear in errors; personal columns cannot split a contact list; odd outcome values are named")
+  @Test(
+    "identifiers never appear in errors; personal columns cannot split a contact list; odd outcome values are named")
   func privacyAndOutcomes() throws {
     var dup = "nhs_number,x,y\n"
     for i in 0..<60 { dup += "\(4_000_000_000 + (i == 59 ? 1 : i)),\(i % 5),\(i % 2 == 0 ? "yes" : "no")\n" }
     let r = try run(
       ["in.csv": dup],
       ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "nhs_number", "--out", "DIR/m.json"])
-    #expect(r.status == 1 && r.stderr.contains("an id appears 2 times") && !r.stderr.contains("4000000001"), "\(r.stderr)")
+    #expect(
+      r.status == 1 && r.stderr.contains("an id appears 2 times") && !r.stderr.contains("4000000001"), "\(r.stderr)")
     let withDob = flat(extra: { ",2022-01-\(String(format: "%02d", $0 % 28 + 1))" }, header: ",dob")
     let byDob = try run(
       ["in.csv": withDob],
@@ -120,7 +136,8 @@ struct ExportTrialTests {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try withDob.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
     _ = try runUptake([
-      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--exclude", "dob", "--out", dir + "/m.json",
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--exclude", "dob", "--out",
+      dir + "/m.json",
     ])
     let scored = try runUptake([
       "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--by", "dob", "--out", dir + "/list.csv",
@@ -129,7 +146,8 @@ struct ExportTrialTests {
     let pending = flat(extra: { _ in "" }).replacingOccurrences(of: "P5,5,no", with: "P5,5,pending")
       .replacingOccurrences(of: "P7,0,no", with: "P7,0,unknown")
     let odd = try run(
-      ["in.csv": pending], ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/o.csv"])
+      ["in.csv": pending],
+      ["features", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--out", "DIR/o.csv"])
     #expect(odd.stderr.contains("rows count as not yes: no 38, pending 1, unknown 1"), "\(odd.stderr)")
   }
 
@@ -148,7 +166,9 @@ struct ExportTrialTests {
     let dir = try temporaryFolder("kinds")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try FileManager.default.createDirectory(atPath: dir + "/x.csv", withIntermediateDirectories: true)
-    let folder = try runUptake(["features", "--data", dir + "/x.csv", "--target", "y", "--event", "yes", "--out", dir + "/o.csv"])
+    let folder = try runUptake([
+      "features", "--data", dir + "/x.csv", "--target", "y", "--event", "yes", "--out", dir + "/o.csv",
+    ])
     #expect(folder.status == 1 && folder.stderr.contains("x.csv/uptake.yaml"), "\(folder.stderr)")
     #expect(mkfifo(dir + "/pipe.csv", 0o600) == 0)
     let pipe = try runUptake(["check", "--data", dir + "/pipe.csv", "--target", "y", "--event", "yes"])

@@ -105,7 +105,8 @@ struct SyntheticCouncilTests {
     #expect(late.count > 1000)
   }
 
-  @Test("an extract taken on a date holds no row dated or recorded after it, and every earlier row of the uncut council")
+  @Test(
+    "an extract taken on a date holds no row dated or recorded after it, and every earlier row of the uncut council")
   func extractDate() throws {
     let uncut = try WrittenCouncil(children: 1500, seed: 5)
     let cut = try WrittenCouncil(children: 1500, seed: 5, until: Day(year: 2024, month: 3, day: 1)!)

@@ -115,7 +115,9 @@ public struct ConfigDraft: Sendable {
       for from in tables where from.name != to.name {
         guard let column = from.columns.first(where: { $0.name.lowercased() == key.lowercased() }) else { continue }
         // Both keyed by it: the smaller table points at the larger (places → children), one way only.
-        if from.key == column.name && (from.rows > to.rows || (from.rows == to.rows && from.name > to.name)) { continue }
+        if from.key == column.name && (from.rows > to.rows || (from.rows == to.rows && from.name > to.name)) {
+          continue
+        }
         let values = column.texts(Array(0..<from.rows)).filter { !$0.isEmpty }
         guard !values.isEmpty, values.filter(keys.contains).count * 2 >= values.count else { continue }
         found.append((.init(table: from.name, column: column.name), .init(table: to.name, column: key), values.count))

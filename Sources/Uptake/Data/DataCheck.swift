@@ -238,10 +238,14 @@ extension DataCheck {
     for t in tables {
       lines.append(
         "table \(t.name) (\(t.file)): \(t.rows) rows, \(t.encoding)"
-          + (t.delimiter.isEmpty ? "" : ", delimiter \(t.delimiter == "," ? "comma" : t.delimiter == ";" ? "semicolon" : t.delimiter)")
-          + (t.key.map { k in "; key \(k) " + ((t.duplicateKeys ?? 0) == 0 ? "unique" : "repeats \(t.duplicateKeys!) times") } ?? ""))
+          + (t.delimiter.isEmpty
+            ? "" : ", delimiter \(t.delimiter == "," ? "comma" : t.delimiter == ";" ? "semicolon" : t.delimiter)")
+          + (t.key.map { k in
+            "; key \(k) " + ((t.duplicateKeys ?? 0) == 0 ? "unique" : "repeats \(t.duplicateKeys!) times")
+          } ?? ""))
       for c in t.columns {
-        var line = "  " + c.name.padding(toLength: max(24, c.name.count + 1), withPad: " ", startingAt: 0)
+        var line =
+          "  " + c.name.padding(toLength: max(24, c.name.count + 1), withPad: " ", startingAt: 0)
           + c.kind.padding(toLength: 12, withPad: " ", startingAt: 0)
           + String(format: "%5.1f%% missing", 100 * c.missingShare)
         if let r = c.dateRange { line += "  \(r[0]) to \(r[1])" }
@@ -263,7 +267,8 @@ extension DataCheck {
       for c in cohorts {
         lines.append(
           c.month.padding(toLength: 13, withPad: " ", startingAt: 0)
-            + String(format: "%5d  %5d  %6d  %@  %d", c.units, c.known, c.events,
+            + String(
+              format: "%5d  %5d  %6d  %@  %d", c.units, c.known, c.events,
               c.known > 0 ? String(format: "%.2f", Double(c.events) / Double(c.known)) : "  – ", c.censored))
       }
     }
@@ -278,7 +283,8 @@ extension DataCheck {
     for e in errors { lines.append("error: \(e)") }
     lines.append(
       canTrain
-        ? "ok: train would run" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")
+        ? "ok: train would run"
+          + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))")
         : "not ready: train would stop (\(errors.count) error\(errors.count == 1 ? "" : "s"))")
     return lines.joined(separator: "\n")
   }

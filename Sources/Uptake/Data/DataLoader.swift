@@ -93,7 +93,8 @@ public enum DataLoader {
     var out = loaded
     out.frame = loaded.frame.knownOutcomes
     out.leaveOut(
-      unknown, "whose outcome window is not over by " + (loaded.frame.dataUntil.map { "\($0.day)" } ?? "the end of the data"))
+      unknown,
+      "whose outcome window is not over by " + (loaded.frame.dataUntil.map { "\($0.day)" } ?? "the end of the data"))
     return out
   }
 
@@ -196,7 +197,9 @@ public enum DataLoader {
     try checkExtras(request.extras)
     let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
-        let reachable = ([config.population.table] + config.links.filter { $0.from.table == config.population.table }
+        let reachable =
+          ([config.population.table]
+          + config.links.filter { $0.from.table == config.population.table }
           .map(\.to.table)).flatMap { config.headers[$0] ?? [] }
         throw DataError(
           "no column \(name) in \(config.population.table) or a table it links to"

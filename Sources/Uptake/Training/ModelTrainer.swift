@@ -77,6 +77,9 @@ public enum ModelTrainer {
         progress: options.progress)
       learner = .stumps(model)
       warnings.append("stumps: \(model.history.stopReason)")
+      for name in train.filter(\.isConstant).map(\.name) {
+        warnings.append("stumps: feature \(name) is constant in the training data (or all missing); it adds nothing")
+      }
     case .logistic:
       let design = LogisticDesign(fitting: train)
       let model = try options.logistic.fit(
