@@ -105,7 +105,7 @@ public struct FeatureEngine: Sendable {
     let labels = try config.outcome.map { o -> [Bool] in
       let (labels, unknown) = try outcome(o, rows: rows, until: end.day, cache: cache)
       if unknown.contains(true) { censored = unknown }
-      leftOut += try leakWarnings(o, rows: rows, asOf: asOf, unknown: unknown)
+      leftOut += leakWarnings(o, rows: rows, asOf: asOf, unknown: unknown)
       return labels
     }
     let extraColumns = extras.map { ref in
@@ -140,7 +140,7 @@ public struct FeatureEngine: Sendable {
   }
 
   /// A unit whose as-of date falls after its outcome window opens has features that can see the outcome.
-  func leakWarnings(_ o: ProjectConfig.Outcome, rows: [Int], asOf: [Day], unknown: [Bool]) throws -> [String] {
+  func leakWarnings(_ o: ProjectConfig.Outcome, rows: [Int], asOf: [Day], unknown: [Bool]) -> [String] {
     guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else { return [] }
     let late = rows.indices.filter { k in
       !unknown[k] && Day(number: Int(anchors[rows[k]])) + o.fromDays < asOf[k]
