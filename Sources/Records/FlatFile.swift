@@ -33,11 +33,24 @@ public struct FlatFile: Sendable, Equatable {
 
   /// Reads `path` as this file is described: the target kept as text (so `--event no` matches a yes/no column as
   /// written), the id and group columns with their letter case kept.
+  /// Excluded columns are not read at all, so a broken column the user has set aside cannot stop the run.
   public func table(path: String) throws -> Table {
     var declared = types
     declared[target] = .categorical
+    var wanted: Set<String>? = nil
+    if !exclude.isEmpty {
+      let header = try TableReader.header(path: path, settings: read, sheet: sheet)
+      if let name = exclude.first(where: { !header.contains($0) }) {
+        throw FlatFileError(
+          source: path,
+          message: "has no column \(name) (given to --exclude)"
+            + (nearest(name, in: header).map { "; did you mean \($0)?" } ?? ""))
+      }
+      wanted = Set(header).subtracting(exclude)
+    }
     return try TableReader.read(
-      path: path, types: declared, settings: read, exactCase: Set([id, group].compactMap { $0 }), sheet: sheet)
+      path: path, types: declared, columns: wanted, settings: read, exactCase: Set([id, group].compactMap { $0 }),
+      sheet: sheet)
   }
 
   /// Reads `path` and builds the frame.
@@ -48,8 +61,8 @@ public struct FlatFile: Sendable, Equatable {
   /// The frame, and how many rows were left out for a missing target.
   /// - Throws: `FlatFileError` naming the missing column (with the nearest name) or the absent event value.
   public func frame(_ table: Table) throws -> (frame: FeatureFrame, leftOut: Int) {
-    for name in [target] + [id, group].compactMap({ $0 }) + exclude + keep + types.keys.sorted()
-    where table[name] == nil {
+    // Excluded columns were checked against the header and not read.
+    for name in [target] + [id, group].compactMap({ $0 }) + keep + types.keys.sorted() where table[name] == nil {
       throw FlatFileError(
         source: table.source,
         message: "has no column \(name)"

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 
 /// Runs the built `uptake` executable, as a user would.
-/// With `fileSizeLimitKB`, runs under `ulimit -f` so writing past that size fails as on a full disk.
+/// With `fileSizeLimitKB`, runs under `ulimit -f` so writing past that size fails as on a full disk; `environment`
+/// adds variables for this run only.
 func runUptake(
-  _ arguments: [String], fileSizeLimitKB: Int? = nil
+  _ arguments: [String], fileSizeLimitKB: Int? = nil, environment: [String: String] = [:]
 ) throws -> (status: Int32, stdout: String, stderr: String) {
   let binary = productsDirectory.appendingPathComponent("uptake")
   let process = Process()
@@ -15,6 +16,9 @@ func runUptake(
   } else {
     process.executableURL = binary
     process.arguments = arguments
+  }
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out

@@ -151,6 +151,27 @@ struct ExportTrialTests {
     #expect(odd.stderr.contains("rows count as not yes: no 38, pending 1, unknown 1"), "\(odd.stderr)")
   }
 
+  @Test("an excluded column is not read: its broken values cannot stop the run, and a typo in --exclude is named")
+  func excludedNotRead() throws {
+    let broken = flat(extra: { $0 % 10 == 0 ? ",#VALUE!" : ",\($0)" }, header: ",notes_calc")
+    let r = try run(
+      ["in.csv": broken],
+      [
+        "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--exclude", "notes_calc", "--out",
+        "DIR/m.json",
+      ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let typo = try run(
+      ["in.csv": broken],
+      [
+        "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--exclude", "note_calc", "--out",
+        "DIR/m.json",
+      ])
+    #expect(
+      typo.status == 1 && typo.stderr.contains("has no column note_calc (given to --exclude); did you mean notes_calc?")
+    )
+  }
+
   @Test("check refuses what train refuses (a date column as a feature) and never echoes control characters")
   func checkAgreesWithTrain() throws {
     let dated = flat(extra: { ",2024-01-\(String(format: "%02d", $0 % 28 + 1))" }, header: ",referral_date")
