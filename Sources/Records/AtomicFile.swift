@@ -6,24 +6,63 @@
   import Darwin
 #endif
 
-/// Writes a whole file so that readers see either the old file or the complete new one: the bytes go to a hidden
-/// `.NAME.partial` beside the target, which is renamed into place only after a successful write and close.
+/// The one way uptake writes a file, so that readers see either the old file or the complete new one and nothing
+/// else is touched: the destination is checked (a device, pipe, socket, folder or symbolic link is refused, and so is
+/// any file this run read as input), the bytes go to a new partial file beside it with a unique name, created with
+/// `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600 (a planted file or link there is never followed or reused), which is
+/// flushed to disk and renamed into place. Two runs writing the same path each write their own partial; the last
+/// rename wins, and neither file mixes with the other.
 public enum AtomicFile {
-  /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason; no partial file is left.
+  /// Writes `bytes` to `path` whole.
+  /// - Throws: `RecordsError.cannotWrite` naming the path and the reason; no partial file is left.
   public static func write<Bytes: Collection>(_ bytes: Bytes, to path: String) throws where Bytes.Element == UInt8 {
-    let partial = partialPath(for: path)
-    guard let file = openPrivate(partial) else {
-      throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-    }
-    PartialFiles.register(partial)
-    defer { PartialFiles.unregister(partial) }
+    let (file, partial) = try openPartial(for: path)
     let array = Array(bytes)
     let written = array.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    let failed = written != array.count || ferror(file) != 0
-    if fclose(file) != 0 || failed {
-      let reason = String(cString: strerror(errno))
+    try commit(file, partial: partial, to: path, failed: written != array.count)
+  }
+
+  /// Checks `path` as a destination, then creates a new partial file beside it, registered for removal on a signal.
+  /// - Throws: `RecordsError.cannotWrite` when the destination is refused or the folder does not take the file.
+  public static func openPartial(for path: String) throws -> (file: UnsafeMutablePointer<FILE>, partial: String) {
+    try checkDestination(path)
+    for _ in 0..<16 {
+      let partial = partialPath(for: path)
+      let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      if descriptor < 0 {
+        if errno == EEXIST { continue }  // a name taken (by chance or on purpose): draw another
+        throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+      }
+      guard let file = fdopen(descriptor, "w") else {
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        unlink(partial)
+        throw RecordsError.cannotWrite(path: path, reason: reason)
+      }
+      PartialFiles.register(partial)
+      return (file, partial)
+    }
+    throw RecordsError.cannotWrite(path: path, reason: "no unused name for a temporary file beside it")
+  }
+
+  /// Flushes the partial file to disk, closes it and renames it over `path`; on any failure removes it.
+  public static func commit(
+    _ file: UnsafeMutablePointer<FILE>, partial: String, to path: String, failed: Bool = false
+  ) throws {
+    defer { PartialFiles.unregister(partial) }
+    let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
+    let writeError = failed || ferror(file) != 0 || !flushed
+    let reason = String(cString: strerror(errno))
+    if fclose(file) != 0 || writeError {
       unlink(partial)
-      throw RecordsError.cannotWrite(path: path, reason: reason)
+      throw RecordsError.cannotWrite(path: path, reason: writeError ? reason : String(cString: strerror(errno)))
+    }
+    // Checked again just before the rename: the destination may have been replaced while the data were written.
+    do {
+      try checkDestination(path)
+    } catch {
+      unlink(partial)
+      throw error
     }
     if rename(partial, path) != 0 {
       let reason = String(cString: strerror(errno))
@@ -32,23 +71,59 @@ public enum AtomicFile {
     }
   }
 
-  /// Creates (or truncates) `path` readable and writable by its owner only (0600): outputs hold data about families.
-  public static func openPrivate(_ path: String) -> UnsafeMutablePointer<FILE>? {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard descriptor >= 0 else { return nil }
-    fchmod(descriptor, 0o600)
-    guard let file = fdopen(descriptor, "w") else {
-      close(descriptor)
-      return nil
-    }
-    return file
+  /// Closes and removes a partial file that will not be committed.
+  public static func abandon(_ file: UnsafeMutablePointer<FILE>, partial: String) {
+    fclose(file)
+    unlink(partial)
+    PartialFiles.unregister(partial)
   }
 
-  /// `dir/.name.partial` for `dir/name`.
+  /// A destination may be a new name or an existing regular file that this run did not read.
+  /// - Throws: `RecordsError.refusedOutput` saying what the destination is and what to do.
+  public static func checkDestination(_ path: String) throws {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return }  // a new file
+    let refusal: String?
+    switch status.st_mode & S_IFMT {
+    case S_IFREG:
+      refusal =
+        InputFiles.contains(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        ? "it is one of this run's inputs, which would be overwritten; choose another output path" : nil
+    case S_IFDIR: refusal = "it is a folder; name a file inside it"
+    case S_IFLNK: refusal = "it is a symbolic link; name the file itself (uptake does not write through links)"
+    case S_IFCHR, S_IFBLK: refusal = "it is a device, not a file; name a regular file"
+    case S_IFIFO: refusal = "it is a pipe, not a file; name a regular file"
+    case S_IFSOCK: refusal = "it is a socket, not a file; name a regular file"
+    default: refusal = "it is not a regular file; name a regular file"
+    }
+    if let refusal { throw RecordsError.refusedOutput(path: path, reason: refusal) }
+  }
+
+  /// `dir/.name.<random>.partial` for `dir/name`: a new name each time, so no other process can prepare it.
   public static func partialPath(for path: String) -> String {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    return directory + "." + name + ".partial"
+    let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)  // the system's random source
+    return directory + "." + name + "." + suffix + ".partial"
+  }
+}
+
+/// The files this run has read (by device and inode, so another path to the same file is recognised): an output may
+/// never replace one of them.
+public enum InputFiles {
+  nonisolated(unsafe) private static var files: Set<[UInt64]> = []
+  private static let lock = NSLockLike()
+
+  /// Remembers the file at `path` (following links) as an input; a path that does not exist is ignored.
+  public static func register(_ path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return }
+    let key = [UInt64(status.st_dev), UInt64(status.st_ino)]
+    lock.locked { _ = files.insert(key) }
+  }
+
+  static func contains(device: UInt64, inode: UInt64) -> Bool {
+    lock.locked { files.contains([device, inode]) }
   }
 }

@@ -36,6 +36,7 @@ public enum CSVReader {
     guard fstat(descriptor, &status) == 0 else {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
+    InputFiles.register(path)
     let size = Int(status.st_size)
     if size == 0 { throw CSVError.empty(file: path) }
     // Map the file rather than copy it: both parsing threads read the page cache directly.

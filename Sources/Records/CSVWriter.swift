@@ -22,11 +22,8 @@ public final class CSVWriter {
   /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason.
   public init(path: String, header: [String]) throws {
     self.path = path
-    partialPath = AtomicFile.partialPath(for: path)
-    guard let f = AtomicFile.openPrivate(partialPath) else {
-      throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-    }
-    PartialFiles.register(partialPath)
+    let (f, partial) = try AtomicFile.openPartial(for: path)
+    partialPath = partial
     file = f
     buffer.reserveCapacity(1 << 20)
     for (i, h) in header.enumerated() {
@@ -37,18 +34,21 @@ public final class CSVWriter {
   }
 
   deinit {
-    if let file {
-      fclose(file)
-      unlink(partialPath)
-    }
-    PartialFiles.unregister(partialPath)
+    if let file { AtomicFile.abandon(file, partial: partialPath) }
   }
 
   // MARK: Fields of the current row
 
+  /// A text cell. One that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+  /// return and is not a number) gets a leading `'`, as OWASP advises against CSV injection: an id or a ward name
+  /// written `=HYPERLINK(…)` reaches the contact list as text.
   public func field(_ text: String) {
     separator()
-    appendEscaped(text)
+    if let first = text.utf8.first, [61, 43, 45, 64, 9, 13].contains(first), Double(text) == nil {
+      appendEscaped("'" + text)
+    } else {
+      appendEscaped(text)
+    }
   }
 
   public func field(_ value: Int) {
@@ -105,16 +105,7 @@ public final class CSVWriter {
     flush()
     guard let f = file else { return }
     file = nil
-    let failed = ferror(f) != 0
-    if fclose(f) != 0 || failed {
-      unlink(partialPath)
-      throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-    }
-    if rename(partialPath, path) != 0 {
-      let reason = String(cString: strerror(errno))
-      unlink(partialPath)
-      throw RecordsError.cannotWrite(path: path, reason: reason)
-    }
+    try AtomicFile.commit(f, partial: partialPath, to: path)
   }
 
   // MARK: Internals
@@ -157,9 +148,13 @@ public final class CSVWriter {
 public enum RecordsError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotWrite(path: String, reason: String)
   case cannotCreateDirectory(path: String, reason: String)
+  /// An output path that must not be written: `reason` says what it is and what to do.
+  case refusedOutput(path: String, reason: String)
 
   public var description: String {
     switch self {
+    case .refusedOutput(let path, let reason):
+      return "will not write \(path): \(reason)"
     case .cannotWrite(let path, let reason):
       return "cannot write \(path): \(reason); check the folder exists, is writable and the disk has space"
     case .cannotCreateDirectory(let path, let reason):

@@ -18,9 +18,10 @@ public enum PartialFiles {
   static func register(_ path: String) { lock.locked { _ = paths.insert(path) } }
   static func unregister(_ path: String) { lock.locked { _ = paths.remove(path) } }
 
-  /// Installs handlers for SIGINT and SIGTERM that remove every registered partial file, then exit with 128 + signal.
+  /// Installs handlers for SIGINT, SIGTERM, SIGHUP (the terminal closed) and SIGPIPE (the reader of our output went
+  /// away) that remove every registered partial file, then exit with 128 + signal.
   public static func removeOnInterrupt() {
-    for sig in [SIGINT, SIGTERM] {
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
       source.setEventHandler {

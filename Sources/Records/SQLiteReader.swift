@@ -11,6 +11,7 @@ public enum SQLiteReader {
     exactCase: Set<String> = []
   ) throws -> Table {
     let reader = ValueReader(settings)
+    InputFiles.register(path)
     let source = "\(path) table \(name)"
     var db: OpaquePointer?
     guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {

@@ -46,6 +46,7 @@ public enum TableReader {
     if let refusal = signature.refusal, !(signature == .binary && encoding == .utf16) {
       throw CSVError.notATable(file: path, what: refusal)
     }
+    InputFiles.register(path)
     guard signature == .xlsx else {
       if let sheet {
         throw CSVError.notATable(

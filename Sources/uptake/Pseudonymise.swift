@@ -53,7 +53,7 @@ extension UptakeCommand {
         }
         var results: [Pseudonymiser.FileResult] = []
         if isFolder.boolValue {
-          try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+          try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
           let names = try FileManager.default.contentsOfDirectory(atPath: data).sorted()
           for name in names where name.hasSuffix(".csv") {
             results.append(try pseudonymiser.rewrite(csv: data + "/" + name, to: out + "/" + name, columns: columnSet))

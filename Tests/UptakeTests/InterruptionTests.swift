@@ -5,8 +5,8 @@ import Testing
 @Suite("Interrupted runs leave old or complete files, never partial ones", .serialized)
 struct InterruptionTests {
   @Test(
-    "SIGTERM or SIGINT during uptake synth: no partial files; every file is the old one or complete",
-    arguments: [SIGTERM, SIGINT])
+    "SIGTERM, SIGINT or SIGHUP during uptake synth: no partial files; every file is the old one or complete",
+    arguments: [SIGTERM, SIGINT, SIGHUP])
   func interruptedSynth(_ signal: Int32) throws {
     let dir = try temporaryFolder("interrupt")
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -48,9 +48,11 @@ struct InterruptionTests {
     #expect(
       try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/c", "--out", dir + "/list.csv"]).status == 0
     )
-    for file in ["/list.csv", "/m.json", "/c/children.csv"] {
+    for file in ["/list.csv", "/m.json", "/c/children.csv", "/c/uptake.yaml"] {
       let mode = try FileManager.default.attributesOfItem(atPath: dir + file)[.posixPermissions] as! NSNumber
       #expect(mode.intValue & 0o777 == 0o600, "\(file): \(String(mode.intValue, radix: 8))")
     }
+    let folder = try FileManager.default.attributesOfItem(atPath: dir + "/c")[.posixPermissions] as! NSNumber
+    #expect(folder.intValue & 0o777 == 0o700, "folder: \(String(folder.intValue, radix: 8))")
   }
 }

@@ -109,6 +109,7 @@ public enum DataLoader {
 
   /// The config's text, or an error saying where it was looked for and what to do.
   static func configText(_ configPath: String) throws -> String {
+    InputFiles.register(configPath)
     guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
       throw DataError(
         "cannot read the config \(configPath); put uptake.yaml beside the data, pass --config FILE, or draft one "
@@ -192,6 +193,7 @@ public enum DataLoader {
   /// Linked records read with config `text`, taken as if it sat at the request's config path.
   static func linked(_ request: DataRequest, _ pathKind: Kind, config text: String) throws -> LoadedData {
     let configPath = configPath(request, pathKind)
+    InputFiles.register(configPath)  // the config beside the data is part of the input, even when a model's copy is used
     let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
     try checkExtras(request.extras)

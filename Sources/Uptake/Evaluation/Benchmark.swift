@@ -206,7 +206,7 @@ public struct Benchmark: Sendable {
   /// Writes `leaderboard.md`, `leaderboard.json` and ROC / precision–recall figures into `folder`.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
-    try FileManager.default.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true, attributes: FileManager.privateFolder)
     var written: [String] = []
     func save(_ text: String, _ name: String) throws {
       try AtomicFile.write(Array(text.utf8), to: folder + "/" + name)

@@ -147,6 +147,7 @@ extension ModelBundle {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ModelFileError(file: path, message: "cannot be read; check the path (train one with `uptake train`)")
     }
+    InputFiles.register(path)
     return try load(data: data, path: path)
   }
 

@@ -287,9 +287,12 @@ public enum SynthError: Error, Equatable, CustomStringConvertible {
 }
 
 extension FileManager {
+  /// Folders uptake creates hold data about families: readable by their owner only.
+  public static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
+
   func createDirectoryIfMissing(_ path: String) throws {
     do {
-      try createDirectory(atPath: path, withIntermediateDirectories: true)
+      try createDirectory(atPath: path, withIntermediateDirectories: true, attributes: Self.privateFolder)
     } catch {
       throw RecordsError.cannotCreateDirectory(path: path, reason: "\(error.localizedDescription)")
     }
@@ -299,10 +302,6 @@ extension FileManager {
 extension String {
   /// Writes through a temporary file in the same folder, then renames it into place.
   func writeAtomically(to path: String) throws {
-    do {
-      try write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-      throw RecordsError.cannotWrite(path: path, reason: "\(error.localizedDescription)")
-    }
+    try AtomicFile.write(Array(utf8), to: path)
   }
 }

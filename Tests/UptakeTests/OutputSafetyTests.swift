@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// Outputs never go where they must not: not through a planted link, not over a device, pipe, folder or link, not
+/// over an input of the run; concurrent writers never mix; spreadsheet formulas never reach a contact list live.
+@Suite("Output files under hostile conditions", .serialized)
+struct OutputSafetyTests {
+  /// A flat file of 60 rows with ids `ids(i)`, trained into `m.json` in a fresh folder.
+  func trainedFolder(ids: (Int) -> String = { "P\($0)" }) throws -> String {
+    let dir = try temporaryFolder("outputs")
+    var text = "id,x,y\n"
+    for i in 0..<60 {
+      let id = ids(i)
+      let field =
+        id.contains("\"") || id.contains(",") ? "\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : id
+      text += "\(field),\(i % 7),\(i % 3 == 0 ? "yes" : "no")\n"
+    }
+    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let r = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", dir + "/m.json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    return dir
+  }
+
+  func score(_ dir: String, out: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--out", out])
+  }
+
+  @Test("a link, a pipe or a folder at the output path is refused and left as it was")
+  func refusedDestinations() throws {
+    let dir = try trainedFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "VICTIM".write(toFile: dir + "/victim.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.csv", withDestinationPath: dir + "/victim.txt")
+    let link = try score(dir, out: dir + "/link.csv")
+    #expect(link.status == 1 && link.stderr.contains("it is a symbolic link"), "\(link.stderr)")
+    #expect(try String(contentsOfFile: dir + "/victim.txt", encoding: .utf8) == "VICTIM")
+    #expect(mkfifo(dir + "/pipe.csv", 0o600) == 0)
+    let pipe = try score(dir, out: dir + "/pipe.csv")
+    #expect(pipe.status == 1 && pipe.stderr.contains("it is a pipe, not a file"), "\(pipe.stderr)")
+    var status = stat()
+    #expect(lstat(dir + "/pipe.csv", &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+    try FileManager.default.createDirectory(atPath: dir + "/folder.csv", withIntermediateDirectories: true)
+    let folder = try score(dir, out: dir + "/folder.csv")
+    #expect(folder.status == 1 && folder.stderr.contains("it is a folder"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".partial") }.isEmpty)
+  }
+
+  @Test("a link planted at the old fixed partial name is never followed")
+  func plantedPartial() throws {
+    let dir = try trainedFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "VICTIM".write(toFile: dir + "/victim.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir + "/.list.csv.partial", withDestinationPath: dir + "/victim.txt")
+    let r = try score(dir, out: dir + "/list.csv")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try String(contentsOfFile: dir + "/victim.txt", encoding: .utf8) == "VICTIM")
+    #expect(try String(contentsOfFile: dir + "/list.csv", encoding: .utf8).hasPrefix("rank,id,probability"))
+  }
+
+  @Test("an output naming an input of the run (the data, the model, the config) is refused; the input is intact")
+  func inputsNeverOverwritten() throws {
+    let dir = try trainedFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let before = try String(contentsOfFile: dir + "/in.csv", encoding: .utf8)
+    let data = try score(dir, out: dir + "/in.csv")
+    #expect(data.status == 1 && data.stderr.contains("it is one of this run's inputs"), "\(data.stderr)")
+    #expect(try String(contentsOfFile: dir + "/in.csv", encoding: .utf8) == before)
+    let model = try score(dir, out: dir + "/m.json")
+    #expect(model.status == 1 && model.stderr.contains("it is one of this run's inputs"))
+    // Another path to the same file is the same input.
+    try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+    let viaDots = try score(dir, out: dir + "/sub/../in.csv")
+    #expect(viaDots.status == 1 && viaDots.stderr.contains("it is one of this run's inputs"))
+    let council = dir + "/council"
+    #expect(try runUptake(["synth", "--out", council, "--children", "3000", "--quiet"]).status == 0)
+    #expect(try runUptake(["train", "--data", council, "--out", dir + "/c.json"]).status == 0)
+    let config = try runUptake([
+      "score", "--model", dir + "/c.json", "--data", council, "--out", council + "/uptake.yaml",
+    ])
+    #expect(config.status == 1 && config.stderr.contains("it is one of this run's inputs"), "\(config.stderr)")
+  }
+
+  @Test("two runs writing one path at once leave one complete output, never a mixture")
+  func concurrentWriters() throws {
+    let dir = try trainedFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let binary = productsDirectory.appendingPathComponent("uptake")
+    var runs: [Process] = []
+    for capacity in ["5", "40"] {
+      let process = Process()
+      process.executableURL = binary
+      process.arguments = [
+        "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--capacity", capacity, "--out",
+        dir + "/list.csv",
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      runs.append(process)
+    }
+    for process in runs { process.waitUntilExit() }
+    let lines = try String(contentsOfFile: dir + "/list.csv", encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 6 || lines.count == 41, "\(lines.count) lines")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".partial") }.isEmpty)
+  }
+
+  @Test("ids and groups that a spreadsheet would run as formulas are written as text")
+  func formulasNeutralised() throws {
+    let formulas = ["=1+1", "+cmd|'/C calc'!A0", "-cmd", "@SUM(1)", "=HYPERLINK(\"http://x\",\"y\")"]
+    let dir = try trainedFolder { i in i < formulas.count ? formulas[i] : "P\(i)" }
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try score(dir, out: dir + "/list.csv")
+    #expect(r.status == 0, "\(r.stderr)")
+    let text = try String(contentsOfFile: dir + "/list.csv", encoding: .utf8)
+    for formula in formulas {
+      let quoted =
+        formula.contains("\"") || formula.contains(",")
+        ? "\"'" + formula.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : "'" + formula
+      #expect(text.contains("," + quoted + ","), "\(formula) in \(text.prefix(400))")
+    }
+    #expect(!text.contains(",=1+1,"))
+  }
+}
