@@ -43,7 +43,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
       }
       return v
     }
-    guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+    guard let y = digits(0..<4), y >= 1, let m = digits(5..<7), let d = digits(8..<10) else { return nil }
     self.init(year: y, month: m, day: d)
   }
 
@@ -70,6 +70,12 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
   /// Appends `YYYY-MM-DD` as bytes: the hot path of writing millions of dated rows.
   public func appendISO(to bytes: inout [UInt8]) {
     let (y, m, d) = civil
+    guard (0...9999).contains(y) else {
+      // Outside four digits (a date moved past year 9999 or before year 0): written in full, never wrapped.
+      let text = String(y) + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+      bytes.append(contentsOf: text.utf8)
+      return
+    }
     bytes.append(UInt8(48 + y / 1000 % 10))
     bytes.append(UInt8(48 + y / 100 % 10))
     bytes.append(UInt8(48 + y / 10 % 10))

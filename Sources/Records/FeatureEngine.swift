@@ -450,7 +450,9 @@ extension Column {
   public func texts(_ rows: [Int]) -> [String] {
     switch values {
     case .categorical(let codes, let levels): return rows.map { codes[$0] < 0 ? "" : levels[Int(codes[$0])] }
-    case .integer(let v): return rows.map { v[$0].isNaN ? "" : String(Int64(v[$0])) }
+    case .integer(let v):
+      // Exact as an integer only below 2^53; larger values (an id of 1e19) print as numbers instead of trapping.
+      return rows.map { v[$0].isNaN ? "" : abs(v[$0]) < 9.0e15 ? String(Int64(v[$0])) : String(v[$0]) }
     case .number(let v): return rows.map { v[$0].isNaN ? "" : String(v[$0]) }
     case .date(let v): return rows.map { v[$0] == ColumnValues.missingDay ? "" : Day(number: Int(v[$0])).description }
     case .boolean(let v): return rows.map { v[$0].map { $0 ? "true" : "false" } ?? "" }

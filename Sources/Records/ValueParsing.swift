@@ -180,7 +180,7 @@ enum ValueParsing {
   @inline(__always)
   static func day(_ s: UnsafeBufferPointer<UInt8>, format: ReadSettings.DateFormat = .iso) -> Day? {
     if s.count >= 10, s[4] == 45, s[7] == 45, s.count == 10 || isTime(s, from: 10) {
-      guard let y = digits(s, 0, 4), let m = digits(s, 5, 7), let d = digits(s, 8, 10) else { return nil }
+      guard let y = digits(s, 0, 4), y >= 1, let m = digits(s, 5, 7), let d = digits(s, 8, 10) else { return nil }
       return Day(year: y, month: m, day: d)
     }
     guard let separator = format.separator else { return nil }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// Numbers a user gives — options, config values, values that become ids or dates — are checked or handled; none
+/// ends the run with a trap (exit by a signal).
+@Suite("Limits on the numbers a user gives", .serialized)
+struct NumberLimitsTests {
+  /// Exits by `exit()`, never by a signal (a Swift trap is SIGILL or SIGTRAP, reported as 128 + n by a shell).
+  func exitedCleanly(_ status: Int32) -> Bool { status == 0 || status == 1 || status == 64 }
+
+  @Test("synth: a council of quintillions, a start past year 9989 or in year 0 are refused")
+  func synthBounds() throws {
+    let dir = try temporaryFolder("limits")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (arguments, expected) in [
+      (["--children", "5000000000000000000"], "--children must be from 1 to 10000000"),
+      (["--start", "9999-12-01"], "--start 9999-12-01 is too late"),
+      (["--start", "0000-12-01"], "is not a date"),
+    ] {
+      let r = try runUptake(["synth", "--out", dir + "/c", "--quiet"] + arguments)
+      #expect(r.status != 0 && exitedCleanly(r.status) && r.stderr.contains(expected), "\(arguments): \(r.stderr)")
+    }
+  }
+
+  @Test("an id of 1e19 declared integer, and an as-of date moved before year 1, end cleanly")
+  func hugeIdsAndAncientDates() throws {
+    let dir = try temporaryFolder("limits")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var text = "child_id,x,y\n"
+    for i in 0..<60 { text += "\(i == 0 ? "1e19" : String(i)),\(i % 5),\(i % 2 == 0 ? "yes" : "no")\n" }
+    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let ids = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "child_id", "--type",
+      "child_id=integer", "--out", dir + "/m.json",
+    ])
+    #expect(exitedCleanly(ids.status), "status \(ids.status): \(ids.stderr)")
+    let files = [
+      "kids.csv": "kid,due\nK1,0001-01-05\nK2,0001-02-05\n", "places.csv": "kid,start\nK1,0001-01-20\n",
+      "uptake.yaml": """
+      version: 1
+      tables:
+        kids: { file: kids.csv, key: kid }
+        places: { file: places.csv, event_time: start }
+      links:
+        - { from: places.kid, to: kids.kid }
+      population: { table: kids }
+      id: kid
+      as_of: { column: due, offset_days: -36500 }
+      features:
+        - { name: places, table: places, aggregation: count }
+
+      """,
+    ]
+    for (name, content) in files { try content.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+    let ancient = try runUptake(["features", "--data", dir, "--out", dir + "/f.csv"])
+    #expect(ancient.status == 0, "status \(ancient.status): \(ancient.stderr)")
+    #expect(try String(contentsOfFile: dir + "/f.csv", encoding: .utf8).contains("K1,-99-"))
+  }
+}
