@@ -449,10 +449,19 @@ public enum CSVHeader {
       throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }
     defer { fclose(file) }
-    var bytes = [UInt8](repeating: 0, count: 1 << 20)
-    let count = fread(&bytes, 1, bytes.count, file)
-    bytes.removeSubrange(count...)
-    if count == 0 { throw CSVError.empty(file: path) }
+    // Read until the first line end (a header may be longer than one read), up to the longest field allowed.
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while bytes.count <= Parser.maxFieldBytes {
+      let count = fread(&chunk, 1, chunk.count, file)
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[..<count])
+      if chunk[..<count].contains(10) { break }
+    }
+    if bytes.isEmpty { throw CSVError.empty(file: path) }
+    if !bytes.contains(10) && bytes.count > Parser.maxFieldBytes {
+      throw CSVError.fieldTooLong(file: path, line: 1, limit: Parser.maxFieldBytes)
+    }
     var utf8Settings = settings
     let mark = bytes.withUnsafeBufferPointer { TextDecoding.utf16ByteOrderMark($0) }
     let decoded: [UInt8] = bytes.withUnsafeBufferPointer { buffer in

@@ -11,7 +11,9 @@ extension UptakeCommand {
         Each value of the named columns becomes p + 32 hex digits of HMAC-SHA256 under a secret key, the same in
         every file, so links between tables still join. Without the key a token cannot be turned back into an id.
         The key file is created (256 random bits, mode 0600) when it does not exist; keep it away from the
-        analysts who receive the output, and never commit it. Other values are copied unchanged; NA becomes empty.
+        analysts who receive the output, and never commit it. Every value is trimmed of surrounding spaces before it
+        is hashed or copied, and keeps its letter case unless --fold-case; missing markers (NA, N/A, NULL, - …) become
+        empty. A column named in --columns that no file has stops the run before anything is written.
 
         Examples:
           uptake pseudonymise --data council --columns child_id family_id --key-file ~/uptake.key --out council-p
@@ -27,6 +29,8 @@ extension UptakeCommand {
     var keyFile: String
     @Option(name: .long, help: "Where to write: a file for a file, a folder for a folder.")
     var out: String
+    @Flag(name: .long, help: "Ids differing only in letter case (C1, c1) get one token (default: case kept).")
+    var foldCase = false
 
     var columnSet: Set<String> {
       Set(
@@ -44,16 +48,31 @@ extension UptakeCommand {
 
     func run() throws {
       do {
-        let (key, created) = try KeyFile.loadOrCreate(keyFile)
-        if created { print("created key file \(keyFile) (mode 0600); keep it secret and keep it safe") }
-        let pseudonymiser = Pseudonymiser(key: key)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: data, isDirectory: &isFolder) else {
           fail("\(data) does not exist; pass a CSV file or a folder of CSV files")
         }
+        // Every input and column is checked before the key is made and anything is written: a mistyped column must
+        // never produce a full copy with the real ids in it.
+        let inputs =
+          isFolder.boolValue
+          ? try FileManager.default.contentsOfDirectory(atPath: data).sorted().filter { $0.hasSuffix(".csv") }
+            .map { data + "/" + $0 } : [data]
+        let headers = try inputs.flatMap { try CSVHeader.read(path: $0) }
+        if let name = columnSet.sorted().first(where: { !headers.contains($0) }) {
+          fail(
+            "no file in \(data) has a column \(name)"
+              + (nearest(name, in: Array(Set(headers))).map { "; did you mean \($0)?" } ?? "")
+              + "; nothing was written")
+        }
+        let (key, created) = try KeyFile.loadOrCreate(keyFile)
+        if created { print("created key file \(keyFile) (mode 0600); keep it secret and keep it safe") }
+        var pseudonymiser = Pseudonymiser(key: key)
+        pseudonymiser.foldCase = foldCase
         var results: [Pseudonymiser.FileResult] = []
         if isFolder.boolValue {
-          try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+          try FileManager.default.createDirectory(
+            atPath: out, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
           let names = try FileManager.default.contentsOfDirectory(atPath: data).sorted()
           for name in names where name.hasSuffix(".csv") {
             results.append(try pseudonymiser.rewrite(csv: data + "/" + name, to: out + "/" + name, columns: columnSet))
@@ -64,11 +83,6 @@ extension UptakeCommand {
           }
         } else {
           results.append(try pseudonymiser.rewrite(csv: data, to: out, columns: columnSet))
-        }
-        let found = Set(results.flatMap(\.columns))
-        let absent = columnSet.subtracting(found)
-        if !absent.isEmpty {
-          warn("no file has column " + absent.sorted().joined(separator: ", ") + "; check the names")
         }
         for r in results {
           print(

@@ -87,4 +87,53 @@ struct PersonalDataNameTests {
       #expect(!PersonalData.isSensitive(column: ordinary), "\(ordinary)")
     }
   }
+
+  @Test("a mistyped column stops the run before a key or a copy exists; ids are trimmed, case kept unless --fold-case")
+  func mistakesAndNormalising() throws {
+    let dir = try temporaryFolder("pseudonymise-rules")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "child_id,x\n C1,1\nC1 ,2\nc1,3\nEnglish,4\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let typo = try runUptake([
+      "pseudonymise", "--data", dir + "/in.csv", "--columns", "child_ref", "--key-file", dir + "/k.key", "--out",
+      dir + "/out.csv",
+    ])
+    #expect(
+      typo.status == 1 && typo.stderr.contains("has a column child_ref; did you mean child_id?"), "\(typo.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir + "/out.csv"))
+    #expect(!FileManager.default.fileExists(atPath: dir + "/k.key"))
+    for (flags, distinct) in [([String](), 2), (["--fold-case"], 1)] {
+      let r = try runUptake(
+        [
+          "pseudonymise", "--data", dir + "/in.csv", "--columns", "child_id", "--key-file", dir + "/k.key", "--out",
+          dir + "/out.csv",
+        ] + flags)
+      #expect(r.status == 0, "\(r.stderr)")
+      let tokens = try readCSV(dir + "/out.csv").rows.prefix(3).map { $0[0] }
+      #expect(Set(tokens).count == distinct, "\(flags): \(tokens)")
+    }
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link.key", withDestinationPath: dir + "/k.key")
+    let link = try runUptake([
+      "pseudonymise", "--data", dir + "/in.csv", "--columns", "child_id", "--key-file", dir + "/link.key", "--out",
+      dir + "/out2.csv",
+    ])
+    #expect(link.status == 1 && link.stderr.contains("is a symbolic link"))
+  }
+
+  @Test("a header longer than 1 MB is read whole: every row keeps the header's width")
+  func longHeader() throws {
+    let dir = try temporaryFolder("pseudonymise-header")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let names = (0..<120_000).map { "column_\($0)" }
+    let header = "child_id," + names.joined(separator: ",")
+    let row = "C1," + Array(repeating: "1", count: names.count).joined(separator: ",")
+    try (header + "\n" + row + "\n").write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    #expect(header.utf8.count > 1 << 20)
+    let r = try runUptake([
+      "pseudonymise", "--data", dir + "/in.csv", "--columns", "child_id", "--key-file", dir + "/k.key", "--out",
+      dir + "/out.csv",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = try String(contentsOfFile: dir + "/out.csv", encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 2 && lines.allSatisfy { $0.split(separator: ",").count == names.count + 1 })
+  }
 }

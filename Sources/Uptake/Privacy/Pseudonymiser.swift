@@ -10,10 +10,16 @@ public struct Pseudonymiser {
 
   public init(key: SymmetricKey) { self.key = key }
 
-  /// `p` and the first 16 bytes (128 bits) of HMAC-SHA256(key, value) in hex; an empty value stays empty.
+  /// Whether ids differing only in letter case are one id (`--fold-case`): then they are lower-cased before hashing.
+  public var foldCase = false
+
+  /// `p` and the first 16 bytes (128 bits) of HMAC-SHA256(key, value) in hex; an empty value stays empty. The value
+  /// is normalised first by one documented rule: surrounding spaces trimmed (the reader does it), letter case kept
+  /// unless `foldCase`.
   public func token(_ value: String) -> String {
     if value.isEmpty { return "" }
-    let mac = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
+    let normalised = foldCase ? value.lowercased() : value
+    let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: key)
     return "p" + mac.prefix(16).map { String(format: "%02x", $0) }.joined()
   }
 
@@ -25,12 +31,14 @@ public struct Pseudonymiser {
     public var columns: [String]
   }
 
-  /// Pseudonymises `columns` in one CSV file (those it has), writing every other value unchanged as text.
-  /// Missing values (empty or `NA`) are written empty.
+  /// Pseudonymises `columns` in one CSV file (those it has), writing every other value as text, trimmed of
+  /// surrounding spaces, in its own letter case. Missing values (empty, `NA`, `N/A`, `NULL`, `-` …) are written empty.
   public func rewrite(csv input: String, to output: String, columns: Set<String>) throws -> FileResult {
     let header = try CSVHeader.read(path: input)
+    var settings = ReadSettings()
+    settings.letterCase = .keep  // a copy of the records: no value merged with another
     let table = try CSVReader.read(
-      path: input, types: Dictionary(uniqueKeysWithValues: header.map { ($0, .categorical) }))
+      path: input, types: Dictionary(uniqueKeysWithValues: header.map { ($0, .categorical) }), settings: settings)
     let writer = try CSVWriter(path: output, header: table.columnNames)
     let replaced = table.columns.map { columns.contains($0.name) }
     // Tokens per distinct level: each distinct id is hashed once.
@@ -58,6 +66,11 @@ public enum KeyFile {
   /// - Returns: the key, and whether it was created.
   /// - Throws: `DataError` when the file is readable by others, or is not a key this tool wrote.
   public static func loadOrCreate(_ path: String) throws -> (key: SymmetricKey, created: Bool) {
+    if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
+      type == .typeSymbolicLink
+    {
+      throw DataError("key file \(path) is a symbolic link; give the key file itself")
+    }
     if !FileManager.default.fileExists(atPath: path) {
       let key = SymmetricKey(size: .bits256)
       let hex = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
