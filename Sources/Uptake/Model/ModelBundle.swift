@@ -179,6 +179,11 @@ extension ModelBundle {
       throw ModelFileError(
         file: path, message: "fails its checksum: it was changed after it was written; retrain or restore it")
     }
+    do {
+      try envelope.model.validate()
+    } catch let invalid as Invalid {
+      throw ModelFileError(file: path, message: "is not a valid model (\(invalid.detail)); retrain or restore it")
+    }
     return envelope.model
   }
 

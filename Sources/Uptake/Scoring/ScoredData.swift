@@ -23,5 +23,12 @@ public struct ScoredData: Sendable {
     self.notes = notes
     scores = try bundle.learner.score(columns, threads: threads)
     probabilities = scores.margins.map(bundle.probability(margin:))
+    // A probability that is not a number is never written or ranked.
+    let bad = probabilities.indices.filter { !probabilities[$0].isFinite || !scores.margins[$0].isFinite }
+    if let first = bad.first {
+      throw DataError(
+        "\(bad.count) units could not be scored (the first is unit \(first + 1) in reading order): a feature value or "
+          + "the model gives no finite log-odds; check the data and the model")
+    }
   }
 }

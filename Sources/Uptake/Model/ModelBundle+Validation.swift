@@ -1,0 +1,105 @@
+import Learn
+
+/// Checks a loaded bundle's structure, beyond its checksum (which anyone editing the file can recompute): every
+/// table matches its binning, every index is in range, every number is finite, calibration is monotone. Whatever a
+/// bundle that passes holds, scoring can neither trap nor produce NaN.
+extension ModelBundle {
+  /// - Throws: the first inconsistency found, as a sentence.
+  func validate() throws {
+    let features = schema.features
+    guard !features.isEmpty else { throw Invalid("the schema lists no feature") }
+    guard Set(features.map(\.name)).count == features.count else { throw Invalid("two features share a name") }
+    switch learner {
+    case .stumps(let model): try validate(model)
+    case .logistic(let model, let design): try validate(model, design: design)
+    }
+    if let calibration { try validate(calibration) }
+  }
+
+  struct Invalid: Error {
+    var detail: String
+    init(_ detail: String) { self.detail = detail }
+  }
+
+  private func validate(_ model: StumpBoost) throws {
+    let features = schema.features
+    guard model.binnings.count == features.count, model.tables.count == features.count else {
+      throw Invalid("the stumps have \(model.tables.count) tables for \(features.count) features")
+    }
+    guard model.intercept.isFinite else { throw Invalid("the intercept is not a finite number") }
+    for (j, binning) in model.binnings.enumerated() {
+      let feature = features[j]
+      guard binning.name == feature.name else {
+        throw Invalid("table \(j + 1) is for \(binning.name), not \(feature.name)")
+      }
+      // Bins are bytes: at most 256, the last for missing values.
+      guard binning.binCount <= 256 else {
+        throw Invalid("feature \(feature.name) has \(binning.binCount) bins (at most 256)")
+      }
+      guard model.tables[j].count == binning.binCount else {
+        throw Invalid(
+          "feature \(feature.name)'s table has \(model.tables[j].count) entries for \(binning.binCount) bins")
+      }
+      guard model.tables[j].allSatisfy(\.isFinite) else {
+        throw Invalid("feature \(feature.name)'s table holds a non-finite number")
+      }
+      switch binning.kind {
+      case .numeric(let edges):
+        guard feature.kind != .categorical else {
+          throw Invalid("feature \(feature.name) is binned as a number but is categorical")
+        }
+        guard edges.allSatisfy(\.isFinite), zip(edges, edges.dropFirst()).allSatisfy({ $0 < $1 }) else {
+          throw Invalid("feature \(feature.name)'s bin edges are not finite and increasing")
+        }
+      case .categorical:
+        guard feature.kind == .categorical else {
+          throw Invalid("feature \(feature.name) is binned as categories but is a number")
+        }
+      }
+    }
+  }
+
+  private func validate(_ model: LogisticRegression, design: LogisticDesign) throws {
+    let features = schema.features
+    let width = design.columnNames.count
+    guard model.coefficients.count == width, model.featureMeans.count == width, design.owner.count == width else {
+      throw Invalid("the logistic design has \(width) columns but \(model.coefficients.count) coefficients")
+    }
+    guard design.encodings.count == features.count else {
+      throw Invalid("the logistic design encodes \(design.encodings.count) features for \(features.count)")
+    }
+    guard design.owner.allSatisfy({ (0..<features.count).contains($0) }),
+      zip(design.owner, design.owner.dropFirst()).allSatisfy({ $0 <= $1 })
+    else { throw Invalid("a design column belongs to no feature") }
+    guard model.intercept.isFinite, model.coefficients.allSatisfy(\.isFinite), model.featureMeans.allSatisfy(\.isFinite)
+    else { throw Invalid("a coefficient or mean is not a finite number") }
+    for (j, encoding) in design.encodings.enumerated() {
+      switch encoding {
+      case .numeric(let mean, let scale, _):
+        guard features[j].kind != .categorical else {
+          throw Invalid("feature \(features[j].name) is encoded as a number but is categorical")
+        }
+        guard mean.isFinite, scale.isFinite, scale > 0 else {
+          throw Invalid("feature \(features[j].name) has a bad scale")
+        }
+      case .categorical:
+        guard features[j].kind == .categorical else {
+          throw Invalid("feature \(features[j].name) is encoded as categories but is a number")
+        }
+      }
+    }
+  }
+
+  private func validate(_ calibration: Calibrator) throws {
+    switch calibration {
+    case .platt(let a, let b):
+      guard a.isFinite, b.isFinite else { throw Invalid("the Platt calibration is not finite") }
+    case .isotonic(let margins, let probabilities):
+      guard !margins.isEmpty, margins.count == probabilities.count, margins.allSatisfy(\.isFinite),
+        zip(margins, margins.dropFirst()).allSatisfy({ $0 <= $1 }),
+        probabilities.allSatisfy({ $0 >= 0 && $0 <= 1 }),
+        zip(probabilities, probabilities.dropFirst()).allSatisfy({ $0 <= $1 })
+      else { throw Invalid("the isotonic calibration is not a monotone map onto probabilities") }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import Uptake
+
+/// A checksum is not validation: bundles edited and re-checksummed (a short table, an index out of range, too many
+/// bins, a non-monotone calibration) are refused on load with what is wrong, never scored into a trap or NaN.
+@Suite("Model bundles validated on load", .serialized)
+struct BundleValidationTests {
+  /// A trained flat-file bundle's JSON, as a dictionary to edit.
+  nonisolated(unsafe) static let trained: (stumps: [String: Any], logistic: [String: Any], dir: String) = {
+    let dir = try! temporaryFolder("bundles")
+    var text = "id,x,c,y\n"
+    for i in 0..<200 { text += "P\(i),\(i % 17),\(["a", "b", "c"][i % 3]),\(i % 3 == 0 ? "yes" : "no")\n" }
+    try! text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    var out: [[String: Any]] = []
+    for learner in ["stumps", "logistic"] {
+      let r = try! runUptake([
+        "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--learner", learner,
+        "--calibration", "isotonic", "--out", dir + "/\(learner).json",
+      ])
+      precondition(r.status == 0, r.stderr)
+      let data = try! Data(contentsOf: URL(fileURLWithPath: dir + "/\(learner).json"))
+      out.append(try! JSONSerialization.jsonObject(with: data) as! [String: Any])
+    }
+    return (out[0], out[1], dir)
+  }()
+
+  /// Writes `envelope` with `edit` applied to its model and a freshly computed checksum, then scores with it.
+  func scoreEdited(_ envelope: [String: Any], _ edit: (inout [String: Any]) -> Void) throws -> (Int32, String) {
+    var model = envelope["model"] as! [String: Any]
+    edit(&model)
+    let modelData = try JSONSerialization.data(withJSONObject: model)
+    let bundle = try JSONCoding.decoder().decode(ModelBundle.self, from: modelData)
+    var edited = envelope
+    edited["model"] = model
+    edited["checksum"] = try bundle.checksum
+    let dir = Self.trained.dir
+    try JSONSerialization.data(withJSONObject: edited).write(to: URL(fileURLWithPath: dir + "/edited.json"))
+    let r = try runUptake([
+      "score", "--model", dir + "/edited.json", "--data", dir + "/in.csv", "--out", dir + "/l.csv",
+    ])
+    return (r.status, r.stderr)
+  }
+
+  func stumps(_ model: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+    var learner = model["learner"] as! [String: Any]
+    var inner = learner["stumps"] as! [String: Any]
+    var boost = inner["_0"] as! [String: Any]
+    edit(&boost)
+    inner["_0"] = boost
+    learner["stumps"] = inner
+    model["learner"] = learner
+  }
+
+  @Test("an unedited bundle scores; edited and re-checksummed ones are refused with what is wrong")
+  func tampered() throws {
+    let (ok, okErr) = try scoreEdited(Self.trained.stumps) { _ in }
+    #expect(ok == 0, "\(okErr)")
+    let cases: [(String, (inout [String: Any]) -> Void)] = [
+      (
+        "entries for",
+        { m in
+          self.stumps(&m) { b in
+            var t = b["tables"] as! [[Double]]; t[0].removeLast(); b["tables"] = t
+          }
+        }
+      ),
+      (
+        "tables for",
+        { m in
+          self.stumps(&m) { b in
+            var t = b["tables"] as! [[Double]]; t.removeLast(); b["tables"] = t
+          }
+        }
+      ),
+      (
+        "bins (at most 256)",
+        { m in
+          self.stumps(&m) { b in
+            var bins = b["binnings"] as! [[String: Any]]
+            bins[0]["kind"] = ["numeric": ["upperEdges": (0..<300).map(Double.init)]]
+            b["binnings"] = bins
+            var t = b["tables"] as! [[Double]]; t[0] = Array(repeating: 0, count: 302); b["tables"] = t
+          }
+        }
+      ),
+      (
+        "isotonic calibration",
+        { m in m["calibration"] = ["isotonic": ["margins": [0.0, 1.0], "probabilities": [0.9, 0.1]]] }
+      ),
+    ]
+    for (expected, edit) in cases {
+      let (status, stderr) = try scoreEdited(Self.trained.stumps, edit)
+      #expect(
+        status == 1 && stderr.contains("is not a valid model") && stderr.contains(expected), "\(expected): \(stderr)")
+    }
+    let (status, stderr) = try scoreEdited(Self.trained.logistic) { m in
+      var learner = m["learner"] as! [String: Any]
+      var inner = learner["logistic"] as! [String: Any]
+      var design = inner["design"] as! [String: Any]
+      var owner = design["owner"] as! [Int]
+      owner[owner.count - 1] = 99
+      design["owner"] = owner
+      inner["design"] = design
+      learner["logistic"] = inner
+      m["learner"] = learner
+    }
+    #expect(status == 1 && stderr.contains("a design column belongs to no feature"), "\(stderr)")
+  }
+}
