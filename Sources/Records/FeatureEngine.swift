@@ -119,6 +119,7 @@ public struct FeatureEngine: Sendable {
     frame.notes = leftOut
     frame.censored = censored
     frame.dataUntil = end
+    frame.personalAllowed = config.personalAllowed
     return frame
   }
 

@@ -17,6 +17,8 @@ public struct FeatureFrame: Sendable {
   public var labels: [Bool]?
   /// Columns asked for beside the features (e.g. the ward a contact list is split by); never used by a model.
   public var extras: [Column] = []
+  /// Columns the config allows although they are named like personal data (`personal: { allow: [...] }`).
+  public var personalAllowed: Set<String> = []
   /// Rows whose outcome is not known yet: their outcome window ends after `dataUntil`. Empty when none is.
   public var censored: [Bool] = []
   /// The day up to which the records are complete, and where that date came from ("the latest event date").
@@ -66,6 +68,7 @@ extension FeatureFrame {
       reasons: reasons, protected: protected.map { $0.subset(rows) }, labels: labels.map { l in rows.map { l[$0] } },
       extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing, notes: notes)
     out.censored = censored.isEmpty ? [] : rows.map { censored[$0] }
+    out.personalAllowed = personalAllowed
     out.dataUntil = dataUntil
     return out
   }

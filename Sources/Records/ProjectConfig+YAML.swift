@@ -46,6 +46,24 @@ extension ProjectConfig {
     case sqlite(database: String, table: String)
   }
 
+  /// The line of a YAML error, or 0.
+  static func line(of error: YamlError) -> Int {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    default: return 0
+    }
+  }
+
+  /// What the YAML parser found wrong, in its own words but without the quoted text.
+  static func problem(of error: YamlError) -> String {
+    switch error {
+    case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+    case .reader(let problem, _, _, _): return problem
+    case .duplicatedKeysInMapping: return "a key appears twice in one mapping"
+    default: return "not readable as YAML"
+    }
+  }
+
   /// Parses config text; `headers` gives a table's column names.
   public static func parse(
     _ text: String, file: String, headers: (TableSource) throws -> [String]
@@ -58,8 +76,14 @@ extension ProjectConfig {
       root = node
     } catch let error as ConfigError {
       throw error
+    } catch let error as YamlError {
+      // Yams' own text quotes the offending line, which in a data file given as a config holds a person's data.
+      throw ConfigError(
+        file: file, line: Self.line(of: error),
+        message: "not valid YAML (\(Self.problem(of: error))); "
+          + "is this the config? uptake.yaml describes the tables; a data file is given with --data")
     } catch {
-      throw ConfigError(file: file, line: 0, message: "not valid YAML: \(error)")
+      throw ConfigError(file: file, line: 0, message: "not valid YAML; check the file is the config")
     }
     var reader = ConfigReader(file: file)
     return try reader.config(root, headers: headers)
@@ -146,7 +170,7 @@ struct ConfigReader {
       root, "the config",
       allowed: [
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
-        "orphan_keys", "features", "read", "data_until",
+        "orphan_keys", "features", "read", "data_until", "personal",
       ])
     if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
     let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
@@ -291,13 +315,39 @@ struct ConfigReader {
       }
     }
 
+    // Columns named like personal data that the council says are not (a village code called `address`).
+    var allowed = Set<String>()
+    if let p = top["personal"] {
+      let m = try mapping(p, "personal", allowed: ["allow"])
+      allowed = Set(try strings(m["allow"], "personal allow"))
+    }
+    func refusePersonal(_ name: String, _ use: String, at node: Node?) throws {
+      guard PersonalData.isSensitive(column: name), !allowed.contains(name) else { return }
+      throw fail(
+        node,
+        "\(use) \(name), which looks like personal data (a name, date of birth, contact detail or identifier), whose values "
+          + "would reach reports or reasons; leave it out, or if it is not personal data add personal: { allow: [\(name)] }"
+      )
+    }
+
     let protected = try strings(top["protected"], "protected")
-    for name in protected { _ = try column(name, of: populationTable, at: top["protected"]) }
+    for name in protected {
+      _ = try column(name, of: populationTable, at: top["protected"])
+      try refusePersonal(name, "protected column", at: top["protected"])
+    }
 
     var features: [ProjectConfig.Feature] = []
     if let f = top["features"] {
       guard case .sequence(let seq) = f else { throw fail(f, "features must be a list") }
-      for item in seq { features.append(try feature(item)) }
+      for item in seq {
+        let f = try feature(item)
+        // What a feature shows in reasons is its source column's value (an age computed from a date of birth is not).
+        if let ref = f.column, f.aggregation != .ageInMonths {
+          try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
+        }
+        if let of = f.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
+        features.append(f)
+      }
     }
     let names = features.map(\.name)
     if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
@@ -317,6 +367,7 @@ struct ConfigReader {
       group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
     config.orphanKeysAreErrors = orphanKeysAreErrors
     config.dataUntil = dataUntil
+    config.personalAllowed = allowed
     return config
   }
 

@@ -16,6 +16,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var features: [Feature]
   /// `orphan_keys: error`: a link key with no match in the linked table stops the run (default: a warning).
   public var orphanKeysAreErrors = false
+  /// Columns named like personal data that are not (`personal: { allow: [...] }`).
+  public var personalAllowed: Set<String> = []
   /// The day up to which the records are complete (`data_until:`); nil: the latest event date, or today if earlier.
   public var dataUntil: Day? = nil
   /// Each table's column names as its header gave them (read while checking the config).

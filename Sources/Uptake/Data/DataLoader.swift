@@ -196,7 +196,7 @@ public enum DataLoader {
     InputFiles.register(configPath)  // the config beside the data is part of the input, even when a model's copy is used
     let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
-    try checkExtras(request.extras)
+    try checkExtras(request.extras, allowed: config.personalAllowed)
     let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
         let reachable =
@@ -248,8 +248,8 @@ public enum DataLoader {
   }
 
   /// A column asked for beside the features goes into contact lists: never a personal-data column.
-  static func checkExtras(_ extras: [String]) throws {
-    if let name = extras.first(where: PersonalData.isSensitive(column:)) {
+  static func checkExtras(_ extras: [String], allowed: Set<String> = []) throws {
+    if let name = extras.first(where: { PersonalData.isSensitive(column: $0) && !allowed.contains($0) }) {
       throw DataError(
         "\(name) looks like personal data (a name, date of birth, contact detail or identifier) and would be written "
           + "into the output; split or label the list by another column (e.g. ward)")

@@ -33,7 +33,7 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
   /// - Throws: `ModelDataError` for a date-valued feature (a date is no model input, and could be a date of birth).
   public init(frame: FeatureFrame) throws {
     features = try frame.features.map { column in
-      if PersonalData.isSensitive(column: column.name) {
+      if PersonalData.isSensitive(column: column.name) && !frame.personalAllowed.contains(column.name) {
         throw ModelDataError(
           "column \(column.name) looks like personal data (a name, date of birth, contact detail or free text) and "
             + "would be printed in reasons and explanations; leave it out (--exclude \(column.name)), or rename it if it is not"
