@@ -46,7 +46,8 @@ extension UptakeCommand {
       }
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
-      guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
+      try Limits.check(bootstrap, "--bootstrap", Limits.bootstrap)
+      try Limits.check(capacity, "--capacity", Limits.capacity)
     }
 
     func run() throws {

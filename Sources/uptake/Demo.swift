@@ -29,8 +29,8 @@ extension UptakeCommand {
     var models: String?
 
     func validate() throws {
-      guard children >= 2_000 else { throw ValidationError("--children must be at least 2000, got \(children)") }
-      guard capacity >= 1 else { throw ValidationError("--capacity must be at least 1, got \(capacity)") }
+      try Limits.check(children, "--children", 2_000...1_000_000)
+      try Limits.check(capacity, "--capacity", 1...10_000)
     }
 
     func run() throws {

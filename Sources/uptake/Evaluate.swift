@@ -42,8 +42,8 @@ extension UptakeCommand {
     var rule: BaselineRule?
 
     func validate() throws {
-      if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1, got \(capacity)") }
-      guard bootstrap >= 50 else { throw ValidationError("--bootstrap must be at least 50, got \(bootstrap)") }
+      try Limits.check(capacity, "--capacity", Limits.capacity)
+      try Limits.check(bootstrap, "--bootstrap", Limits.bootstrap)
     }
 
     func run() throws {

@@ -36,7 +36,8 @@ extension UptakeCommand {
     var threads: Int?
 
     func validate() throws {
-      if let capacity, capacity < 1 { throw ValidationError("--capacity must be at least 1, got \(capacity)") }
+      try Limits.check(capacity, "--capacity", Limits.capacity)
+      try Limits.check(threads, "--threads", Limits.threads)
       guard (0...20).contains(reasons) else { throw ValidationError("--reasons must be 0 to 20, got \(reasons)") }
     }
 

@@ -62,14 +62,17 @@ extension UptakeCommand {
 
     func validate() throws {
       guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
-      guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
-      guard learningRate > 0 && learningRate <= 1 else {
-        throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)")
+      try Limits.check(rounds, "--rounds", 1...100_000)
+      try Limits.check(minRows, "--min-rows", 1...1_000_000)
+      try Limits.check(threads, "--threads", Limits.threads)
+      try Limits.check(learningRate, "--learning-rate", above: 1e-6, atMost: 1)
+      guard l1Ratio >= 0 && l1Ratio <= 1 else {
+        throw ValidationError("--l1-ratio must be from 0 to 1, got \(l1Ratio)")
       }
       guard validation > 0 && validation < 1 else {
         throw ValidationError("--validation must be between 0 and 1, got \(validation)")
       }
-      guard c > 0 else { throw ValidationError("--C must be positive, got \(c)") }
+      try Limits.check(c, "--C", above: 0, atMost: 1e12)
       _ = try monotoneConstraints()
       _ = try logisticPenalty()
       _ = try calibrationMethod()
