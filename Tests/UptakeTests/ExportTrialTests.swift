@@ -127,6 +127,14 @@ struct ExportTrialTests {
       ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "nhs_number", "--out", "DIR/m.json"])
     #expect(
       r.status == 1 && r.stderr.contains("an id appears 2 times") && !r.stderr.contains("4000000001"), "\(r.stderr)")
+    var unique = "nhs_number,x,y\n"
+    for i in 0..<60 { unique += "\(4_000_000_000 + i),\(i % 5),\(i % 2 == 0 ? "yes" : "no")\n" }
+    let named = try run(
+      ["in.csv": unique],
+      ["train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "nhs_number", "--out", "DIR/m.json"])
+    #expect(
+      named.status == 0 && named.stderr.contains("the id column nhs_number looks like personal data"), "\(named.stderr)"
+    )
     let withDob = flat(extra: { ",2022-01-\(String(format: "%02d", $0 % 28 + 1))" }, header: ",dob")
     let byDob = try run(
       ["in.csv": withDob],

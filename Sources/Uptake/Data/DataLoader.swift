@@ -62,8 +62,9 @@ public enum DataLoader {
       guard let flat = request.flat else {
         throw DataError("\(request.path) is one CSV file: name its outcome with --target COL --event VALUE")
       }
-      let (frame, leftOut) = try flat.frame(path: request.path)
+      var (frame, leftOut) = try flat.frame(path: request.path)
       try checkUniqueIds(frame, source: request.path)
+      frame.notes += identityNotes(id: flat.id, group: flat.group)
       let source = FrameSource.flat(flat)
       var loaded = LoadedData(
         frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: 0, leftOutReason: nil,
@@ -125,8 +126,9 @@ public enum DataLoader {
     case (.flatFile, .csv):
       let flat = source.flatFile!
       try checkExtras(request.extras)
-      let frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
+      var frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
       try checkUniqueIds(frame, source: request.path)
+      frame.notes += identityNotes(id: flat.id, group: flat.group)
       return LoadedData(
         frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.path)",
         idName: flat.id ?? "id")
@@ -212,9 +214,10 @@ public enum DataLoader {
     }
     let engine = try FeatureEngine.load(config: config, configPath: configPath, extraColumns: extras)
     try engine.checkOrphans()
-    let frame = try engine.frameWithQualityNotes(
+    var frame = try engine.frameWithQualityNotes(
       asOf: request.asOf, extras: extras, dataUntil: request.dataUntil, today: .today)
     try checkUniqueIds(frame, source: request.path)
+    frame.notes += identityNotes(id: config.id, group: config.group, allowed: config.personalAllowed)
     var loaded = LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
       description: "linked records in \(request.path) (\(configPath))", idName: config.id,
@@ -244,6 +247,16 @@ public enum DataLoader {
       throw DataError(
         "an id appears \(count) times in \(source) (units \(rows.joined(separator: " and ")) in reading order; the value "
           + "is withheld); ids must be unique — remove the duplicate rows, or name another id column")
+    }
+  }
+
+  /// Ids go into contact lists and explanations: one named like personal data (an NHS number, an e-mail address)
+  /// is said, so that it is pseudonymised first (`uptake pseudonymise`) unless the council means it to be there.
+  static func identityNotes(id: String?, group: String?, allowed: Set<String> = []) -> [String] {
+    [("id", id), ("family (group)", group)].compactMap { role, column in
+      guard let column, PersonalData.isSensitive(column: column), !allowed.contains(column) else { return nil }
+      return "the \(role) column \(column) looks like personal data, and its values go into contact lists and "
+        + "explanations; pseudonymise it first (uptake pseudonymise), or allow it: personal: { allow: [\(column)] }"
     }
   }
 
