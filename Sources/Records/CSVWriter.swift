@@ -8,8 +8,12 @@
 
 /// Streams CSV rows to a file through a byte buffer, and publishes the file only when complete: rows go to a
 /// hidden `.NAME.partial` beside the target, which `finish()` renames into place (atomic on one file system).
-/// A writer dropped without `finish()` removes its partial file, so no half-written output is ever left.
+/// A writer dropped without `finish()` removes its partial file, so no half-written output is ever left. The path
+/// `-` streams to standard output instead (`--out -`), for a pipe into another tool: nothing can be atomic there.
 public final class CSVWriter {
+  /// The path that means standard output.
+  public static let standardOutput = "-"
+
   public let path: String
   private let partialPath: String
   private var file: UnsafeMutablePointer<FILE>?
@@ -22,9 +26,18 @@ public final class CSVWriter {
   /// - Throws: `RecordsError.cannotWrite` naming the path and the system's reason.
   public init(path: String, header: [String]) throws {
     self.path = path
-    let (f, partial) = try AtomicFile.openPartial(for: path)
-    partialPath = partial
-    file = f
+    if path == Self.standardOutput {
+      partialPath = ""
+      // Its own stream on a copy of descriptor 1: the C library's `stdout` is shared state Swift will not touch.
+      guard let f = fdopen(dup(1), "w") else {
+        throw RecordsError.cannotWrite(path: "standard output", reason: String(cString: strerror(errno)))
+      }
+      file = f
+    } else {
+      let (f, partial) = try AtomicFile.openPartial(for: path)
+      partialPath = partial
+      file = f
+    }
     buffer.reserveCapacity(1 << 20)
     for (i, h) in header.enumerated() {
       if i > 0 { buffer.append(UInt8(ascii: ",")) }
@@ -34,7 +47,8 @@ public final class CSVWriter {
   }
 
   deinit {
-    if let file { AtomicFile.abandon(file, partial: partialPath) }
+    guard let file else { return }
+    if partialPath.isEmpty { fclose(file) } else { AtomicFile.abandon(file, partial: partialPath) }
   }
 
   // MARK: Fields of the current row
@@ -105,6 +119,13 @@ public final class CSVWriter {
     flush()
     guard let f = file else { return }
     file = nil
+    if partialPath.isEmpty {
+      let failed = fflush(f) != 0 || ferror(f) != 0
+      let reason = String(cString: strerror(errno))
+      fclose(f)
+      if failed { throw RecordsError.cannotWrite(path: "standard output", reason: reason) }
+      return
+    }
     try AtomicFile.commit(f, partial: partialPath, to: path)
   }
 

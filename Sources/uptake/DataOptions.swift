@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Records
 import Uptake
 
@@ -55,4 +56,11 @@ func dataSummary(_ loaded: LoadedData, indent: String = "  ") -> [String] {
     lines.append("\(indent)left out:   " + (reason.contains("; ") ? "\(loaded.leftOut): \(reason)" : reason))
   }
   return lines
+}
+
+/// Where a command's summary goes: standard output, or standard error when the data themselves stream to standard
+/// output (`--out -`), so that a pipe receives only the CSV.
+func summaryPrinter(for out: String) -> (String) -> Void {
+  guard out == CSVWriter.standardOutput else { return { print($0) } }
+  return { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 }

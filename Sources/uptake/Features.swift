@@ -25,7 +25,7 @@ extension UptakeCommand {
 
     @OptionGroup var flat: FlatFileOptions
 
-    @Option(name: .long, help: "Where to write the CSV.")
+    @Option(name: .long, help: "Where to write the CSV (- streams it to standard output).")
     var out: String
 
     func run() throws {
@@ -38,10 +38,12 @@ extension UptakeCommand {
         case .linkedRecords: labelName = loaded.frame.labels == nil ? "label" : loaded.outcomeName ?? "label"
         }
         try loaded.frame.write(to: out, labelName: labelName)
-        print("wrote \(out): \(loaded.frame.rowCount) rows, \(loaded.frame.features.count) features")
-        for line in dataSummary(loaded) { print(line) }
+        let say = summaryPrinter(for: out)
+        let target = out == CSVWriter.standardOutput ? "standard output" : out
+        say("wrote \(target): \(loaded.frame.rowCount) rows, \(loaded.frame.features.count) features")
+        for line in dataSummary(loaded) { say(line) }
         if loaded.frame.censoredCount > 0 {
-          print("  outcome:    empty for \(loaded.frame.censoredCount) whose outcome window is not over yet")
+          say("  outcome:    empty for \(loaded.frame.censoredCount) whose outcome window is not over yet")
         }
       } catch {
         fail("\(error)")

@@ -30,7 +30,7 @@ extension UptakeCommand {
     var onePerFamily = false
     @Option(name: .long, help: "Reasons per row.")
     var reasons: Int = 3
-    @Option(name: .long, help: "Where to write the contact list.")
+    @Option(name: .long, help: "Where to write the contact list (- streams the CSV to standard output).")
     var out: String = "contact-list.csv"
     @Option(name: .long, help: "Threads (default: every core).")
     var threads: Int?
@@ -58,19 +58,20 @@ extension UptakeCommand {
           scored, options: ContactListOptions(capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons))
         try list.write(to: out)
         let done = clock.now
-        print(
+        let say = summaryPrinter(for: out)
+        say(
           "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
             + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
         if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
-          print(
+          say(
             "  data until \(end.description); \(loaded.frame.censoredCount) of these units have an outcome window "
               + "not over yet, scored all the same")
         }
-        print(
-          "wrote \(out): \(list.rows.count) rows"
+        say(
+          "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(list.rows.count) rows"
             + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")
             + (onePerFamily ? ", one per family" : "") + ", \(reasons) reasons each")
-        print(
+        say(
           String(
             format: "time: reading and features %.2f s, scoring and writing %.2f s", (read - began).seconds,
             (done - read).seconds))

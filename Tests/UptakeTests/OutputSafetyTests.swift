@@ -123,4 +123,25 @@ struct OutputSafetyTests {
     }
     #expect(!text.contains(",=1+1,"))
   }
+
+  @Test("--out - streams the CSV to standard output and the summary to standard error")
+  func standardOutput() throws {
+    let dir = try trainedFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let scored = try runUptake([
+      "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--capacity", "3", "--out", "-",
+    ])
+    #expect(scored.status == 0, "\(scored.stderr)")
+    let lines = scored.stdout.split(separator: "\n")
+    #expect(lines.count == 4 && lines[0].hasPrefix("rank,id,probability"), "\(scored.stdout)")
+    #expect(scored.stderr.contains("wrote standard output: 3 rows"))
+    let features = try runUptake([
+      "features", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", "-",
+    ])
+    #expect(
+      features.status == 0 && features.stdout.hasPrefix("id,x,y\n")
+        && features.stdout.split(separator: "\n").count == 61)
+    #expect(features.stderr.contains("wrote standard output: 60 rows"))
+    #expect(!FileManager.default.fileExists(atPath: "-"))
+  }
 }
