@@ -157,14 +157,21 @@ struct CouncilExportTests {
   }
 
   /// A small linked council for the check catalogue, with one problem planted per case.
-  static let small: [String: String] = [
-    "kids.csv":
-      "kid,home,born,due\nK1,H1,2022-01-01,2024-01-05\nK2,H2,2022-02-01,2024-02-05\nK3,H1,2022-03-01,2024-03-01\n",
-    "homes.csv": "home,rooms\nH1,3\nH2,4\n",
-    "visits.csv":
-      "kid,on,kind,logged\nK1,2023-06-01,review,2023-06-02\nK2,2023-07-01,Review,2023-07-01\nK3,2023-08-01,hub,2023-08-09\n",
-    "places.csv": "kid,start\nK1,2024-01-20\n",
-  ]
+  static let small: [String: String] = {
+    // 60 children in 30 homes, due from 2024-01-05 on; a third have a place within their window (enough rows and both
+    // outcomes for train to run, which check must agree with).
+    var kids = "kid,home,born,due\n", visits = "kid,on,kind,logged\n", places = "kid,start\n", homes = "home,rooms\n"
+    let first = Day(year: 2024, month: 1, day: 5)!
+    for i in 1...60 {
+      let due = first + (i - 1)
+      kids += "K\(i),H\((i - 1) % 30 + 1),2022-01-01,\(due)\n"
+      visits +=
+        "K\(i),2023-06-\(String(format: "%02d", i % 28 + 1)),\(["review", "review", "Review", "hub"][i % 4]),2023-07-01\n"
+      if i % 3 == 0 { places += "K\(i),\(due + 10)\n" }
+    }
+    for h in 1...30 { homes += "H\(h),\(h % 5 + 1)\n" }
+    return ["kids.csv": kids, "homes.csv": homes, "visits.csv": visits, "places.csv": places]
+  }()
 
   static let smallConfig = """
     version: 1
@@ -205,8 +212,8 @@ struct CouncilExportTests {
   func checkCatalogue() throws {
     let good = try check()
     #expect(good.status == 0 && good.stdout.contains("ok: train would run"), "\(good.stdout)")
-    #expect(good.stdout.contains("table kids (kids.csv): 3 rows") && good.stdout.contains("key kid unique"))
-    #expect(good.stdout.contains("link visits.kid → kids.kid: 3 of 3 rows matched (100.0%)"))
+    #expect(good.stdout.contains("table kids (kids.csv): 60 rows") && good.stdout.contains("key kid unique"))
+    #expect(good.stdout.contains("link visits.kid → kids.kid: 60 of 60 rows matched (100.0%)"))
     #expect(good.stdout.contains("data until: 2024-12-31 (data_until in uptake.yaml)"))
     // The where value "review" matches "Review" too under case: fold (the default).
     let cases: [(String, [String: String], (String) -> String, Int32, String)] = [
@@ -215,8 +222,8 @@ struct CouncilExportTests {
         "table kids: 1 rows repeat a kid already seen"
       ),
       (
-        "orphan key", ["visits.csv": Self.small["visits.csv"]! + "K9,2023-09-01,review,2023-09-01\n"], { $0 }, 0,
-        "warning: visits: 1 of 4 rows have a kid with no match in kids.kid"
+        "orphan key", ["visits.csv": Self.small["visits.csv"]! + "K999,2023-09-01,review,2023-09-01\n"], { $0 }, 0,
+        "warning: visits: 1 of 61 rows have a kid with no match in kids.kid"
       ),
       (
         "recorded time not dates", ["visits.csv": "kid,on,kind,logged\nK1,2023-06-01,review,unknown\n"], { $0 }, 1,
@@ -262,13 +269,21 @@ struct CouncilExportTests {
       #expect(r.stdout.contains(expected), "\(name): wanted \(expected) in\n\(r.stdout)")
     }
     // --strict makes a warning fatal; JSON carries the same findings.
-    let orphan = ["visits.csv": Self.small["visits.csv"]! + "K9,2023-09-01,review,2023-09-01\n"]
+    let orphan = ["visits.csv": Self.small["visits.csv"]! + "K999,2023-09-01,review,2023-09-01\n"]
     let strict = try check(files: orphan, arguments: ["--strict"])
     #expect(strict.status == 1 && strict.stderr.contains("--strict: warnings are fatal"))
     let json = try check(files: orphan, arguments: ["--format", "json"])
     let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
     #expect((parsed?["warnings"] as? [String])?.contains { $0.contains("no match in kids.kid") } == true)
-    #expect((parsed?["population"] as? Int) == 3)
+    #expect((parsed?["population"] as? Int) == 60)
+    // Train agrees with check on the good council: it runs.
+    let dir = try temporaryFolder("check-train")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (name, text) in Self.small.merging(["uptake.yaml": Self.smallConfig]) { $1 } {
+      try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+    }
+    let trained = try runUptake(["train", "--data", dir, "--out", dir + "/m.json"])
+    #expect(trained.status == 0, "\(trained.stderr)")
   }
 
   @Test("check never prints a personal value: examples of personal columns are withheld")

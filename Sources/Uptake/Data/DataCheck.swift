@@ -113,7 +113,10 @@ public struct DataCheck: Codable, Sendable {
     } else if events == 0 || events == known.count {
       errors.append(
         "every unit with a known outcome has the same outcome (\(events) events of \(known.count)); a model needs both")
+    } else if known.count < 50 {
+      errors.append("only \(known.count) units with a known outcome; at least 50 are needed to train and validate")
     }
+    if frame.features.isEmpty { errors.append("there are no features: add some under features: in uptake.yaml") }
     if censored > 0 {
       warnings.append(
         "\(censored) units left out of training: outcome window not over by \(frame.dataUntil.map { "\($0.day)" } ?? "?")"
