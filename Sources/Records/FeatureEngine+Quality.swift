@@ -29,7 +29,6 @@ extension FeatureEngine {
         )
       }
     }
-    var latest = Int32.min
     for spec in config.tables {
       guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
       let undated = days.reduce(0) { $0 + ($1 == ColumnValues.missingDay ? 1 : 0) }
@@ -38,7 +37,6 @@ extension FeatureEngine {
           "\(spec.name): \(undated) of \(days.count) rows have no \(column); they are never used (no date, no time "
             + "window)")
       }
-      for d in days where d != ColumnValues.missingDay && d > latest { latest = d }
       if let r = spec.recordedTime, case .date(let recorded)? = tables[spec.name]?[r]?.values {
         let unrecorded = zip(days, recorded).reduce(0) {
           $0 + ($1.0 != ColumnValues.missingDay && $1.1 == ColumnValues.missingDay ? 1 : 0)
@@ -58,10 +56,10 @@ extension FeatureEngine {
       }
     }
     // A declared end later than every event: the days in between look like nothing happened.
-    if latest != Int32.min, end.day.number > Int(latest) {
+    if let latest = latestEventDay(), end.day > latest {
       notes.append(
-        "the end of the data, \(end.description), is \(end.day.number - Int(latest)) days after the latest event of any "
-          + "table (\(Day(number: Int(latest)))); outcome windows ending in between are counted as complete — set "
+        "the end of the data, \(end.description), is \(end.day - latest) days after the latest event of any "
+          + "table (\(latest)); outcome windows ending in between are counted as complete — set "
           + "data_until to the day the extract was taken")
     }
     return notes

@@ -128,16 +128,20 @@ public struct FeatureEngine: Sendable {
   public func dataUntil(override: Day? = nil, today: Day = .today) -> FeatureFrame.DataUntil {
     if let override { return .init(day: override, source: "--data-until") }
     if let day = config.dataUntil { return .init(day: day, source: "data_until in uptake.yaml") }
+    guard let day = latestEventDay() else { return .init(day: today, source: "today: no event is dated") }
+    return day > today
+      ? .init(day: today, source: "today; some events are dated later")
+      : .init(day: day, source: "the latest event date; set data_until: in uptake.yaml to change it")
+  }
+
+  /// The latest event date across the event tables, or nil when no event is dated.
+  public func latestEventDay() -> Day? {
     var latest: Int32? = nil
     for spec in config.tables {
       guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
       for d in days where d != ColumnValues.missingDay && d > (latest ?? Int32.min) { latest = d }
     }
-    guard let latest else { return .init(day: today, source: "today: no event is dated") }
-    let day = Day(number: Int(latest))
-    return day > today
-      ? .init(day: today, source: "today; some events are dated later")
-      : .init(day: day, source: "the latest event date; set data_until: in uptake.yaml to change it")
+    return latest.map { Day(number: Int($0)) }
   }
 
   /// A unit whose as-of date falls after its outcome window opens has features that can see the outcome.

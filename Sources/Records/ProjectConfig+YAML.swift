@@ -25,7 +25,7 @@ extension ProjectConfig {
     var config = try parse(text, file: path) { source in
       switch source {
       case .csv(let file, let settings, let sheet):
-        return try CSVHeader.read(path: resolve(file, configPath: path), settings: settings, sheet: sheet)
+        return try TableReader.header(path: resolve(file, configPath: path), settings: settings, sheet: sheet)
       case .sqlite(let named, let table):
         return try SQLiteReader.header(database: database ?? resolve(named, configPath: path), table: table)
       }
@@ -483,63 +483,5 @@ struct ConfigReader {
       feature.window.lastDays = try window["last_days"].map { try days($0, "last_days", minimum: 1) }
     }
     return feature
-  }
-}
-
-/// Reads only a file's header row (to check a config without reading whole tables).
-public enum CSVHeader {
-  /// The column names of a CSV (decoded and split as `settings` say) or of a workbook's sheet.
-  public static func read(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
-    try TableReader.header(path: path, settings: settings, sheet: sheet)
-  }
-
-  /// The first line of a CSV file, decoded as `settings` say: a prefix of at most 1 MB, cut after the first line end
-  /// outside quotes.
-  static func csvHeader(path: String, settings: ReadSettings) throws -> [String] {
-    guard let file = fopen(path, "rb") else {
-      throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
-    }
-    defer { fclose(file) }
-    // Read until the first line end (a header may be longer than one read), up to the longest field allowed.
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while bytes.count <= Parser.maxFieldBytes {
-      let count = fread(&chunk, 1, chunk.count, file)
-      if count == 0 { break }
-      bytes.append(contentsOf: chunk[..<count])
-      if chunk[..<count].contains(10) { break }
-    }
-    if bytes.isEmpty { throw CSVError.empty(file: path) }
-    if !bytes.contains(10) && bytes.count > Parser.maxFieldBytes {
-      throw CSVError.fieldTooLong(file: path, line: 1, limit: Parser.maxFieldBytes)
-    }
-    var utf8Settings = settings
-    let mark = bytes.withUnsafeBufferPointer { TextDecoding.utf16ByteOrderMark($0) }
-    let decoded: [UInt8] = bytes.withUnsafeBufferPointer { buffer in
-      switch settings.encoding {
-      case .utf16:
-        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark?.bigEndian ?? false, skip: mark?.length ?? 0)
-      case .windows1252, .latin1:
-        return TextDecoding.singleByteToUTF8(buffer, latin1: settings.encoding == .latin1)
-      case .auto where mark != nil:
-        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark!.bigEndian, skip: mark!.length)
-      default:
-        return bytes
-      }
-    }
-    // Transcoded text is UTF-8 now; UTF-8 or auto text is read as it is (auto falls back to Windows-1252 itself).
-    if settings.encoding != .auto && settings.encoding != .utf8 || mark != nil { utf8Settings.encoding = .utf8 }
-    // Cut after the first line end outside quotes.
-    var inQuotes = false
-    var cut = decoded.count
-    for (i, b) in decoded.enumerated() {
-      if b == 34 { inQuotes.toggle() }
-      if b == 10 && !inQuotes {
-        cut = i + 1
-        break
-      }
-    }
-    let line = Array(decoded[..<cut]) + (cut == decoded.count ? [10] : [])
-    return try CSVReader.parse(line, source: path, settings: utf8Settings).columnNames
   }
 }

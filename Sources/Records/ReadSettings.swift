@@ -124,8 +124,9 @@ public struct ReadSettings: Sendable, Equatable, Codable {
     numbers = try c.decodeIfPresent(NumberStyle.self, forKey: .numbers) ?? .strict
   }
 
-  /// These settings as the YAML a config would hold, for a summary or `uptake init` (defaults left out).
-  public var yamlFlow: String {
+  /// These settings as the YAML a config would hold, for a summary or `uptake init` (defaults left out); nil when
+  /// every setting is its default.
+  public var yamlFlow: String? {
     var parts: [String] = []
     if dateFormat != .iso { parts.append("date_format: \(dateFormat.rawValue)") }
     if missing != Self.defaultMissing {
@@ -137,7 +138,7 @@ public struct ReadSettings: Sendable, Equatable, Codable {
     }
     if letterCase != .fold { parts.append("case: \(letterCase.rawValue)") }
     if numbers != .strict { parts.append("numbers: \(numbers.rawValue)") }
-    return "{ " + parts.joined(separator: ", ") + " }"
+    return parts.isEmpty ? nil : "{ " + parts.joined(separator: ", ") + " }"
   }
 }
 

@@ -34,7 +34,57 @@ public enum TableReader {
       let firstLine = Array(bytes.prefix { $0 != 10 }) + [10]
       return try CSVReader.parse(firstLine, source: path, settings: settings.forWorkbookText).columnNames
     }
-    return try CSVHeader.csvHeader(path: path, settings: settings)
+    return try csvHeader(path: path, settings: settings)
+  }
+
+  /// The first line of a CSV file, decoded as `settings` say: read in 1 MB pieces until a line end (at most the
+  /// longest field allowed), then cut after the first line end outside quotes.
+  static func csvHeader(path: String, settings: ReadSettings) throws -> [String] {
+    guard let file = fopen(path, "rb") else {
+      throw CSVError.unreadable(file: path, reason: String(cString: strerror(errno)))
+    }
+    defer { fclose(file) }
+    // Read until the first line end (a header may be longer than one read), up to the longest field allowed.
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while bytes.count <= Parser.maxFieldBytes {
+      let count = fread(&chunk, 1, chunk.count, file)
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[..<count])
+      if chunk[..<count].contains(10) { break }
+    }
+    if bytes.isEmpty { throw CSVError.empty(file: path) }
+    if !bytes.contains(10) && bytes.count > Parser.maxFieldBytes {
+      throw CSVError.fieldTooLong(file: path, line: 1, limit: Parser.maxFieldBytes)
+    }
+    var utf8Settings = settings
+    let mark = bytes.withUnsafeBufferPointer { TextDecoding.utf16ByteOrderMark($0) }
+    let decoded: [UInt8] = bytes.withUnsafeBufferPointer { buffer in
+      switch settings.encoding {
+      case .utf16:
+        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark?.bigEndian ?? false, skip: mark?.length ?? 0)
+      case .windows1252, .latin1:
+        return TextDecoding.singleByteToUTF8(buffer, latin1: settings.encoding == .latin1)
+      case .auto where mark != nil:
+        return TextDecoding.utf16ToUTF8(buffer, bigEndian: mark!.bigEndian, skip: mark!.length)
+      default:
+        return bytes
+      }
+    }
+    // Transcoded text is UTF-8 now; UTF-8 or auto text is read as it is (auto falls back to Windows-1252 itself).
+    if settings.encoding != .auto && settings.encoding != .utf8 || mark != nil { utf8Settings.encoding = .utf8 }
+    // Cut after the first line end outside quotes.
+    var inQuotes = false
+    var cut = decoded.count
+    for (i, b) in decoded.enumerated() {
+      if b == 34 { inQuotes.toggle() }
+      if b == 10 && !inQuotes {
+        cut = i + 1
+        break
+      }
+    }
+    let line = Array(decoded[..<cut]) + (cut == decoded.count ? [10] : [])
+    return try CSVReader.parse(line, source: path, settings: utf8Settings).columnNames
   }
 
   /// A workbook's sheet as CSV bytes; nil for a text file; an error for a file that is neither, or for a sheet named
@@ -46,7 +96,6 @@ public enum TableReader {
     if let refusal = signature.refusal, !(signature == .binary && encoding == .utf16) {
       throw CSVError.notATable(file: path, what: refusal)
     }
-    InputFiles.register(path)
     guard signature == .xlsx else {
       if let sheet {
         throw CSVError.notATable(
@@ -54,6 +103,7 @@ public enum TableReader {
       }
       return nil
     }
+    InputFiles.register(path)  // CSV files register themselves in CSVReader.read
     return try ExcelWorkbook.csvBytes(path: path, sheet: sheet)
   }
 }

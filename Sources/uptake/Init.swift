@@ -36,7 +36,7 @@ extension UptakeCommand {
         try AtomicFile.write(Array(draft.yaml.utf8), to: path)
         print("wrote \(path): \(draft.tables.count) tables, \(draft.links.count) links")
         for t in draft.tables {
-          let read = t.read.yamlFlow == "{  }" ? "" : " read \(t.read.yamlFlow)"
+          let read = t.read.yamlFlow.map { " read \($0)" } ?? ""
           print(
             "  \(t.name): \(t.file), \(t.rows) rows" + (t.key.map { ", key \($0)" } ?? "")
               + (t.eventTime.map { ", events dated by \($0)" } ?? "") + read)

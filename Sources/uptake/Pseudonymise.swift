@@ -58,7 +58,7 @@ extension UptakeCommand {
           isFolder.boolValue
           ? try FileManager.default.contentsOfDirectory(atPath: data).sorted().filter { $0.hasSuffix(".csv") }
             .map { data + "/" + $0 } : [data]
-        let headers = try inputs.flatMap { try CSVHeader.read(path: $0) }
+        let headers = try inputs.flatMap { try TableReader.header(path: $0) }
         if let name = columnSet.sorted().first(where: { !headers.contains($0) }) {
           fail(
             "no file in \(data) has a column \(name)"

@@ -161,14 +161,14 @@ public struct ConfigDraft: Sendable {
     // Read settings shared by every table go on top; a table's own differences go under it.
     let shared = tables.first!.read
     let common = tables.allSatisfy { $0.read == shared }
-    if common && shared.yamlFlow != "{  }" { out.append("read: \(shared.yamlFlow)") }
+    if common, let flow = shared.yamlFlow { out.append("read: \(flow)") }
     out.append("tables:")
     for t in tables {
       var parts = ["file: \(t.file)"]
       if let key = t.key { parts.append("key: \(key)") }
       if let e = t.eventTime { parts.append("event_time: \(e)") }
       if let r = t.recordedTime { parts.append("recorded_time: \(r)") }
-      if !common && t.read.yamlFlow != "{  }" { parts.append("read: \(t.read.yamlFlow)") }
+      if !common, let flow = t.read.yamlFlow { parts.append("read: \(flow)") }
       var comment = "\(t.rows) rows"
       if let evidence = t.dateEvidence { comment += "; \(evidence)" }
       if t.eventTime == nil && t.key == nil && !t.dates.isEmpty {

@@ -34,7 +34,7 @@ public struct Pseudonymiser {
   /// Pseudonymises `columns` in one CSV file (those it has), writing every other value as text, trimmed of
   /// surrounding spaces, in its own letter case. Missing values (empty, `NA`, `N/A`, `NULL`, `-` …) are written empty.
   public func rewrite(csv input: String, to output: String, columns: Set<String>) throws -> FileResult {
-    let header = try CSVHeader.read(path: input)
+    let header = try TableReader.header(path: input)
     var settings = ReadSettings()
     settings.letterCase = .keep  // a copy of the records: no value merged with another
     let table = try CSVReader.read(
