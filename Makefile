@@ -59,7 +59,7 @@ bench-csv: deps
 bench-features: deps
 	python3 -m pip install -q -r benchmarks/requirements.txt duckdb pandas
 	$(SWIFT) build -c release --product uptake
-	.build/release/uptake synth --out benchmarks/data/council-1m --children 1000000 --quiet
+	.build/release/uptake synth --out benchmarks/data/council-1m --children 1000000 --data-until 2099-12-31 --quiet
 	python3 benchmarks/features.py benchmarks/data/council-1m
 
 ## Scoring 1,000,000 families with three reasons each, against LightGBM + pandas (see benchmarks/README.md).

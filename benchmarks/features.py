@@ -2,7 +2,7 @@
 """Point-in-time features: uptake vs DuckDB SQL vs pandas on the same synthetic council, side by side.
 
     swift build -c release --product uptake
-    .build/release/uptake synth --out /tmp/council --children 1000000
+    .build/release/uptake synth --out /tmp/council --children 1000000 --data-until 2099-12-31
     python3 benchmarks/features.py /tmp/council        # or: make bench-features
 
 Each tool reads the council's CSV files, computes the 14 features of its uptake.yaml plus the outcome for the
@@ -130,7 +130,9 @@ def main():
     binary = os.path.join(os.path.dirname(HERE), ".build", "release", "uptake")
     out = os.path.join(d, "features-uptake.csv")
     t = time.perf_counter()
-    run = subprocess.run(["/usr/bin/time", "-f", "%M", binary, "features", "--data", d, "--out", out],
+    # The peers do not censor outcomes: the whole extract is taken as complete, as the council is written uncut.
+    run = subprocess.run(["/usr/bin/time", "-f", "%M", binary, "features", "--data", d, "--data-until", "2099-12-31",
+                          "--out", out],
                          check=True, capture_output=True, text=True)
     uptake_seconds = time.perf_counter() - t
     uptake_rss = int(run.stderr.strip().splitlines()[-1]) / 1024
