@@ -10,8 +10,9 @@
 /// else is touched: the destination is checked (a device, pipe, socket, folder or symbolic link is refused, and so is
 /// any file this run read as input), the bytes go to a new partial file beside it with a unique name, created with
 /// `O_CREAT | O_EXCL | O_NOFOLLOW` and mode 0600 (a planted file or link there is never followed or reused), which is
-/// flushed to disk and renamed into place. Two runs writing the same path each write their own partial; the last
-/// rename wins, and neither file mixes with the other.
+/// flushed to disk and renamed into place. While it is written the run holds an advisory lock (`flock`) on a lock
+/// file beside the destination (`.NAME.lock`), so a second run writing the same path stops with a clear error
+/// instead of racing the first; the lock file is removed when the output is committed or abandoned.
 public enum AtomicFile {
   /// Writes `bytes` to `path` whole.
   /// - Throws: `RecordsError.cannotWrite` naming the path and the reason; no partial file is left.
@@ -26,6 +27,19 @@ public enum AtomicFile {
   /// - Throws: `RecordsError.cannotWrite` when the destination is refused or the folder does not take the file.
   public static func openPartial(for path: String) throws -> (file: UnsafeMutablePointer<FILE>, partial: String) {
     try checkDestination(path)
+    let lock = try DestinationLock.acquire(for: path)
+    do {
+      let opened = try createPartial(for: path)
+      DestinationLock.hold(lock, until: opened.partial)
+      return opened
+    } catch {
+      lock.release()
+      throw error
+    }
+  }
+
+  /// A new partial file beside `path`, created exclusively (never through a planted link or file).
+  private static func createPartial(for path: String) throws -> (file: UnsafeMutablePointer<FILE>, partial: String) {
     for _ in 0..<16 {
       let partial = partialPath(for: path)
       let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -49,7 +63,10 @@ public enum AtomicFile {
   public static func commit(
     _ file: UnsafeMutablePointer<FILE>, partial: String, to path: String, failed: Bool = false
   ) throws {
-    defer { PartialFiles.unregister(partial) }
+    defer {
+      PartialFiles.unregister(partial)
+      DestinationLock.release(heldFor: partial)
+    }
     let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
     let writeError = failed || ferror(file) != 0 || !flushed
     let reason = String(cString: strerror(errno))
@@ -76,6 +93,7 @@ public enum AtomicFile {
     fclose(file)
     unlink(partial)
     PartialFiles.unregister(partial)
+    DestinationLock.release(heldFor: partial)
   }
 
   /// A destination may be a new name or an existing regular file that this run did not read.
@@ -101,11 +119,16 @@ public enum AtomicFile {
 
   /// `dir/.name.<random>.partial` for `dir/name`: a new name each time, so no other process can prepare it.
   public static func partialPath(for path: String) -> String {
+    let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)  // the system's random source
+    return hiddenSibling(of: path, suffix: "." + suffix + ".partial")
+  }
+
+  /// `dir/.name<suffix>` for `dir/name`.
+  static func hiddenSibling(of path: String, suffix: String) -> String {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)  // the system's random source
-    return directory + "." + name + "." + suffix + ".partial"
+    return directory + "." + name + suffix
   }
 }
 

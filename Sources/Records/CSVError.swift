@@ -56,41 +56,44 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unreadable(let file, let reason):
       return "cannot read \(file): \(reason)"
     case .empty(let file):
-      return "file \(file) is empty; it needs a header row naming its columns"
+      return "\(Self.named(file)) is empty; it needs a header row naming its columns"
     case .raggedRow(let file, let line, let expected, let found):
-      return "file \(file), line \(line): \(found) fields, but the header has \(expected); "
+      return "\(Self.named(file)), line \(line): \(found) fields, but the header has \(expected); "
         + "check for an unquoted comma or a missing field on that line"
     case .unterminatedQuote(let file, let line):
-      return "file \(file), line \(line): a quoted field is never closed; add the closing \" or remove the opening one"
+      return
+        "\(Self.named(file)), line \(line): a quoted field is never closed; add the closing \" or remove the opening one"
     case .strayQuote(let file, let line, let column):
-      return "file \(file), line \(line), column \(column): a \" inside an unquoted field or after a closing quote; "
+      return
+        "\(Self.named(file)), line \(line), column \(column): a \" inside an unquoted field or after a closing quote; "
         + "quote the whole field and double inner quotes (\"\")"
     case .duplicateColumn(let file, let name):
-      return "file \(file): column \(name) appears twice in the header; rename one of them"
+      return "\(Self.named(file)): column \(name) appears twice in the header; rename one of them"
     case .emptyColumnName(let file, let position):
-      return "file \(file): column \(position) has no name in the header; give every column a name"
+      return "\(Self.named(file)): column \(position) has no name in the header; give every column a name"
     case .tooLarge(let file, let needed, let available):
       return "reading \(file) would need about \(needed) MB of memory, but \(available) MB is available; read fewer "
         + "columns or rows, or use a machine with more memory"
     case .fieldTooLong(let file, let line, let limit):
       return
-        "file \(file), line \(line): a field longer than \(limit >> 20) MB; a quote is probably missing, or the file "
+        "\(Self.named(file)), line \(line): a field longer than \(limit >> 20) MB; a quote is probably missing, or the file "
         + "is not a CSV export"
     case .badValue(let file, let row, let column, let value, let problem):
-      return "file \(file), line \(row + 1), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
+      return
+        "\(Self.named(file)), line \(row + 1), column \(column): \(PersonalData.shown(value, column: column)) \(problem)"
     case .notUTF8(let file, let row, let column):
       return
-        "file \(file), \(row == 0 ? "header" : "line \(row + 1)"), column \(column): holds bytes that are not UTF-8; "
+        "\(Self.named(file)), \(row == 0 ? "header" : "line \(row + 1)"), column \(column): holds bytes that are not UTF-8; "
         + "set encoding: windows-1252 (or latin-1, utf-16) under read: in uptake.yaml or --encoding, or save the file "
         + "as UTF-8 (in Excel: \"CSV UTF-8\")"
     case .notOfType(let file, let column, let type, let count, let examples):
       return
-        "file \(file), column \(column): \(count) value\(count == 1 ? " does" : "s do") not read as \(type.rawValue) "
+        "\(Self.named(file)), column \(column): \(count) value\(count == 1 ? " does" : "s do") not read as \(type.rawValue) "
         + "(\(Self.list(examples, column: column))); fix the values, add them to the missing markers (read: missing: "
         + "in uptake.yaml, or --missing), or change the column's type"
         + (type == .date ? " (or declare its format: read: {date_format: DD/MM/YYYY}, or --date-format)" : "")
     case .mostlyTyped(let file, let column, let kind, let count, let examples):
-      return "file \(file), column \(column) holds \(kind) but for \(count) value\(count == 1 ? "" : "s") "
+      return "\(Self.named(file)), column \(column) holds \(kind) but for \(count) value\(count == 1 ? "" : "s") "
         + "(\(Self.list(examples, column: column))); add \(count == 1 ? "it" : "them") to the missing markers (read: "
         + "missing: in uptake.yaml, or --missing)"
         + (kind == "numbers" ? ", set numbers: lenient (--numbers lenient) for 1,234 or £12 or 12%" : "")
@@ -99,12 +102,16 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
             + "read when the column is declared a date (types: {\(column): date}, or --type \(column)=date)" : "")
         + ", or declare the column categorical (types: in uptake.yaml, or --type \(column)=categorical)"
     case .notATable(let file, let what):
-      return "file \(file) \(what)"
+      return "\(Self.named(file)) \(what)"
     case .spreadsheetError(let file, let line, let column, let value):
-      return "file \(file), line \(line), column \(column): \(value) is a spreadsheet formula error, not data; fix "
+      return
+        "\(Self.named(file)), line \(line), column \(column): \(value) is a spreadsheet formula error, not data; fix "
         + "the formula in the spreadsheet and export again (or add \(value) to the missing markers: read: missing:)"
     }
   }
+
+  /// "file PATH", or "standard input" for CSV piped in.
+  static func named(_ file: String) -> String { file == StandardInput.name ? file : "file " + file }
 
   /// Up to five `line N "value"` items (values withheld for personal-data columns).
   static func list(_ cells: [Cell], column: String) -> String {

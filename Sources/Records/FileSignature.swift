@@ -39,15 +39,23 @@ public enum FileSignature: Equatable, Sendable {
     defer { fclose(file) }
     var head = [UInt8](repeating: 0, count: headLength)
     head.removeSubrange(fread(&head, 1, headLength, file)...)
-
-    if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+    switch of(head: head) {
+    case .xls:
       let name: [UInt8] = "EncryptedPackage".utf8.flatMap { [$0, 0] }
       return contains(name, in: file) ? .encryptedWorkbook : .xls
-    }
-    if head.starts(with: [0x1F, 0x8B]) { return .gzip }
-    if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+    case .zip:
       return isWorkbook(zipAt: path) ? .xlsx : .zip
+    case let kind:
+      return kind
     }
+  }
+
+  /// The kind judged from the first `headLength` bytes alone: any OLE2 file is `.xls` and any zip `.zip` (telling
+  /// an encrypted workbook or an `.xlsx` apart needs the whole file).
+  static func of(head: [UInt8]) -> FileSignature {
+    if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .xls }
+    if head.starts(with: [0x1F, 0x8B]) { return .gzip }
+    if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
     let utf16 = head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF])
     if !utf16 && head.contains(0) { return .binary }
     return .text

@@ -41,9 +41,9 @@ final class NSLockLike: @unchecked Sendable {
   private var mutex = pthread_mutex_t()
   init() { pthread_mutex_init(&mutex, nil) }
   deinit { pthread_mutex_destroy(&mutex) }
-  func locked<T>(_ body: () -> T) -> T {
+  func locked<T>(_ body: () throws -> T) rethrows -> T {
     pthread_mutex_lock(&mutex)
     defer { pthread_mutex_unlock(&mutex) }
-    return body()
+    return try body()
   }
 }

@@ -16,6 +16,12 @@ public enum TableReader {
     path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil, settings: ReadSettings = .init(),
     exactCase: Set<String> = [], sheet: String? = nil
   ) throws -> Table {
+    if path == StandardInput.path {
+      try refuseSheet(sheet)
+      return try CSVReader.parse(
+        try StandardInput.bytes(), source: StandardInput.name, types: types, columns: columns, settings: settings,
+        exactCase: exactCase)
+    }
     if let bytes = try workbookBytes(path: path, sheet: sheet, encoding: settings.encoding) {
       var table = try CSVReader.parse(
         bytes, source: path, types: types, columns: columns, settings: settings.forWorkbookText,
@@ -30,6 +36,12 @@ public enum TableReader {
 
   /// The column names of a table file, without reading its rows (a workbook's sheet is converted whole).
   public static func header(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
+    if path == StandardInput.path {
+      try refuseSheet(sheet)
+      return try CSVReader.parse(
+        Array(try StandardInput.bytes().prefix { $0 != 10 }) + [10], source: StandardInput.name, settings: settings
+      ).columnNames
+    }
     if let bytes = try workbookBytes(path: path, sheet: sheet, encoding: settings.encoding) {
       let firstLine = Array(bytes.prefix { $0 != 10 }) + [10]
       return try CSVReader.parse(firstLine, source: path, settings: settings.forWorkbookText).columnNames
@@ -109,6 +121,14 @@ public enum TableReader {
 }
 
 extension TableReader {
+  /// Standard input carries CSV only, so it has no sheets.
+  static func refuseSheet(_ sheet: String?) throws {
+    if let sheet {
+      throw CSVError.notATable(
+        file: StandardInput.name, what: "is read as CSV, but a sheet (\(sheet)) is named for it; remove the sheet")
+    }
+  }
+
   /// A folder, a pipe or a device given as a table is refused before it is opened: opening a FIFO would wait forever.
   static func checkRegularFile(_ path: String) throws {
     var status = stat()

@@ -5,8 +5,25 @@ import Testing
 /// With `fileSizeLimitKB`, runs under `ulimit -f` so writing past that size fails as on a full disk; `environment`
 /// adds variables for this run only.
 func runUptake(
-  _ arguments: [String], fileSizeLimitKB: Int? = nil, environment: [String: String] = [:]
+  _ arguments: [String], fileSizeLimitKB: Int? = nil, environment: [String: String] = [:], input: String? = nil
 ) throws -> (status: Int32, stdout: String, stderr: String) {
+  let run = try runUptakeProcess(arguments, fileSizeLimitKB: fileSizeLimitKB, environment: environment, input: input)
+  return (run.status, run.stdout, run.stderr)
+}
+
+/// How a run of the built `uptake` ended: `signalled` is true when a signal stopped it (a trap is a crash, never an
+/// answer), in which case `status` is the signal's number.
+struct UptakeRun {
+  var status: Int32
+  var signalled: Bool
+  var stdout: String
+  var stderr: String
+}
+
+/// Runs the built `uptake`; `input`, when given, is written to a file that becomes its standard input.
+func runUptakeProcess(
+  _ arguments: [String], fileSizeLimitKB: Int? = nil, environment: [String: String] = [:], input: String? = nil
+) throws -> UptakeRun {
   let binary = productsDirectory.appendingPathComponent("uptake")
   let process = Process()
   if let limit = fileSizeLimitKB {
@@ -20,14 +37,33 @@ func runUptake(
   if !environment.isEmpty {
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   }
+  var inputPath: String?
+  if let input {
+    let path = NSTemporaryDirectory() + "uptake-stdin-\(UUID().uuidString)"
+    try input.write(toFile: path, atomically: true, encoding: .utf8)
+    inputPath = path
+    process.standardInput = FileHandle(forReadingAtPath: path)
+  } else {
+    process.standardInput = FileHandle.nullDevice
+  }
+  defer { if let inputPath { try? FileManager.default.removeItem(atPath: inputPath) } }
   let out = Pipe(), err = Pipe()
   process.standardOutput = out
   process.standardError = err
   try process.run()
+  // Standard error is drained on another thread, so a long error stream cannot block the child while stdout is read.
+  nonisolated(unsafe) var errData = Data()
+  let drained = DispatchSemaphore(value: 0)
+  DispatchQueue.global().async {
+    errData = err.fileHandleForReading.readDataToEndOfFile()
+    drained.signal()
+  }
   let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-  let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  drained.wait()
   process.waitUntilExit()
-  return (process.terminationStatus, stdout, stderr)
+  return UptakeRun(
+    status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal, stdout: stdout,
+    stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// `.build/<config>/`, where SwiftPM puts both the test bundle and the executable.

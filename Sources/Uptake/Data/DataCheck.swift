@@ -65,7 +65,7 @@ public struct DataCheck: Codable, Sendable {
 
   /// Reads `request` as `train` would and reports. Problems are collected, not thrown: the report is the answer.
   public init(_ request: DataRequest) {
-    source = request.path
+    source = request.pathName
     // The tables first, so that their report stands even when building the features then fails.
     do {
       let kind = try DataLoader.kind(of: request.path)
@@ -182,7 +182,7 @@ public struct DataCheck: Codable, Sendable {
     let table = try flat.table(path: path)
     tables.append(
       TableReport(
-        name: (path as NSString).lastPathComponent, file: path, rows: table.rowCount, key: flat.id,
+        name: (table.source as NSString).lastPathComponent, file: table.source, rows: table.rowCount, key: flat.id,
         duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
         columns: table.columns.map(Self.column)))
     personalDataColumns = table.columnNames.filter(PersonalData.isSensitive(column:))

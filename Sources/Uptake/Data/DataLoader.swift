@@ -32,6 +32,9 @@ public struct DataRequest: Sendable {
     self.asOfBefore = asOfBefore
     self.extras = extras
   }
+
+  /// The path as messages name it: "standard input" for `-`.
+  public var pathName: String { path == StandardInput.path ? StandardInput.name : path }
 }
 
 /// A frame read for training or scoring, with how it was read.
@@ -60,15 +63,15 @@ public enum DataLoader {
     switch pathKind {
     case .csv:
       guard let flat = request.flat else {
-        throw DataError("\(request.path) is one CSV file: name its outcome with --target COL --event VALUE")
+        throw DataError("\(request.pathName) is one CSV file: name its outcome with --target COL --event VALUE")
       }
       var (frame, leftOut) = try flat.frame(path: request.path)
-      try checkUniqueIds(frame, source: request.path)
+      try checkUniqueIds(frame, source: request.pathName)
       frame.notes += identityNotes(id: flat.id, group: flat.group)
       let source = FrameSource.flat(flat)
       var loaded = LoadedData(
         frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: 0, leftOutReason: nil,
-        description: "flat file \(request.path)", idName: flat.id ?? "id")
+        description: "flat file \(request.pathName)", idName: flat.id ?? "id")
       loaded.leaveOut(leftOut, "whose \(flat.target) is missing")
       return loaded
     case .folder, .sqlite:
@@ -127,20 +130,21 @@ public enum DataLoader {
       let flat = source.flatFile!
       try checkExtras(request.extras)
       var frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
-      try checkUniqueIds(frame, source: request.path)
+      try checkUniqueIds(frame, source: request.pathName)
       frame.notes += identityNotes(id: flat.id, group: flat.group)
       return LoadedData(
-        frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.path)",
+        frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.pathName)",
         idName: flat.id ?? "id")
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
       var loaded = try linked(request, pathKind, config: text)
       loaded.frame.labels = nil
       return restrictedToCohort(loaded, request)
     case (.flatFile, _):
-      throw DataError("the model was trained on one CSV file, but \(request.path) is not one; pass a CSV of that shape")
+      throw DataError(
+        "the model was trained on one CSV file, but \(request.pathName) is not one; pass a CSV of that shape")
     case (.linkedRecords, .csv):
       throw DataError(
-        "the model was trained on linked records, but \(request.path) is one CSV file; pass a folder of records "
+        "the model was trained on linked records, but \(request.pathName) is one CSV file; pass a folder of records "
           + "(or a SQLite file) of the same shape")
     }
   }
@@ -170,6 +174,7 @@ public enum DataLoader {
   enum Kind { case csv, folder, sqlite }
 
   static func kind(of path: String) throws -> Kind {
+    if path == StandardInput.path { return .csv }  // CSV piped in
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw DataError("\(path) does not exist; pass a CSV file, a folder with uptake.yaml, or a SQLite file")
@@ -216,7 +221,7 @@ public enum DataLoader {
     try engine.checkOrphans()
     var frame = try engine.frameWithQualityNotes(
       asOf: request.asOf, extras: extras, dataUntil: request.dataUntil, today: .today)
-    try checkUniqueIds(frame, source: request.path)
+    try checkUniqueIds(frame, source: request.pathName)
     frame.notes += identityNotes(id: config.id, group: config.group, allowed: config.personalAllowed)
     var loaded = LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
