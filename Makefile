@@ -68,15 +68,26 @@ bench-score: deps
 	$(SWIFT) build -c release --product uptake
 	python3 benchmarks/score.py
 
-## libFuzzer on the CSV reader, the config parser and the model loader, FUZZ_SECONDS each (default 600). New inputs
-## go to fuzz/.work/; a crash is saved in fuzz/crashes/ and must become a regression test.
+## libFuzzer (with AddressSanitizer) on the CSV reader, the config parser, model bundles (raw bytes, and valid bundles
+## edited and re-checksummed) and the xlsx reader (raw files, and XML parts zipped into a workbook), FUZZ_SECONDS each
+## (default 600). New inputs go to fuzz/.work/; a crash is saved in fuzz/crashes/ and must become a regression test.
+## `.ci/run` runs it with FUZZ_SECONDS=30 as a smoke test. Leak detection is off: its only reports are Foundation's
+## fileSystemRepresentation buffers, which ZIPFoundation never frees (a few bytes per workbook opened).
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := csv:FuzzCSV:4096 config:FuzzConfig:8192 model:FuzzModel:65536 xlsx:FuzzXLSX:65536
 fuzz: deps
 	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	mkdir -p fuzz/.work/csv fuzz/.work/config fuzz/.work/model fuzz/crashes
-	fuzz/.build/release/FuzzCSV fuzz/.work/csv fuzz/corpus/csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=fuzz/crashes/csv- -print_final_stats=1
-	fuzz/.build/release/FuzzConfig fuzz/.work/config fuzz/corpus/config -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -artifact_prefix=fuzz/crashes/config- -print_final_stats=1
-	fuzz/.build/release/FuzzModel fuzz/.work/model fuzz/corpus/model -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=fuzz/crashes/model- -print_final_stats=1
+	mkdir -p fuzz/crashes
+	set -e; for spec in $(FUZZ_TARGETS); do \
+	  name=$${spec%%:*}; rest=$${spec#*:}; binary=$${rest%%:*}; length=$${rest#*:}; \
+	  mkdir -p fuzz/.work/$$name; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
+	  fuzz/.build/release/$$binary fuzz/.work/$$name fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=$$length -timeout=30 -rss_limit_mb=4096 -detect_leaks=0 -artifact_prefix=fuzz/crashes/$$name- -print_final_stats=1 \
+	    2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*ERROR|INFO: Running with)' \
+	    || true; \
+	  if ls fuzz/crashes/$$name-* >/dev/null 2>&1; then echo "fuzz: $$name found a crash: fuzz/crashes/"; exit 1; fi; \
+	done
 
 ## The test suite under AddressSanitizer (a separate build folder). swiftc on Linux has no UndefinedBehaviorSanitizer;
 ## Swift itself traps on overflow and out-of-bounds access, which is what UBSan would add. Leak detection is off:
@@ -95,4 +106,4 @@ golden:
 	python3 Tests/Golden/generate_metrics.py
 
 clean:
-	rm -rf .build benchmarks/.build
+	rm -rf .build benchmarks/.build fuzz/.build fuzz/.work

@@ -5,10 +5,24 @@ import PackageDescription
 
 let package = Package(
   name: "uptake-fuzz",
-  dependencies: [.package(name: "uptake", path: "..")],
+  dependencies: [
+    .package(name: "uptake", path: ".."),
+    .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+  ],
   targets: [
-    .executableTarget(name: "FuzzCSV", dependencies: [.product(name: "Records", package: "uptake")]),
-    .executableTarget(name: "FuzzConfig", dependencies: [.product(name: "Records", package: "uptake")]),
-    .executableTarget(name: "FuzzModel", dependencies: [.product(name: "Uptake", package: "uptake")]),
+    .target(name: "FuzzDriver"),
+    .executableTarget(name: "FuzzCSV", dependencies: ["FuzzDriver", .product(name: "Records", package: "uptake")]),
+    .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "Records", package: "uptake")]),
+    .executableTarget(
+      name: "FuzzModel",
+      dependencies: [
+        "FuzzDriver", .product(name: "Uptake", package: "uptake"), .product(name: "Records", package: "uptake"),
+      ]),
+    .executableTarget(
+      name: "FuzzXLSX",
+      dependencies: [
+        "FuzzDriver", .product(name: "Records", package: "uptake"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ]),
   ]
 )

@@ -99,8 +99,17 @@ public enum AtomicFile {
   /// A destination may be a new name or an existing regular file that this run did not read.
   /// - Throws: `RecordsError.refusedOutput` saying what the destination is and what to do.
   public static func checkDestination(_ path: String) throws {
+    try DestinationLock.checkPlanted(for: path)
     var status = stat()
-    guard lstat(path, &status) == 0 else { return }  // a new file
+    guard lstat(path, &status) == 0 else {  // a new file, in a folder that must exist
+      let slash = path.lastIndex(of: "/")
+      let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+      var folderStatus = stat()
+      if stat(folder, &folderStatus) != 0 || folderStatus.st_mode & S_IFMT != S_IFDIR {
+        throw RecordsError.refusedOutput(path: path, reason: "its folder \(folder) does not exist; create it first")
+      }
+      return
+    }
     let refusal: String?
     switch status.st_mode & S_IFMT {
     case S_IFREG:
@@ -144,6 +153,20 @@ public enum InputFiles {
     guard stat(path, &status) == 0 else { return }
     let key = [UInt64(status.st_dev), UInt64(status.st_ino)]
     lock.locked { _ = files.insert(key) }
+  }
+
+  /// Why the file at `path` cannot be read as an input ("is a pipe, not a file", ...), or nil for a regular file.
+  /// Checked before opening: opening a pipe waits for a writer, and a device such as /dev/zero never ends.
+  public static func problem(with path: String) -> String? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return "cannot be opened (\(String(cString: strerror(errno))))" }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return nil
+    case S_IFDIR: return "is a folder, not a file"
+    case S_IFIFO: return "is a pipe, not a file (copy it to a file first)"
+    case S_IFCHR, S_IFBLK: return "is a device, not a file"
+    default: return "is not a regular file"
+    }
   }
 
   static func contains(device: UInt64, inode: UInt64) -> Bool {

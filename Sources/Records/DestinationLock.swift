@@ -56,6 +56,23 @@ struct DestinationLock {
     throw RecordsError.cannotWrite(path: destination, reason: "its lock file keeps changing; try again")
   }
 
+  /// Refuses a destination whose lock file's name holds something other than a regular file (a link or a pipe
+  /// planted there), before any work is done; `acquire` checks again as it opens the file.
+  static func checkPlanted(for destination: String) throws {
+    let path = AtomicFile.hiddenSibling(of: destination, suffix: ".lock")
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFLNK:
+      throw RecordsError.cannotWrite(
+        path: destination, reason: "cannot make its lock file: a symbolic link is planted at \(path)")
+    default:
+      throw RecordsError.cannotWrite(
+        path: destination, reason: "its lock file \(path) is not a regular file; remove it")
+    }
+  }
+
   /// Removes the lock file, then lets go of the lock (in that order, see the type's comment).
   func release() {
     unlink(path)

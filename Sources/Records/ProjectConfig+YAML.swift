@@ -40,6 +40,21 @@ extension ProjectConfig {
     return folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file
   }
 
+  /// Why `file` may not be read as a table of a config, or nil: tables are read only from the config's own folder
+  /// and the folders below it, so that a config (or the copy stored in a model someone sends) cannot make uptake
+  /// read `/etc/passwd` or another project's records.
+  static func outsideConfigFolder(_ file: String) -> String? {
+    if file.hasPrefix("/") || file.hasPrefix("~") {
+      return "\(file) is an absolute path; tables are read only from the folder of uptake.yaml, so give a path "
+        + "relative to it"
+    }
+    if file.split(separator: "/").contains("..") {
+      return "\(file) leads out of the folder of uptake.yaml; tables are read only from that folder and the folders "
+        + "below it, so copy the file in"
+    }
+    return nil
+  }
+
   /// Where a table's rows come from, for reading its header.
   public enum TableSource {
     case csv(file: String, settings: ReadSettings, sheet: String?)
@@ -184,6 +199,9 @@ struct ConfigReader {
     }
 
     let database = try top["database"].map { try string($0, "database") }
+    if let database, let problem = ProjectConfig.outsideConfigFolder(database) {
+      throw fail(top["database"], "database \(problem)")
+    }
     // Tables first: every other name is checked against their columns.
     guard let tablesNode = top["tables"], case .mapping(let tableMap) = tablesNode else {
       throw fail(top["tables"] ?? root, "tables must list each table by name with its file")
@@ -197,6 +215,9 @@ struct ConfigReader {
       let read = try readSettings(spec["read"], base: defaultRead, what: "read of table \(name)")
       let sheet = try spec["sheet"].map { try string($0, "sheet of table \(name)") }
       let file = try spec["file"].map { try string($0, "file of table \(name)") }
+      if let file, let problem = ProjectConfig.outsideConfigFolder(file) {
+        throw fail(spec["file"], "file of table \(name) \(problem)")
+      }
       let sqliteTable = try spec["table"].map { try string($0, "table of \(name)") }
       guard (file == nil) != (sqliteTable == nil) else {
         throw fail(value, "table \(name) needs either file: (a CSV) or table: (a table of the database), not both")

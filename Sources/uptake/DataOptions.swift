@@ -64,3 +64,9 @@ func summaryPrinter(for out: String) -> (String) -> Void {
   guard out == CSVWriter.standardOutput else { return { print($0) } }
   return { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 }
+
+/// Checks an output path before any work, so that a refused destination (a link, a device, a folder that does not
+/// exist) stops the run at once rather than after training; the check is made again when the file is written.
+func checkOutput(_ out: String) throws {
+  if out != CSVWriter.standardOutput { try AtomicFile.checkDestination(out) }
+}

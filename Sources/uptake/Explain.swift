@@ -32,6 +32,7 @@ extension UptakeCommand {
 
     func run() throws {
       do {
+        try checkOutput(out)
         let bundle = try ModelBundle.load(path: model)
         let loaded = try DataLoader.forScoring(data.request(), source: bundle.source)
         guard let row = loaded.frame.ids.firstIndex(of: id) else {

@@ -30,6 +30,7 @@ extension UptakeCommand {
 
     func run() throws {
       do {
+        try checkOutput(out)
         let loaded = try DataLoader.forInspection(data.request(flat: flat.flatFile))
         for note in loaded.frame.notes { warn(note) }
         let labelName: String

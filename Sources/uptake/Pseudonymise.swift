@@ -65,6 +65,19 @@ extension UptakeCommand {
               + (nearest(name, in: Array(Set(headers))).map { "; did you mean \($0)?" } ?? "")
               + "; nothing was written")
         }
+        // The outputs too: a refused destination found after the key was made would leave a new key behind.
+        for input in inputs { InputFiles.register(input) }
+        if isFolder.boolValue {
+          var outIsFolder: ObjCBool = false
+          if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder) {
+            guard outIsFolder.boolValue else {
+              fail("--out \(out) is not a folder, but --data is a folder; name a folder to write into")
+            }
+            for input in inputs { try AtomicFile.checkDestination(out + "/" + (input as NSString).lastPathComponent) }
+          }
+        } else {
+          try AtomicFile.checkDestination(out)
+        }
         let (key, created) = try KeyFile.loadOrCreate(keyFile)
         if created { print("created key file \(keyFile) (mode 0600); keep it secret and keep it safe") }
         var pseudonymiser = Pseudonymiser(key: key)

@@ -45,6 +45,7 @@ extension UptakeCommand {
       let clock = ContinuousClock()
       let began = clock.now
       do {
+        try checkOutput(out)
         let bundle = try ModelBundle.load(path: model)
         let loaded = try DataLoader.forScoring(data.request(extras: by.map { [$0] } ?? []), source: bundle.source)
         let read = clock.now

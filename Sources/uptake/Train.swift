@@ -112,6 +112,7 @@ extension UptakeCommand {
       let clock = ContinuousClock()
       let began = clock.now
       do {
+        try checkOutput(out)
         let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
         for note in loaded.frame.notes { warn(note) }
         let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }

@@ -3,8 +3,9 @@ import Testing
 
 @testable import Uptake
 
-/// A checksum is not validation: bundles edited and re-checksummed (a short table, an index out of range, too many
-/// bins, a non-monotone calibration) are refused on load with what is wrong, never scored into a trap or NaN.
+/// A checksum is not validation: bundles edited and re-checksummed are refused on load with what is wrong, never
+/// scored into a trap or NaN. The stumps edits (a short table, too many bins, a non-monotone calibration, NaN) are
+/// cases of the hostile-input catalogue; `make fuzz` edits bundles at random in the same way.
 @Suite("Model bundles validated on load", .serialized)
 struct BundleValidationTests {
   /// A trained flat-file bundle's JSON, as a dictionary to edit.
@@ -43,58 +44,11 @@ struct BundleValidationTests {
     return (r.status, r.stderr)
   }
 
-  func stumps(_ model: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
-    var learner = model["learner"] as! [String: Any]
-    var inner = learner["stumps"] as! [String: Any]
-    var boost = inner["_0"] as! [String: Any]
-    edit(&boost)
-    inner["_0"] = boost
-    learner["stumps"] = inner
-    model["learner"] = learner
-  }
-
-  @Test("an unedited bundle scores; edited and re-checksummed ones are refused with what is wrong")
+  /// Edited stumps bundles are cases of the hostile-input catalogue; the logistic design is checked here.
+  @Test("an unedited bundle scores; a re-checksummed logistic design with an index out of range is refused")
   func tampered() throws {
     let (ok, okErr) = try scoreEdited(Self.trained.stumps) { _ in }
     #expect(ok == 0, "\(okErr)")
-    let cases: [(String, (inout [String: Any]) -> Void)] = [
-      (
-        "entries for",
-        { m in
-          self.stumps(&m) { b in
-            var t = b["tables"] as! [[Double]]; t[0].removeLast(); b["tables"] = t
-          }
-        }
-      ),
-      (
-        "tables for",
-        { m in
-          self.stumps(&m) { b in
-            var t = b["tables"] as! [[Double]]; t.removeLast(); b["tables"] = t
-          }
-        }
-      ),
-      (
-        "bins (at most 256)",
-        { m in
-          self.stumps(&m) { b in
-            var bins = b["binnings"] as! [[String: Any]]
-            bins[0]["kind"] = ["numeric": ["upperEdges": (0..<300).map(Double.init)]]
-            b["binnings"] = bins
-            var t = b["tables"] as! [[Double]]; t[0] = Array(repeating: 0, count: 302); b["tables"] = t
-          }
-        }
-      ),
-      (
-        "isotonic calibration",
-        { m in m["calibration"] = ["isotonic": ["margins": [0.0, 1.0], "probabilities": [0.9, 0.1]]] }
-      ),
-    ]
-    for (expected, edit) in cases {
-      let (status, stderr) = try scoreEdited(Self.trained.stumps, edit)
-      #expect(
-        status == 1 && stderr.contains("is not a valid model") && stderr.contains(expected), "\(expected): \(stderr)")
-    }
     let (status, stderr) = try scoreEdited(Self.trained.logistic) { m in
       var learner = m["learner"] as! [String: Any]
       var inner = learner["logistic"] as! [String: Any]

@@ -70,6 +70,7 @@ public struct DataCheck: Codable, Sendable {
     do {
       let kind = try DataLoader.kind(of: request.path)
       if kind == .csv {
+        try DataLoader.refuseConfig(request)
         if let flat = request.flat { try describeFlatFile(request.path, flat) }
       } else {
         try describeLinkedRecords(request, configText: try DataLoader.configText(DataLoader.configPath(request, kind)))

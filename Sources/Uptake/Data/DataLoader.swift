@@ -51,6 +51,19 @@ public struct LoadedData: Sendable {
   public var idName: String
   /// The outcome's name in the config (linked records), for the label column of `uptake features`.
   public var outcomeName: String? = nil
+
+  public init(
+    frame: FeatureFrame, source: FrameSource, leftOut: Int, leftOutReason: String?, description: String,
+    idName: String, outcomeName: String? = nil
+  ) {
+    self.frame = frame
+    self.source = source
+    self.leftOut = leftOut
+    self.leftOutReason = leftOutReason
+    self.description = description
+    self.idName = idName
+    self.outcomeName = outcomeName
+  }
 }
 
 /// Reads data into feature frames, the same way for training and for scoring with a model's stored source.
@@ -62,6 +75,7 @@ public enum DataLoader {
     let pathKind = try kind(of: request.path)
     switch pathKind {
     case .csv:
+      try refuseConfig(request)
       guard let flat = request.flat else {
         throw DataError("\(request.pathName) is one CSV file: name its outcome with --target COL --event VALUE")
       }
@@ -114,6 +128,9 @@ public enum DataLoader {
   /// The config's text, or an error saying where it was looked for and what to do.
   static func configText(_ configPath: String) throws -> String {
     InputFiles.register(configPath)
+    if FileManager.default.fileExists(atPath: configPath), let problem = InputFiles.problem(with: configPath) {
+      throw DataError("the config \(configPath) \(problem); name the uptake.yaml file with --config")
+    }
     guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else {
       throw DataError(
         "cannot read the config \(configPath); put uptake.yaml beside the data, pass --config FILE, or draft one "
@@ -127,6 +144,7 @@ public enum DataLoader {
     let pathKind = try kind(of: request.path)
     switch (source, pathKind) {
     case (.flatFile, .csv):
+      try refuseConfig(request)
       let flat = source.flatFile!
       try checkExtras(request.extras)
       var frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
@@ -189,6 +207,14 @@ public enum DataLoader {
       if magic == Data("SQLite format 3\0".utf8) { return .sqlite }
     }
     return .csv
+  }
+
+  /// A config describes linked records; given with one CSV file it would be silently unused, so it is an error.
+  static func refuseConfig(_ request: DataRequest) throws {
+    guard let config = request.config else { return }
+    throw DataError(
+      "--config \(config) is for linked records (a folder or SQLite file), but \(request.pathName) is one CSV file, "
+        + "described by --target, --id and the reading flags; leave out --config")
   }
 
   static func configPath(_ request: DataRequest, _ pathKind: Kind) -> String {

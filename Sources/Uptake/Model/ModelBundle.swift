@@ -144,6 +144,9 @@ extension ModelBundle {
   /// - Throws: `ModelFileError` saying whether the file is missing, not a model, from another schema version,
   ///   damaged, or changed since it was written, and what to do.
   public static func load(path: String) throws -> ModelBundle {
+    if let problem = InputFiles.problem(with: path) {
+      throw ModelFileError(file: path, message: problem + "; give the path of a model file from `uptake train`")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ModelFileError(file: path, message: "cannot be read; check the path (train one with `uptake train`)")
     }

@@ -71,6 +71,9 @@ public enum KeyFile {
     {
       throw DataError("key file \(path) is a symbolic link; give the key file itself")
     }
+    if FileManager.default.fileExists(atPath: path), let problem = InputFiles.problem(with: path) {
+      throw DataError("key file \(path) \(problem); give the key file itself")
+    }
     if !FileManager.default.fileExists(atPath: path) {
       let key = SymmetricKey(size: .bits256)
       let hex = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
