@@ -15,11 +15,15 @@ public struct FlatFile: Sendable, Equatable {
   public var read: ReadSettings
   /// The sheet of a workbook (`--sheet`; nil: the first).
   public var sheet: String?
+  /// Columns named like personal data, or holding values that look like it, that are not (`--allow-personal`).
+  public var personalAllowed: [String]
 
   public init(
     target: String, event: String, id: String? = nil, group: String? = nil, exclude: [String] = [],
-    keep: [String] = [], types: [String: ColumnType] = [:], read: ReadSettings = .init(), sheet: String? = nil
+    keep: [String] = [], types: [String: ColumnType] = [:], read: ReadSettings = .init(), sheet: String? = nil,
+    personalAllowed: [String] = []
   ) {
+    self.personalAllowed = personalAllowed
     self.target = target
     self.event = event
     self.id = id
@@ -62,7 +66,8 @@ public struct FlatFile: Sendable, Equatable {
   /// - Throws: `FlatFileError` naming the missing column (with the nearest name) or the absent event value.
   public func frame(_ table: Table) throws -> (frame: FeatureFrame, leftOut: Int) {
     // Excluded columns were checked against the header and not read.
-    for name in [target] + [id, group].compactMap({ $0 }) + keep + types.keys.sorted() where table[name] == nil {
+    for name in [target] + [id, group].compactMap({ $0 }) + keep + types.keys.sorted() + personalAllowed
+    where table[name] == nil {
       throw FlatFileError(
         source: table.source,
         message: "has no column \(name)"
@@ -94,6 +99,7 @@ public struct FlatFile: Sendable, Equatable {
       reasons: [:], protected: [],
       labels: rows.map { texts[$0] == event })
     frame.notes = table.notes
+    frame.personalAllowed = Set(personalAllowed)
     // A binary outcome has one other value; several are worth a look ("pending" is not "did not happen").
     var others: [String: Int] = [:]
     for row in rows where texts[row] != event { others[texts[row], default: 0] += 1 }
@@ -153,13 +159,15 @@ extension FlatFile {
     }
     let rows = Array(0..<table.rowCount)
     let used = Set([target] + [id, group].compactMap { $0 } + exclude)
-    return FeatureFrame(
+    var frame = FeatureFrame(
       ids: id.map { table[$0]!.texts(rows) } ?? rows.map { String($0 + 1) },
       groups: group.flatMap { table[$0]?.texts(rows) },
       asOf: [],
       features: table.columns.filter { !used.contains($0.name) },
       reasons: [:], protected: [], labels: nil,
       extras: extras.map { table[$0]! }, notes: table.notes)
+    frame.personalAllowed = Set(personalAllowed)
+    return frame
   }
 }
 

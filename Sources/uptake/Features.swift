@@ -35,7 +35,7 @@ extension UptakeCommand {
         for note in loaded.frame.notes { warn(note) }
         let labelName: String
         switch loaded.source {
-        case .flatFile(let target, _, _, _, _, _, _, _, _): labelName = target
+        case .flatFile: labelName = loaded.source.flatFile!.target
         case .linkedRecords: labelName = loaded.frame.labels == nil ? "label" : loaded.outcomeName ?? "label"
         }
         try loaded.frame.write(to: out, labelName: labelName)

@@ -24,6 +24,10 @@ struct FlatFileOptions: ParsableArguments {
   var types: [String] = []
   @Option(name: .long, help: "Flat file: the sheet of an .xlsx workbook (default: the first).")
   var sheet: String?
+  @Option(
+    name: .long, parsing: .upToNextOption,
+    help: "Flat file: columns that look like personal data (by name or values) but are not, allowed as features.")
+  var allowPersonal: [String] = []
 
   @OptionGroup var read: ReadOptions
 
@@ -53,7 +57,7 @@ struct FlatFileOptions: ParsableArguments {
     target.map {
       FlatFile(
         target: $0, event: event!, id: id, group: group, exclude: exclude, keep: keep,
-        types: (try? declaredTypes()) ?? [:], read: read.settings, sheet: sheet)
+        types: (try? declaredTypes()) ?? [:], read: read.settings, sheet: sheet, personalAllowed: allowPersonal)
     }
   }
 }

@@ -459,6 +459,25 @@ struct HostileInputCatalogueTests {
           ],
           expected: [column], personal: [value, "Amy Smith"]))
     }
+    // Columns whose names give nothing away, recognised by their values (six distinct values each).
+    for (column, values) in [
+      ("x7", ["olivia.jones@example.org"] + (1...5).map { "parent\($0)@example.org" }),
+      ("contact", ["07700 900123"] + (1...5).map { "07700 90045\($0)" }),
+      ("pc", ["LS1 4AP", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "W1A 0AX"]),
+      ("ref", ["943 476 0008", "401 023 2137", "4010232137", "9434765919", "943 476 5870", "401 023 2145"]),
+    ] {
+      var text = "id,x,\(column),y\n"
+      for i in 0..<60 { text += "P\(i),\(i % 7),\(values[i % values.count]),\(i % 3 == 0 ? "yes" : "no")\n" }
+      cases.append(
+        HostileCase(
+          area: .privacy, name: "a column \(column) holding personal values",
+          files: ["p.csv": .text(text), "out.csv": .text("OLD")],
+          arguments: [
+            "train", "--data", "DIR/p.csv", "--target", "y", "--event", "yes", "--id", "id", "--out",
+            "DIR/out.csv",
+          ],
+          expected: ["column \(column) holds what look like"], personal: values))
+    }
     var withDob = "id,x,dob,y\n"
     for i in 0..<60 { withDob += "P\(i),\(i % 7),2021-03-04,\(i % 3 == 0 ? "yes" : "no")\n" }
     cases.append(

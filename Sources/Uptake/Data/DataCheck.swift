@@ -161,7 +161,9 @@ public struct DataCheck: Codable, Sendable {
         }
       }
       tables.append(report)
-      for name in config.headers[spec.name] ?? [] where PersonalData.isSensitive(column: name) {
+      let byValue = Set(report.columns.filter(\.personalData).map(\.name))
+      for name in config.headers[spec.name] ?? []
+      where PersonalData.isSensitive(column: name) || byValue.contains(name) {
         personalDataColumns.append("\(spec.name).\(name)")
       }
     }
@@ -181,12 +183,12 @@ public struct DataCheck: Codable, Sendable {
 
   mutating func describeFlatFile(_ path: String, _ flat: FlatFile) throws {
     let table = try flat.table(path: path)
-    tables.append(
-      TableReport(
-        name: (table.source as NSString).lastPathComponent, file: table.source, rows: table.rowCount, key: flat.id,
-        duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
-        columns: table.columns.map(Self.column)))
-    personalDataColumns = table.columnNames.filter(PersonalData.isSensitive(column:))
+    let report = TableReport(
+      name: (table.source as NSString).lastPathComponent, file: table.source, rows: table.rowCount, key: flat.id,
+      duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
+      columns: table.columns.map(Self.column))
+    tables.append(report)
+    personalDataColumns = report.columns.filter(\.personalData).map(\.name)
   }
 
   static func encoding(_ detected: ReadSettings) -> String {
@@ -205,7 +207,9 @@ public struct DataCheck: Codable, Sendable {
 
   static func column(_ column: Column) -> ColumnReport {
     let rows = column.values.count
-    let personal = PersonalData.isSensitive(column: column.name)
+    // Personal by its name, or by its values (e-mail addresses in a column called `contact`).
+    var personal = PersonalData.isSensitive(column: column.name)
+    if case .categorical(_, let levels) = column.values, PersonalValues.kind(of: levels) != nil { personal = true }
     var examples: [String] = []
     var range: [String]? = nil
     switch column.values {
@@ -280,7 +284,7 @@ extension DataCheck {
       lines.append(
         "personal data: "
           + (personalDataColumns.isEmpty
-            ? "no column named like personal data"
+            ? "no column named like personal data or holding values that look like it"
             : personalDataColumns.joined(separator: ", ") + " (values never shown; keep them out of features)"))
     }
     for w in warnings { lines.append("warning: \(w)") }

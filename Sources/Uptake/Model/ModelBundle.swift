@@ -44,10 +44,11 @@ public struct ModelBundle: Codable, Equatable, Sendable {
 
 /// How a model's rows are read from data, so new data are read the same way.
 public enum FrameSource: Codable, Equatable, Sendable {
-  /// One CSV with a row per unit. `read`, `keep`, `types` and `sheet` are nil in bundles written before they existed.
+  /// One CSV with a row per unit. `read`, `keep`, `types`, `sheet` and `personalAllowed` are nil in bundles written
+  /// before they existed.
   case flatFile(
     target: String, event: String, id: String?, group: String?, exclude: [String], read: ReadSettings? = nil,
-    keep: [String]? = nil, types: [String: ColumnType]? = nil, sheet: String? = nil)
+    keep: [String]? = nil, types: [String: ColumnType]? = nil, sheet: String? = nil, personalAllowed: [String]? = nil)
   /// Linked records described by `uptake.yaml` (its text, read against each new folder or SQLite file).
   case linkedRecords(config: String)
 
@@ -55,16 +56,18 @@ public enum FrameSource: Codable, Equatable, Sendable {
   public static func flat(_ flat: FlatFile) -> FrameSource {
     .flatFile(
       target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude, read: flat.read,
-      keep: flat.keep, types: flat.types, sheet: flat.sheet)
+      keep: flat.keep, types: flat.types, sheet: flat.sheet,
+      personalAllowed: flat.personalAllowed.isEmpty ? nil : flat.personalAllowed)
   }
 
   public var flatFile: FlatFile? {
-    if case .flatFile(let target, let event, let id, let group, let exclude, let read, let keep, let types, let sheet) =
+    if case .flatFile(
+      let target, let event, let id, let group, let exclude, let read, let keep, let types, let sheet, let allowed) =
       self
     {
       return FlatFile(
         target: target, event: event, id: id, group: group, exclude: exclude, keep: keep ?? [], types: types ?? [:],
-        read: read ?? ReadSettings(), sheet: sheet)
+        read: read ?? ReadSettings(), sheet: sheet, personalAllowed: allowed ?? [])
     }
     return nil
   }

@@ -20,8 +20,10 @@ public struct ModelCard: Sendable {
     lines.append("")
     lines.append("## What it predicts")
     switch bundle.source {
-    case .flatFile(let target, let event, _, _, _, _, _, _, _):
-      lines.append("The probability that `\(target)` is `\(event)` for each row of a CSV file of the same shape.")
+    case .flatFile:
+      let flat = bundle.source.flatFile!
+      lines.append(
+        "The probability that `\(flat.target)` is `\(flat.event)` for each row of a CSV file of the same shape.")
     case .linkedRecords:
       lines.append(
         "For each unit of the population in `uptake.yaml`, the probability of the outcome defined there (for the "

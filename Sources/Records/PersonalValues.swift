@@ -1,0 +1,69 @@
+/// Personal data recognised by its values, for columns whose names give nothing away (`x7`, `contact`, `ref`):
+/// e-mail addresses, UK telephone numbers, full UK postcodes and NHS numbers (with a valid check digit). A column is
+/// judged personal when at least five of its distinct values, and at least half of them, are of one such kind; names
+/// and free text cannot be told from values this way, so the column-name rules still carry most of the weight.
+public enum PersonalValues {
+  public enum Kind: String, Sendable, CaseIterable {
+    case email = "e-mail addresses"
+    case phone = "telephone numbers"
+    case postcode = "full postcodes"
+    case nhsNumber = "NHS numbers"
+  }
+
+  /// The kind of personal data most of `values` are, or nil. Looks at the first 2,000 distinct non-empty values.
+  public static func kind(of values: [String]) -> Kind? {
+    var seen = Set<String>()
+    var counts: [Kind: Int] = [:]
+    for value in values where !value.isEmpty {
+      guard seen.count < 2000, seen.insert(value).inserted else { continue }
+      if let kind = Kind.allCases.first(where: { matches(value, $0) }) { counts[kind, default: 0] += 1 }
+    }
+    guard let (kind, count) = counts.max(by: { $0.value < $1.value }), count >= 5, count * 2 >= seen.count else {
+      return nil
+    }
+    return kind
+  }
+
+  static func matches(_ value: String, _ kind: Kind) -> Bool {
+    let text = value.trimmingSpaces
+    switch kind {
+    case .email:
+      let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+      return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+        && !parts[1].hasSuffix(".") && !text.contains(" ")
+    case .phone:
+      var digits = text.filter { !" -()".contains($0) }
+      if digits.hasPrefix("+44") { digits = "0" + digits.dropFirst(3) }
+      return digits.count >= 10 && digits.count <= 11 && digits.hasPrefix("0") && digits.dropFirst().first != "0"
+        && digits.allSatisfy(\.isASCIIDigit)
+    case .postcode:
+      return isPostcode(text.uppercased())
+    case .nhsNumber:
+      let digits = text.filter { $0 != " " && $0 != "-" }
+      guard digits.count == 10, digits.allSatisfy(\.isASCIIDigit) else { return false }
+      let d = digits.map { Int($0.asciiValue! - 48) }
+      let sum = (0..<9).reduce(0) { $0 + d[$1] * (10 - $1) }
+      let check = 11 - sum % 11
+      return check != 10 && (check == 11 ? 0 : check) == d[9]
+    }
+  }
+
+  /// A full UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), an optional space, inward code (9AA).
+  static func isPostcode(_ text: String) -> Bool {
+    let compact = Array(text.filter { $0 != " " })
+    guard compact.count >= 5 && compact.count <= 7 else { return false }
+    let inward = compact.suffix(3)
+    guard inward.first!.isASCIIDigit, inward.dropFirst().allSatisfy(\.isASCIILetter) else { return false }
+    let outward = Array(compact.dropLast(3))
+    guard outward.first!.isASCIILetter else { return false }
+    let letters = outward.prefix { $0.isASCIILetter }.count
+    guard letters <= 2, letters < outward.count, outward[letters].isASCIIDigit else { return false }
+    let rest = outward.dropFirst(letters + 1)
+    return rest.count <= 1 && rest.allSatisfy { $0.isASCIIDigit || $0.isASCIILetter }
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { isASCII && isNumber }
+  var isASCIILetter: Bool { isASCII && isLetter }
+}
