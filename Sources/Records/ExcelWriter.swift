@@ -1,14 +1,33 @@
 import Foundation
 import ZIPFoundation
 
-/// Writes a table as a minimal `.xlsx` workbook (one sheet, inline strings, numbers as numbers): what a council's
-/// system hands over when asked for "an Excel file", for synthetic exports and tests of the reader.
+/// Writes tables as a minimal `.xlsx` workbook (inline strings, numbers as numbers, one sheet per table): contact
+/// lists for outreach teams who work in a spreadsheet, and synthetic exports for tests of the reader. Text is always
+/// written as text (an inline string), so a value such as `=HYPERLINK(…)` is shown, never run as a formula.
 public enum ExcelWriter {
-  /// - Parameters: `rows[0]` is the header; a cell that reads as a finite number is written as a number.
-  /// Built in memory, then written as every output is: atomically, mode 0600.
+  /// One sheet: its tab name and rows (`rows[0]` is the header, kept visible while scrolling).
+  public struct Sheet: Sendable {
+    public var name: String
+    public var rows: [[String]]
+    /// Column widths in characters (nil: the spreadsheet's default).
+    public var widths: [Double]?
+    public init(name: String, rows: [[String]], widths: [Double]? = nil) {
+      self.name = name
+      self.rows = rows
+      self.widths = widths
+    }
+  }
+
+  /// One sheet named `sheet`.
   public static func write(rows: [[String]], sheet: String = "Sheet1", to path: String) throws {
+    try write(sheets: [Sheet(name: sheet, rows: rows)], to: path)
+  }
+
+  /// Built in memory, then written as every output is: atomically, mode 0600. A cell after the header that reads as
+  /// a finite number (and has no leading zero, which would be lost) is written as a number.
+  public static func write(sheets: [Sheet], to path: String) throws {
     let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
-    for (name, text) in parts(rows: rows, sheet: sheet) {
+    for (name, text) in parts(sheets: sheets) {
       let data = Data(text.utf8)
       try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) {
         position, size in data.subdata(in: Int(position)..<Int(position) + size)
@@ -20,12 +39,69 @@ public enum ExcelWriter {
     try AtomicFile.write(bytes, to: path)
   }
 
-  static func parts(rows: [[String]], sheet: String) -> [(String, String)] {
+  /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, not empty, and unique among `taken`
+  /// (compared ignoring case, as Excel does).
+  public static func sheetName(_ wanted: String, taken: Set<String>) -> String {
+    var base = String(wanted.map { "[]:*?/\\".contains($0) ? "-" : $0 }).trimmingCharacters(in: .whitespaces)
+    if base.isEmpty { base = "Sheet" }
+    base = String(base.prefix(31))
+    var name = base
+    var n = 2
+    while taken.contains(name.lowercased()) {
+      let suffix = " (\(n))"
+      name = String(base.prefix(31 - suffix.count)) + suffix
+      n += 1
+    }
+    return name
+  }
+
+  static func parts(sheets: [Sheet]) -> [(String, String)] {
     let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    let indices = Array(sheets.indices)
+    var parts: [(String, String)] = [
+      (
+        "[Content_Types].xml",
+        xml + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+          + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+          + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+          + "<Override PartName=\"/xl/workbook.xml\" "
+          + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+          + indices.map {
+            "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" "
+              + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+          }.joined() + "</Types>"
+      ),
+      (
+        "_rels/.rels",
+        xml + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+          + "<Relationship Id=\"rId1\" Type=\"\(rel)/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+      ),
+      (
+        "xl/workbook.xml",
+        xml + "<workbook xmlns=\"\(main)\" xmlns:r=\"\(rel)\"><sheets>"
+          + indices.map {
+            "<sheet name=\"\(escaped(sheets[$0].name))\" sheetId=\"\($0 + 1)\" r:id=\"rId\($0 + 1)\"/>"
+          }.joined() + "</sheets></workbook>"
+      ),
+      (
+        "xl/_rels/workbook.xml.rels",
+        xml + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+          + indices.map {
+            "<Relationship Id=\"rId\($0 + 1)\" Type=\"\(rel)/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>"
+          }.joined() + "</Relationships>"
+      ),
+    ]
+    for i in indices {
+      parts.append(("xl/worksheets/sheet\(i + 1).xml", xml + worksheet(sheets[i], namespace: main)))
+    }
+    return parts
+  }
+
+  static func worksheet(_ sheet: Sheet, namespace: String) -> String {
     var body = ""
-    for (r, row) in rows.enumerated() {
+    for (r, row) in sheet.rows.enumerated() {
       body += "<row r=\"\(r + 1)\">"
       for (c, cell) in row.enumerated() where !cell.isEmpty {
         let ref = column(c) + String(r + 1)
@@ -38,34 +114,18 @@ public enum ExcelWriter {
       }
       body += "</row>"
     }
-    return [
-      (
-        "[Content_Types].xml",
-        xml + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-          + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
-          + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-          + "<Override PartName=\"/xl/workbook.xml\" "
-          + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-          + "<Override PartName=\"/xl/worksheets/sheet1.xml\" "
-          + "ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>"
-      ),
-      (
-        "_rels/.rels",
-        xml + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-          + "<Relationship Id=\"rId1\" Type=\"\(rel)/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
-      ),
-      (
-        "xl/workbook.xml",
-        xml + "<workbook xmlns=\"\(main)\" xmlns:r=\"\(rel)\"><sheets>"
-          + "<sheet name=\"\(escaped(sheet))\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
-      ),
-      (
-        "xl/_rels/workbook.xml.rels",
-        xml + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-          + "<Relationship Id=\"rId1\" Type=\"\(rel)/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
-      ),
-      ("xl/worksheets/sheet1.xml", xml + "<worksheet xmlns=\"\(main)\"><sheetData>\(body)</sheetData></worksheet>"),
-    ]
+    // The header stays in view while scrolling.
+    let view =
+      "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" "
+      + "state=\"frozen\"/></sheetView></sheetViews>"
+    let columns =
+      sheet.widths.map { widths in
+        "<cols>"
+          + widths.enumerated().map { "<col min=\"\($0 + 1)\" max=\"\($0 + 1)\" width=\"\($1)\" customWidth=\"1\"/>" }
+          .joined() + "</cols>"
+      } ?? ""
+    return "<worksheet xmlns=\"\(namespace)\">\(sheet.rows.count > 1 ? view : "")\(columns)"
+      + "<sheetData>\(body)</sheetData></worksheet>"
   }
 
   /// A, B, …, Z, AA, AB, … for a 0-based column index.
@@ -80,8 +140,22 @@ public enum ExcelWriter {
     return letters
   }
 
+  /// Text as XML character data: markup characters escaped, and the control characters XML 1.0 cannot hold (all
+  /// below U+0020 but tab, line feed and carriage return) replaced by `?`, so no cell can make the workbook invalid.
   static func escaped(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: out += "?"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
   }
 }

@@ -120,6 +120,9 @@ public struct FeatureEngine: Sendable {
     frame.censored = censored
     frame.dataUntil = end
     frame.personalAllowed = config.personalAllowed
+    if override == nil, case .column(let name, let offset) = config.asOf { frame.anchor = (name, offset) }
+    frame.ageFeature = config.features.first { $0.aggregation == .ageInMonths }?.name
+    frame.protectedFeatures = config.protectedFeatures
     return frame
   }
 

@@ -23,6 +23,13 @@ public struct FeatureFrame: Sendable {
   public var censored: [Bool] = []
   /// The day up to which the records are complete, and where that date came from ("the latest event date").
   public var dataUntil: DataUntil? = nil
+  /// The date each unit's as-of date is counted from (e.g. `eligible_2yo_from`, when as-of is 56 days before it):
+  /// its column name and the offset, so that `anchor = asOf − offsetDays`. Nil for a fixed or overridden as-of date.
+  public var anchor: (name: String, offsetDays: Int)? = nil
+  /// The feature that is the unit's age in months at its as-of date (`aggregation: age_in_months`), if any.
+  public var ageFeature: String? = nil
+  /// Features that are protected attributes (see `ProjectConfig.protectedFeatures`).
+  public var protectedFeatures: [String] = []
 
   /// The end of the data, stated in every summary.
   public struct DataUntil: Sendable, Equatable {
@@ -57,6 +64,8 @@ public struct FeatureFrame: Sendable {
   public func isCensored(_ row: Int) -> Bool { !censored.isEmpty && censored[row] }
   public var censoredCount: Int { censored.reduce(0) { $0 + ($1 ? 1 : 0) } }
   public func feature(_ name: String) -> Column? { features.first { $0.name == name } }
+  /// Unit `row`'s anchor date, when the frame has one.
+  public func anchorDay(_ row: Int) -> Day? { anchor.map { asOf[row] + (-$0.offsetDays) } }
 }
 
 extension FeatureFrame {
@@ -70,6 +79,9 @@ extension FeatureFrame {
     out.censored = censored.isEmpty ? [] : rows.map { censored[$0] }
     out.personalAllowed = personalAllowed
     out.dataUntil = dataUntil
+    out.anchor = anchor
+    out.ageFeature = ageFeature
+    out.protectedFeatures = protectedFeatures
     return out
   }
 

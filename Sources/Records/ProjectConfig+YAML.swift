@@ -185,7 +185,7 @@ struct ConfigReader {
       root, "the config",
       allowed: [
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
-        "orphan_keys", "features", "read", "data_until", "personal",
+        "orphan_keys", "features", "read", "data_until", "personal", "list_columns",
       ])
     if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
     let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
@@ -389,6 +389,16 @@ struct ConfigReader {
     config.orphanKeysAreErrors = orphanKeysAreErrors
     config.dataUntil = dataUntil
     config.personalAllowed = allowed
+    // Columns a contact list carries besides rank, id, probability, the anchor date, age and reasons.
+    config.listColumns = try strings(top["list_columns"], "list_columns")
+    for name in config.listColumns {
+      guard config.reachableColumn(name) != nil else {
+        throw fail(
+          top["list_columns"],
+          "list_columns: no column \(name) in \(populationTable) or a table it links to; name one of their columns")
+      }
+      try refusePersonal(name, "list column", at: top["list_columns"])
+    }
     return config
   }
 

@@ -13,6 +13,18 @@ public struct ProjectConfig: Sendable, Equatable {
   public var asOf: AsOf
   public var outcome: Outcome?
   public var protected: [String]
+  /// Columns of the population (or a table it links to) written on every contact list (`list_columns:`).
+  public var listColumns: [String] = []
+
+  /// Features that are protected attributes: named as one, or taking a protected column's value. Allowed (a user
+  /// may decide a language need belongs in the model) but said aloud by `train`, the model card and the record.
+  public var protectedFeatures: [String] {
+    let protectedSet = Set(protected)
+    return features.filter { feature in
+      protectedSet.contains(feature.name)
+        || (feature.aggregation != .ageInMonths && feature.column.map { protectedSet.contains($0.column) } ?? false)
+    }.map(\.name)
+  }
   public var features: [Feature]
   /// `orphan_keys: error`: a link key with no match in the linked table stops the run (default: a warning).
   public var orphanKeysAreErrors = false

@@ -9,12 +9,17 @@ extension UptakeCommand {
       abstract: "Score data into a ranked contact list, with reasons in plain words.",
       discussion: """
         Reads PATH the way the model was trained (a folder of linked records, a SQLite file, or a CSV of the same
-        shape), scores every unit, and writes a CSV: rank, the id, family_id (when known), probability, the --by
-        group, and reason_1..N (the features that raise this family's probability most). A target column in the
-        input is ignored. The file is written atomically.
+        shape), scores every unit, and writes: rank, rank_in_<by> (with --by), the id, family_id (when known),
+        probability, the --by group, the anchor date and age in months (linked records), the config's list_columns
+        and --columns, and reason_1..N: the features that raise this unit's probability most, each by at least 0.1
+        on the log-odds scale (a row may have fewer). A target column in the input is ignored. --format xlsx
+        writes a workbook with a "How to read this list" sheet and one sheet per --by group. The file is written
+        atomically.
 
         Examples:
           uptake score --model model.json --data next-term --capacity 5 --by ward --one-per-family
+          uptake score --model model.json --data next-term --capacity 20 --by ward --format xlsx --headers friendly \
+            --percent --out outreach.xlsx
           uptake score --model benefits.json --data Benefits.csv --capacity 100 --out top-100.csv
         """
     )
@@ -30,6 +35,18 @@ extension UptakeCommand {
     var onePerFamily = false
     @Option(name: .long, help: "Reasons per row.")
     var reasons: Int = 3
+    @Option(name: .long, help: "Leave out units whose probability is below this (0 to 1).")
+    var minProbability: Double?
+    @Option(
+      name: .long, parsing: .upToNextOption,
+      help: "More columns of the population (or a table it links to, or the flat file) to write on each row.")
+    var columns: [String] = []
+    @Option(name: .long, help: "plain (identifiers, default) or friendly (\"Rank in ward\", \"Chance of …\").")
+    var headers: HeaderStyle = .plain
+    @Flag(name: .long, help: "Write probabilities as percentages (87.4%).")
+    var percent = false
+    @Option(name: .long, help: "csv (default) or xlsx (a workbook: a guide sheet, one sheet per --by group).")
+    var format: ListFormat = .csv
     @Option(name: .long, help: "Where to write the contact list (- streams the CSV to standard output).")
     var out: String = "contact-list.csv"
     @Option(name: .long, help: "Threads (default: every core).")
@@ -39,7 +56,17 @@ extension UptakeCommand {
       try Limits.check(capacity, "--capacity", Limits.capacity)
       try Limits.check(threads, "--threads", Limits.threads)
       guard (0...20).contains(reasons) else { throw ValidationError("--reasons must be 0 to 20, got \(reasons)") }
+      if let minProbability, !(0...1).contains(minProbability) {
+        throw ValidationError("--min-probability must be from 0 to 1, got \(minProbability)")
+      }
+      if format == .xlsx && out == CSVWriter.standardOutput {
+        throw ValidationError("--format xlsx writes a workbook file; name it with --out (e.g. --out list.xlsx)")
+      }
+      if let by, columns.contains(by) { throw ValidationError("--columns \(by): it is already the --by column") }
     }
+
+    enum HeaderStyle: String, ExpressibleByArgument, CaseIterable { case plain, friendly }
+    enum ListFormat: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
 
     func run() throws {
       let clock = ContinuousClock()
@@ -47,7 +74,8 @@ extension UptakeCommand {
       do {
         try checkOutput(out)
         let bundle = try ModelBundle.load(path: model)
-        let loaded = try DataLoader.forScoring(data.request(extras: by.map { [$0] } ?? []), source: bundle.source)
+        let loaded = try DataLoader.forScoring(
+          data.request(extras: (by.map { [$0] } ?? []) + columns), source: bundle.source)
         let read = clock.now
         for note in loaded.frame.notes { warn(note) }
         let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
@@ -56,8 +84,14 @@ extension UptakeCommand {
         }
         for note in scored.notes { warn(note) }
         let list = ContactList(
-          scored, options: ContactListOptions(capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons))
-        try list.write(to: out)
+          scored,
+          options: ContactListOptions(
+            capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons, minProbability: minProbability,
+            friendlyHeaders: headers == .friendly, percent: percent))
+        switch format {
+        case .csv: try list.write(to: out)
+        case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
+        }
         let done = clock.now
         let say = summaryPrinter(for: out)
         say(
@@ -71,7 +105,9 @@ extension UptakeCommand {
         say(
           "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(list.rows.count) rows"
             + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")
-            + (onePerFamily ? ", one per family" : "") + ", \(reasons) reasons each")
+            + (onePerFamily ? ", one per family" : "")
+            + (minProbability.map { String(format: ", probability at least %.3f", $0) } ?? "")
+            + ", up to \(reasons) reasons each")
         say(
           String(
             format: "time: reading and features %.2f s, scoring and writing %.2f s", (read - began).seconds,
@@ -80,6 +116,23 @@ extension UptakeCommand {
         fail("\(error)")
       }
     }
+  }
+}
+
+extension UptakeCommand.Score {
+  /// The workbook guide's lines about this list: the model, the data, and when it was made.
+  func about(_ bundle: ModelBundle, _ loaded: LoadedData) -> [(String, String)] {
+    var lines = [
+      ("Made", Day.today.description + " by uptake score"),
+      (
+        "Model",
+        "\((model as NSString).lastPathComponent), \(bundle.learner.kind.rawValue), trained "
+          + bundle.training.trainedAt
+      ),
+      ("Data", loaded.description),
+    ]
+    if let end = loaded.frame.dataUntil { lines.append(("Records up to", end.day.description)) }
+    return lines
   }
 }
 

@@ -115,6 +115,7 @@ extension UptakeCommand {
         try checkOutput(out)
         let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
         for note in loaded.frame.notes { warn(note) }
+        if !loaded.frame.protectedFeatures.isEmpty { warn(protectedFeaturesWarning(loaded.frame.protectedFeatures)) }
         let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
         if let name = unknown.first {
           fail(
@@ -164,3 +165,12 @@ extension UptakeCommand {
 }
 
 extension LearnerKind: ExpressibleByArgument {}
+
+/// What `train` says when a protected attribute is a feature: allowed, but never silently.
+func protectedFeaturesWarning(_ names: [String]) -> String {
+  "\(names.joined(separator: ", ")) \(names.count == 1 ? "is a protected attribute" : "are protected attributes") "
+    + "(protected: in uptake.yaml) used as \(names.count == 1 ? "a feature" : "features"): families are scored partly "
+    + "by \(names.count == 1 ? "it" : "them") and reasons will name \(names.count == 1 ? "it" : "them"); the model "
+    + "card and transparency record say so. If that is not intended, remove \(names.count == 1 ? "it" : "them") "
+    + "from features: a need can be a service fact instead (interpreter_needed rather than first_language)"
+}

@@ -65,20 +65,24 @@ struct ModelCommandTests {
     ])
     #expect(score.status == 0, "\(score.stderr)")
     let (header, rows) = try readCSV(list)
-    #expect(header == ["rank", "child_id", "family_id", "probability", "ward", "reason_1", "reason_2", "reason_3"])
+    #expect(
+      header == [
+        "rank", "rank_in_ward", "child_id", "family_id", "probability", "ward", "eligible_2yo_from", "age_months",
+        "reason_1", "reason_2", "reason_3",
+      ])
     #expect(!rows.isEmpty)
     // Ranks run 1…n and probabilities never rise down the list.
     #expect(rows.map { Int($0[0])! } == Array(1...rows.count))
-    let p = rows.map { Double($0[3])! }
+    let p = rows.map { Double($0[4])! }
     #expect(zip(p, p.dropFirst()).allSatisfy { $0 >= $1 })
     // Capacity per ward and one child per family hold.
-    let perWard = Dictionary(grouping: rows, by: { $0[4] }).mapValues(\.count)
+    let perWard = Dictionary(grouping: rows, by: { $0[5] }).mapValues(\.count)
     #expect(perWard.values.allSatisfy { $0 <= 2 })
-    #expect(Set(rows.map { $0[2] }).count == rows.count)
-    #expect(rows.allSatisfy { !$0[5].isEmpty })
+    #expect(Set(rows.map { $0[3] }).count == rows.count)
+    #expect(rows.allSatisfy { !$0[8].isEmpty })
 
     // Explain the top child: JSON contributions add up to the log-odds, and the probability matches the list.
-    let top = rows[0][1]
+    let top = rows[0][2]
     let explain = try runUptake([
       "explain", "--model", model, "--data", dir + "/council", "--id", top, "--format", "json",
     ])
@@ -88,7 +92,7 @@ struct ModelCommandTests {
     let total = items.reduce(0.0) { $0 + ($1["logOdds"] as! Double) }
     #expect(abs((json["baseline"] as! Double) + total - (json["margin"] as! Double)) < 1e-9)
     #expect(abs((json["probability"] as! Double) - p[0]) < 5e-5)
-    #expect(items.count == 14)
+    #expect(items.count == 13)
 
     let text = try runUptake(["explain", "--model", model, "--data", dir + "/council", "--id", top])
     #expect(text.status == 0 && text.stdout.contains("baseline") && text.stdout.contains(top))

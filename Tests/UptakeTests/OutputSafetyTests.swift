@@ -201,7 +201,7 @@ struct OutputSafetyTests {
     ])
     let rows = explained.stdout.split(separator: "\n")
     #expect(explained.status == 0 && rows.count == 3, "\(explained.stdout) \(explained.stderr)")
-    #expect(rows.first == "id,probability,feature,value,log_odds,probability_effect,reason")
+    #expect(rows.first == "id,probability,feature,value,log_odds,probability_share,reason")
     #expect(rows.dropFirst().first?.hasPrefix("P3,") == true && rows[1].contains(",baseline,,"))
   }
 

@@ -149,12 +149,13 @@ public enum DataLoader {
       try checkExtras(request.extras)
       var frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
       try checkUniqueIds(frame, source: request.pathName)
+      try checkExtraValues(frame.extras, allowed: Set(flat.personalAllowed))
       frame.notes += identityNotes(id: flat.id, group: flat.group)
       return LoadedData(
         frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.pathName)",
         idName: flat.id ?? "id")
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
-      var loaded = try linked(request, pathKind, config: text)
+      var loaded = try linked(request, pathKind, config: text, withListColumns: true)
       loaded.frame.labels = nil
       return restrictedToCohort(loaded, request)
     case (.flatFile, _):
@@ -224,13 +225,18 @@ public enum DataLoader {
   }
 
   /// Linked records read with config `text`, taken as if it sat at the request's config path.
-  static func linked(_ request: DataRequest, _ pathKind: Kind, config text: String) throws -> LoadedData {
+  /// `withListColumns` adds the config's `list_columns:` to the requested extras (for contact lists).
+  static func linked(
+    _ request: DataRequest, _ pathKind: Kind, config text: String, withListColumns: Bool = false
+  ) throws -> LoadedData {
     let configPath = configPath(request, pathKind)
     InputFiles.register(configPath)  // the config beside the data is part of the input, even when a model's copy is used
     let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
-    try checkExtras(request.extras, allowed: config.personalAllowed)
-    let extras = try request.extras.map { name -> ProjectConfig.ColumnRef in
+    var names = request.extras
+    if withListColumns { names += config.listColumns.filter { !names.contains($0) } }
+    try checkExtras(names, allowed: config.personalAllowed)
+    let extras = try names.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
         let reachable =
           ([config.population.table]
@@ -248,6 +254,7 @@ public enum DataLoader {
     var frame = try engine.frameWithQualityNotes(
       asOf: request.asOf, extras: extras, dataUntil: request.dataUntil, today: .today)
     try checkUniqueIds(frame, source: request.pathName)
+    try checkExtraValues(frame.extras, allowed: config.personalAllowed)
     frame.notes += identityNotes(id: config.id, group: config.group, allowed: config.personalAllowed)
     var loaded = LoadedData(
       frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
@@ -297,6 +304,19 @@ public enum DataLoader {
       throw DataError(
         "\(name) looks like personal data (a name, date of birth, contact detail or identifier) and would be written "
           + "into the output; split or label the list by another column (e.g. ward)")
+    }
+  }
+
+  /// A column passed through into an output whose values look like personal data (e-mail addresses in `contact`),
+  /// whatever its name, is refused like one named so.
+  static func checkExtraValues(_ extras: [Column], allowed: Set<String>) throws {
+    for column in extras where !allowed.contains(column.name) {
+      guard case .categorical(_, let levels) = column.values, let kind = PersonalValues.kind(of: levels) else {
+        continue
+      }
+      throw DataError(
+        "column \(column.name) holds what look like \(kind.rawValue) and would be written into the output; split or "
+          + "label the list by another column (e.g. ward), or allow it if they are not personal data")
     }
   }
 

@@ -89,6 +89,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var asOfRange: [String]?
   /// The end of the data and where it came from (linked records): outcomes whose window ran past it were left out.
   public var dataUntil: String? = nil
+  /// Features that are protected attributes (declared `protected:` in uptake.yaml); nil in older bundles.
+  public var protectedFeatures: [String]? = nil
   public var seed: UInt64
   public var threads: Int
   public var fitSeconds: Double

@@ -75,6 +75,13 @@ public struct ModelCard: Sendable {
       lines.append("| \(f.name) | \(f.kind.rawValue) | \(f.reason.replacingOccurrences(of: "|", with: "\\|")) |")
     }
     lines.append("")
+    if let protected = t.protectedFeatures, !protected.isEmpty {
+      lines.append(
+        "**Protected attributes used as features:** \(protected.joined(separator: ", ")). Families are scored partly "
+          + "by them and reasons can name them; this was a choice made in `uptake.yaml`, and it should be justified "
+          + "in the transparency record.")
+      lines.append("")
+    }
     lines.append("## Limits")
     lines.append(
       "- Measured on held-out families from the same period; a new term's data can differ. Check it on new data "

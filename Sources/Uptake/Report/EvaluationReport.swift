@@ -42,7 +42,8 @@ public struct EvaluationReport {
   public func write(to folder: String) throws -> [String] {
     let figures = folder + "/figures"
     do {
-      try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+      try FileManager.default.createDirectory(
+        atPath: figures, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
     } catch {
       throw RecordsError.cannotCreateDirectory(path: figures, reason: error.localizedDescription)
     }

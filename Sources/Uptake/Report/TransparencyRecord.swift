@@ -42,9 +42,15 @@ struct TransparencyRecord {
       "- Trained on: \(t.dataDescription); \(t.rows) rows, \(t.events) events"
         + (t.asOfRange.map { ", as-of dates \($0[0]) to \($0[1])" } ?? "") + ".")
     lines.append("- Features: " + bundle.schema.names.joined(separator: ", ") + ".")
-    lines.append(
-      "- Protected characteristics are kept out of the features unless a user adds them; they are used here only "
-        + "to report results by group.")
+    if let protected = t.protectedFeatures, !protected.isEmpty {
+      lines.append(
+        "- Protected characteristics used as features: \(protected.joined(separator: ", ")). Families are scored "
+          + "partly by them and contact-list reasons can name them. \(fill) (why they are needed, and who agreed)")
+    } else {
+      lines.append(
+        "- No protected characteristic is a feature; protected characteristics are used only to report results by "
+          + "group.")
+    }
     lines.append("- Outputs carry pseudonymous ids only; no names or dates of birth are printed.")
     lines.append("")
     lines.append("## Model")

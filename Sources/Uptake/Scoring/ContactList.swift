@@ -6,65 +6,95 @@ import Records
 public struct ContactListOptions: Sendable {
   /// Keep the top K overall, or the top K of each `by` group.
   public var capacity: Int?
-  /// An extra column (e.g. ward or hub) the capacity applies to, written beside each row.
+  /// An extra column (e.g. ward or hub) the capacity applies to, written beside each row with the rank within it.
   public var by: String?
   /// Keep each family once, as its highest-probability child.
   public var onePerFamily: Bool
-  /// Reasons per row: the features that raise the probability most, in words.
+  /// At most this many reasons per row: the features that raise the probability most, in words.
   public var reasons: Int
+  /// Leave out units whose probability is below this.
+  public var minProbability: Double?
+  /// Column names written in words ("Rank in ward", "Chance of no funded place") rather than as identifiers.
+  public var friendlyHeaders: Bool
+  /// Probabilities written as percentages ("87.4%").
+  public var percent: Bool
 
-  public init(capacity: Int? = nil, by: String? = nil, onePerFamily: Bool = false, reasons: Int = 3) {
+  public init(
+    capacity: Int? = nil, by: String? = nil, onePerFamily: Bool = false, reasons: Int = 3,
+    minProbability: Double? = nil, friendlyHeaders: Bool = false, percent: Bool = false
+  ) {
     self.capacity = capacity
     self.by = by
     self.onePerFamily = onePerFamily
     self.reasons = reasons
+    self.minProbability = minProbability
+    self.friendlyHeaders = friendlyHeaders
+    self.percent = percent
   }
 }
 
-/// A ranked list of units to contact first: highest probability of not taking up first, within capacity.
+/// A ranked list of units to contact first: highest probability of the outcome first, within capacity.
 public struct ContactList: Sendable {
+  /// A feature is a reason only when it raises the unit's log-odds by at least this much: about 2 percentage points
+  /// of probability at 0.3. Smaller pushes are not reasons anyone should act on, so a row may have fewer reasons than
+  /// asked for (never a filler).
+  public static let reasonThreshold = 0.1
+
   /// Frame rows, in rank order.
   public let rows: [Int]
+  /// Each listed row's rank within its `by` group (1 = highest in the group), parallel to `rows`; nil without `by`.
+  public let groupRanks: [Int]?
   public let scored: ScoredData
   public let options: ContactListOptions
 
-  /// Ranks every scored unit, then applies one-per-family and the capacity (overall or per `by` group).
-  /// Ties in probability keep the input order, so the same input gives the same list.
+  /// Ranks every scored unit, then applies the minimum probability, one-per-family and the capacity (overall or per
+  /// `by` group). Ties in probability keep the input order, so the same input gives the same list.
   public init(_ scored: ScoredData, options: ContactListOptions) {
     self.scored = scored
     self.options = options
     let p = scored.probabilities
     var order = Metrics.ranking(p)
+    if let floor = options.minProbability { order = order.filter { p[$0] >= floor } }
     if options.onePerFamily, let families = scored.data.frame.groups {
       var seen = Set<String>()
       order = order.filter { families[$0].isEmpty || seen.insert(families[$0]).inserted }
     }
-    if let capacity = options.capacity {
-      if let by = options.by, let column = scored.data.frame.extras.first(where: { $0.name == by }) {
-        let groups = column.texts(Array(0..<p.count))
-        var taken: [String: Int] = [:]
-        order = order.filter { row in
-          let n = taken[groups[row], default: 0]
-          taken[groups[row]] = n + 1
-          return n < capacity
-        }
-      } else {
-        order = Array(order.prefix(capacity))
+    if let groups = Self.groupValues(scored, options) {
+      var taken: [String: Int] = [:]
+      var ranks: [Int] = []
+      order = order.filter { row in
+        let n = taken[groups[row], default: 0]
+        guard n < options.capacity ?? Int.max else { return false }
+        taken[groups[row]] = n + 1
+        ranks.append(n + 1)
+        return true
       }
+      groupRanks = ranks
+    } else {
+      if let capacity = options.capacity { order = Array(order.prefix(capacity)) }
+      groupRanks = nil
     }
     rows = order
   }
 
-  /// Up to `count` features with positive contributions for `row` (in column-major `phi`), largest first (ties:
-  /// lower index).
+  /// Each unit's `by` group as text, when the list is split by one.
+  static func groupValues(_ scored: ScoredData, _ options: ContactListOptions) -> [String]? {
+    guard let by = options.by, let column = scored.data.frame.extras.first(where: { $0.name == by }) else { return nil }
+    return column.texts(Array(0..<scored.probabilities.count))
+  }
+
+  /// Up to `count` features whose contributions for `row` (in column-major `phi`) are at least `threshold`, largest
+  /// first (ties: lower index).
   /// - Complexity: O(p · count), no sorting.
-  static func topFeatures(_ phi: UnsafeBufferPointer<Double>, rows n: Int, row: Int, count: Int) -> [Int] {
+  static func topFeatures(
+    _ phi: UnsafeBufferPointer<Double>, rows n: Int, row: Int, count: Int, threshold: Double = reasonThreshold
+  ) -> [Int] {
     let p = n == 0 ? 0 : phi.count / n
     var top: [(feature: Int, value: Double)] = []
     top.reserveCapacity(count + 1)
     for j in 0..<p {
       let c = phi[j * n + row]
-      guard c > 0 else { continue }
+      guard c >= threshold else { continue }
       if top.count == count, let last = top.last, c <= last.value { continue }
       var k = top.count
       while k > 0 && top[k - 1].value < c { k -= 1 }
@@ -72,35 +102,5 @@ public struct ContactList: Sendable {
       if top.count > count { top.removeLast() }
     }
     return top.map(\.feature)
-  }
-
-  /// Writes `rank, <id>, family_id, probability, <by>, reason_1…N` as CSV, atomically.
-  public func write(to path: String) throws {
-    let frame = scored.data.frame
-    let byColumn = options.by.flatMap { by in frame.extras.first { $0.name == by } }
-    var header = ["rank", scored.data.idName]
-    if frame.groups != nil { header.append("family_id") }
-    header.append("probability")
-    if let byColumn { header.append(byColumn.name) }
-    header += (0..<options.reasons).map { "reason_\($0 + 1)" }
-    let writer = try CSVWriter(path: path, header: header)
-    let text = ReasonText(frame: frame, schema: scored.bundle.schema)
-    let p = scored.probabilities
-    let n = scored.scores.rowCount
-    scored.scores.contributions.storage.withUnsafeBufferPointer { phi in
-      for (rank, row) in rows.enumerated() {
-        writer.field(rank + 1)
-        writer.field(frame.ids[row])
-        if let groups = frame.groups { writer.field(groups[row]) }
-        writer.field(p[row], decimals: 4)
-        if let byColumn { writer.field(ReasonText.format(byColumn, row: row)) }
-        let top = Self.topFeatures(phi, rows: n, row: row, count: options.reasons)
-        for k in 0..<options.reasons {
-          if k < top.count { writer.field(text.render(feature: top[k], row: row)) } else { writer.missing() }
-        }
-        writer.endRow()
-      }
-    }
-    try writer.finish()
   }
 }

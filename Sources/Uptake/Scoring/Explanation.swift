@@ -4,16 +4,18 @@ import Records
 
 /// One unit's score taken apart: the baseline, and every feature's value and exact contribution.
 ///
-/// The model is additive in log-odds, so `baseline + Σ contributions = margin` holds exactly (up to rounding);
-/// `probabilityEffect` is how much the probability would fall if that one feature's contribution were removed.
+/// The model is additive in log-odds, so `baseline + Σ contributions = margin` holds exactly (up to rounding).
+/// Probabilities are not additive, so each feature's `probabilityShare` is its part of the gap between this unit's
+/// probability and the baseline probability, in proportion to its log-odds contribution: the shares add up exactly
+/// to that gap, and a feature worth twice the log-odds of another gets twice its share.
 public struct Explanation: Codable, Equatable, Sendable {
   public struct Item: Codable, Equatable, Sendable {
     public var feature: String
     public var value: String
     /// Contribution to the log-odds.
     public var logOdds: Double
-    /// `σ(margin) − σ(margin − logOdds)`.
-    public var probabilityEffect: Double
+    /// `(σ(margin) − σ(baseline)) · logOdds / (margin − baseline)`: the shares add up to the probability gap.
+    public var probabilityShare: Double
     public var reason: String
   }
 
@@ -36,13 +38,15 @@ public struct Explanation: Codable, Equatable, Sendable {
     let margin = scored.scores.margins[row]
     let text = ReasonText(frame: frame, schema: scored.bundle.schema)
     let p = LogisticMath.sigmoid(margin)
+    let baseline = scored.scores.baseline
+    let gap = p - LogisticMath.sigmoid(baseline), logOddsGap = margin - baseline
     calibratedProbability = scored.bundle.calibration.map { $0.probability(margin: margin) }
     items = scored.bundle.schema.features.indices.map { j in
       let c = phi.storage[j * phi.rows + row]
       let value = text.value(feature: j, row: row)
       return Item(
         feature: scored.bundle.schema.features[j].name, value: value.isEmpty ? "missing" : value, logOdds: c,
-        probabilityEffect: p - LogisticMath.sigmoid(margin - c), reason: text.render(feature: j, row: row))
+        probabilityShare: abs(logOddsGap) < 1e-12 ? 0 : gap * c / logOddsGap, reason: text.render(feature: j, row: row))
     }
     .sorted { abs($0.logOdds) != abs($1.logOdds) ? abs($0.logOdds) > abs($1.logOdds) : $0.feature < $1.feature }
     id = frame.ids[row]
@@ -50,7 +54,7 @@ public struct Explanation: Codable, Equatable, Sendable {
     learner = scored.bundle.learner.kind
     probability = p
     self.margin = margin
-    baseline = scored.scores.baseline
+    self.baseline = baseline
     baselineProbability = LogisticMath.sigmoid(baseline)
   }
 
@@ -70,17 +74,22 @@ public struct Explanation: Codable, Equatable, Sendable {
       String(
         format: "baseline %.3f (log-odds %+.3f); this unit's log-odds %+.3f", baselineProbability, baseline, margin),
       "",
-      pad("feature", nameWidth) + "  " + pad("value", valueWidth) + "  log-odds  probability  reason",
+      pad("feature", nameWidth) + "  " + pad("value", valueWidth) + "  log-odds  share of gap  reason",
     ]
     for item in items {
       lines.append(
         pad(item.feature, nameWidth) + "  " + pad(item.value, valueWidth) + "  "
-          + pad(signed(item.logOdds, 3), 8) + "  " + pad(signed(item.probabilityEffect, 3), 11) + "  " + item.reason)
+          + pad(signed(item.logOdds, 3), 8) + "  " + pad(signed(item.probabilityShare, 3), 12) + "  " + item.reason)
     }
     let total = items.reduce(0) { $0 + $1.logOdds }
+    let shares = items.reduce(0) { $0 + $1.probabilityShare }
     lines.append("")
     lines.append(
-      String(format: "baseline %+.3f + contributions %+.3f = log-odds %+.3f", baseline, total, baseline + total))
+      String(format: "log-odds: baseline %+.3f + contributions %+.3f = %+.3f", baseline, total, baseline + total))
+    lines.append(
+      String(
+        format: "probability: baseline %.3f + shares %+.3f = %.3f (each share is the feature's part of the gap, in "
+          + "proportion to its log-odds)", baselineProbability, shares, baselineProbability + shares))
     return lines.joined(separator: "\n")
   }
 

@@ -81,9 +81,6 @@ enum ProjectConfigText {
       - name: two_year_places_within_2km
         column: areas.two_year_places_within_2km
         reason: "funded two-year-old places within 2 km: {value}"
-      - name: first_language
-        column: children.first_language
-        reason: "first language recorded as {value}"
       - name: lone_parent
         column: families.lone_parent
         reason: "lone parent: {value}"

@@ -113,6 +113,7 @@ public enum ModelTrainer {
       validationByFamily: frame.groups != nil,
       validation: metrics, warnings: warnings)
     record.dataUntil = frame.dataUntil?.description
+    if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: DataProfile(columns: columns, margins: margins),

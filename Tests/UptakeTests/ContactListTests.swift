@@ -1,0 +1,160 @@
+import Foundation
+import Records
+import Testing
+
+/// A contact list an outreach team can act on: ranks within each group, the date to act by and the child's age,
+/// the columns asked for, reasons that really raise the risk (never a filler), friendly headings, and a workbook
+/// with a guide sheet and a sheet per group.
+@Suite("Contact lists", .serialized)
+struct ContactListTests {
+  /// A synthetic council and a model trained on it, made once.
+  static let council: String = {
+    let dir = try! temporaryFolder("contact-list")
+    precondition(try! runUptake(["synth", "--out", dir + "/council", "--children", "3000", "--quiet"]).status == 0)
+    let trained = try! runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
+    precondition(trained.status == 0, trained.stderr)
+    return dir
+  }()
+
+  func score(_ extra: [String], out: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    try runUptake(
+      ["score", "--model", Self.council + "/m.json", "--data", Self.council + "/council", "--out", out] + extra)
+  }
+
+  @Test("ranks within each ward, the eligibility date and age of each child, and only the columns asked for")
+  func columns() throws {
+    let out = Self.council + "/by-ward.csv"
+    let r = try score(["--capacity", "4", "--by", "ward", "--columns", "lsoa"], out: out)
+    #expect(r.status == 0, "\(r.stderr)")
+    let (header, rows) = try readCSV(out)
+    #expect(
+      header == [
+        "rank", "rank_in_ward", "child_id", "family_id", "probability", "ward", "eligible_2yo_from", "age_months",
+        "lsoa", "reason_1", "reason_2", "reason_3",
+      ])
+    // Within a ward, ranks run 1, 2, … down the list, at most the capacity.
+    var last: [String: Int] = [:]
+    for row in rows {
+      let inWard = Int(row[1])!
+      #expect(inWard == (last[row[5]] ?? 0) + 1 && inWard <= 4)
+      last[row[5]] = inWard
+    }
+    // The anchor date is the child's own eligibility date, and the age is that of the as-of date (56 days before).
+    let (childHeader, children) = try readCSV(Self.council + "/council/children.csv")
+    let idIndex = childHeader.firstIndex(of: "child_id")!, eligible = childHeader.firstIndex(of: "eligible_2yo_from")!
+    let born = childHeader.firstIndex(of: "date_of_birth")!
+    let byId = Dictionary(uniqueKeysWithValues: children.map { ($0[idIndex], $0) })
+    for row in rows.prefix(20) {
+      let child = try #require(byId[row[2]])
+      #expect(row[6] == child[eligible])
+      let asOf = Day(iso: Substring(row[6]))! + (-56)
+      #expect(Int(row[7]) == Day.completedMonths(from: Day(iso: Substring(child[born]))!, to: asOf))
+    }
+    #expect(!header.contains("date_of_birth") && !header.contains("first_language"))
+  }
+
+  @Test("every reason raises the log-odds by at least the threshold, largest first; no filler")
+  func reasons() throws {
+    let out = Self.council + "/all.csv"
+    #expect(try score(["--reasons", "5"], out: out).status == 0)
+    let (_, rows) = try readCSV(out)
+    var short = 0
+    for row in rows.prefix(12) + rows.suffix(12) {
+      let explained = try runUptake([
+        "explain", "--model", Self.council + "/m.json", "--data", Self.council + "/council", "--id", row[1],
+        "--format", "csv",
+      ])
+      let (_, items) = try parseCSV(explained.stdout)
+      let strong = items.dropFirst().filter { Double($0[4])! >= 0.1 }
+        .sorted { Double($0[4])! > Double($1[4])! }.map { $0[6] }
+      let reasons = Array(row[(row.count - 5)...]).filter { !$0.isEmpty }
+      #expect(reasons == Array(strong.prefix(5)), "\(row[1]): \(reasons) vs \(strong)")
+      if reasons.count < 5 { short += 1 }
+    }
+    // Low-risk families at the bottom have few reasons, not fillers.
+    #expect(short > 0)
+  }
+
+  @Test("--min-probability, friendly headings and percentages")
+  func friendly() throws {
+    let out = Self.council + "/friendly.csv"
+    let r = try score(
+      ["--min-probability", "0.5", "--by", "ward", "--headers", "friendly", "--percent", "--reasons", "2"], out: out)
+    #expect(r.status == 0, "\(r.stderr)")
+    let (header, rows) = try readCSV(out)
+    #expect(
+      header == [
+        "Rank", "Rank in ward", "Child ID", "Family ID", "Chance of no funded place", "Ward", "Eligible 2yo from",
+        "Age (months)", "Reason 1", "Reason 2",
+      ])
+    #expect(!rows.isEmpty)
+    for row in rows {
+      #expect(row[4].hasSuffix("%") && Double(row[4].dropLast())! >= 50, "\(row[4])")
+    }
+    #expect(r.stdout.contains("probability at least 0.500"))
+  }
+
+  @Test("--columns refuses personal data and names the nearest column for a typo")
+  func refusedColumns() throws {
+    let out = Self.council + "/refused.csv"
+    let personal = try score(["--columns", "date_of_birth"], out: out)
+    #expect(personal.status == 1 && personal.stderr.contains("date_of_birth looks like personal data"))
+    let typo = try score(["--columns", "lsao"], out: out)
+    #expect(typo.status == 1 && typo.stderr.contains("did you mean lsoa?"), "\(typo.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("--format xlsx: a guide sheet, then one sheet per ward holding that ward's rows of the CSV list")
+  func workbook() throws {
+    let csv = Self.council + "/w.csv", xlsx = Self.council + "/w.xlsx"
+    #expect(try score(["--capacity", "3", "--by", "ward"], out: csv).status == 0)
+    let r = try score(["--capacity", "3", "--by", "ward", "--format", "xlsx"], out: xlsx)
+    #expect(r.status == 0, "\(r.stderr)")
+    let (header, rows) = try readCSV(csv)
+    let wards = Set(rows.map { $0[5] }).sorted()
+    for ward in wards {
+      let bytes = try ExcelWorkbook.csvBytes(path: xlsx, sheet: ward)
+      let (sheetHeader, sheetRows) = try parseCSV(String(decoding: bytes, as: UTF8.self))
+      #expect(sheetHeader == header)
+      let expected = rows.filter { $0[5] == ward }
+      #expect(sheetRows.count == expected.count)
+      for (got, want) in zip(sheetRows, expected) {
+        // Numbers come back as numbers: 0.8400 reads 0.84.
+        #expect(Double(got[4]) == Double(want[4]) && got[2] == want[2] && got.suffix(3) == want.suffix(3))
+      }
+    }
+    let guide = String(decoding: try ExcelWorkbook.csvBytes(path: xlsx, sheet: "How to read this list"), as: UTF8.self)
+    #expect(guide.contains("not what caused anything") && guide.contains("rank_in_ward"))
+    #expect(try score(["--format", "xlsx"], out: "-").status == 64)
+  }
+
+  @Test("list_columns: in uptake.yaml puts columns on every list; a personal or unknown one is refused with its line")
+  func listColumns() throws {
+    let dir = try temporaryFolder("list-columns")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.copyItem(atPath: Self.council + "/council", toPath: dir + "/council")
+    let config = dir + "/council/uptake.yaml"
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    func scoreWith(_ line: String) throws -> (status: Int32, stdout: String, stderr: String) {
+      try (text + "\n" + line + "\n").write(toFile: config, atomically: true, encoding: .utf8)
+      let trained = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
+      guard trained.status == 0 else { return trained }
+      return try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/council", "--out", dir + "/l.csv"])
+    }
+    #expect(try scoreWith("list_columns: [lsoa, ward]").status == 0)
+    #expect(try readCSV(dir + "/l.csv").header.contains("ward"))
+    let personal = try scoreWith("list_columns: [date_of_birth]")
+    #expect(
+      personal.status == 1 && personal.stderr.contains("list column date_of_birth, which looks like personal data"))
+    let unknown = try scoreWith("list_columns: [nosuch]")
+    #expect(unknown.status == 1 && unknown.stderr.contains("list_columns: no column nosuch"), "\(unknown.stderr)")
+  }
+}
+
+/// CSV text as rows of fields (the header first).
+func parseCSV(_ text: String) throws -> (header: [String], rows: [[String]]) {
+  let path = NSTemporaryDirectory() + "uptake-parse-\(UUID().uuidString).csv"
+  try text.write(toFile: path, atomically: true, encoding: .utf8)
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  return try readCSV(path)
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import Uptake
+
+/// A protected attribute is kept out of the features by default (the synthetic council's config represents language
+/// need by `interpreter_needed`); a user may add one, and then `train` says so, and so do the model card and the
+/// transparency record.
+@Suite("Protected attributes as features", .serialized)
+struct ProtectedAttributeTests {
+  @Test("the default config uses none; one added is warned about and written into the card and the record")
+  func protectedFeature() throws {
+    let dir = try temporaryFolder("protected")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/council", "--children", "3000", "--quiet"]).status == 0)
+    let plain = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/plain.json"])
+    #expect(plain.status == 0 && !plain.stderr.contains("protected attribute"), "\(plain.stderr)")
+    #expect(try ModelBundle.load(path: dir + "/plain.json").training.protectedFeatures == nil)
+
+    let config = dir + "/council/uptake.yaml"
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    try (text + "  - name: first_language\n    column: children.first_language\n")
+      .write(toFile: config, atomically: true, encoding: .utf8)
+    let trained = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    #expect(
+      trained.stderr.contains(
+        "warning: first_language is a protected attribute (protected: in uptake.yaml) used as a feature"),
+      "\(trained.stderr)")
+    let bundle = try ModelBundle.load(path: dir + "/m.json")
+    #expect(bundle.training.protectedFeatures == ["first_language"])
+    #expect(
+      ModelCard(bundle: bundle, name: "m").markdown.contains(
+        "**Protected attributes used as features:** first_language"))
+    let evaluated = try runUptake([
+      "evaluate", "--model", dir + "/m.json", "--data", dir + "/council", "--report", dir + "/report",
+      "--bootstrap", "50",
+    ])
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let record = try String(contentsOfFile: dir + "/report/transparency.md", encoding: .utf8)
+    #expect(record.contains("Protected characteristics used as features: first_language"))
+  }
+}
