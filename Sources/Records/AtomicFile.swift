@@ -88,6 +88,26 @@ public enum AtomicFile {
     }
   }
 
+  /// Writes `bytes` to `path` whole only if nothing is there yet: the partial file is hard-linked into place, which
+  /// fails when the name exists, unlike a rename, which would replace it.
+  /// - Returns: false when `path` already existed (nothing written).
+  public static func create(_ bytes: [UInt8], at path: String) throws -> Bool {
+    let (file, partial) = try openPartial(for: path)
+    defer { PartialFiles.unregister(partial) }
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    let flushed = written == bytes.count && fflush(file) == 0 && fsync(fileno(file)) == 0
+    let reason = String(cString: strerror(errno))
+    fclose(file)
+    defer {
+      unlink(partial)
+      DestinationLock.release(heldFor: partial)
+    }
+    guard flushed else { throw RecordsError.cannotWrite(path: path, reason: reason) }
+    if link(partial, path) == 0 { return true }
+    if errno == EEXIST { return false }
+    throw RecordsError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+  }
+
   /// Closes and removes a partial file that will not be committed.
   public static func abandon(_ file: UnsafeMutablePointer<FILE>, partial: String) {
     fclose(file)

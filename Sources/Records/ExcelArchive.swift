@@ -32,10 +32,22 @@ struct WorkbookArchive {
     guard let entry = entries[part.lowercased()] else {
       throw ExcelError.damaged(file: path, part: part, problem: "is missing")
     }
+    // A part is held in memory as it is read; one that would not fit (a "zip bomb" of a few MB that expands to
+    // gigabytes, whatever its header claims) stops with an error instead.
+    let limit = max(64 << 20, (MemoryBudget.available() ?? Int.max) / 4)
+    let tooLarge = ExcelError.damaged(
+      file: path, part: part,
+      problem: "expands to more than \(limit >> 20) MB, more than this machine can hold; export the sheet as CSV")
+    if entry.uncompressedSize > UInt64(limit) { throw tooLarge }
     var data = Data()
     data.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 28)))
     do {
-      _ = try archive.extract(entry) { data.append($0) }
+      _ = try archive.extract(entry) { chunk in
+        guard data.count + chunk.count <= limit else { throw tooLarge }
+        data.append(chunk)
+      }
+    } catch let error as ExcelError {
+      throw error
     } catch {
       throw ExcelError.damaged(file: path, part: part, problem: "cannot be decompressed (\(error))")
     }

@@ -80,12 +80,16 @@ public struct FlatFile: Sendable, Equatable {
     let all = Array(0..<table.rowCount)
     let texts = targetColumn.texts(all)
     let present = Set(texts.filter { !$0.isEmpty })
+    // An outcome has a few values; a column of many, or of personal data, is shown by count only.
+    let withheld =
+      PersonalData.isSensitive(column: target) || present.count > 20 || PersonalValues.kind(of: Array(present)) != nil
     guard present.contains(event) else {
       throw FlatFileError(
         source: table.source,
         message: "column \(target) never holds \(event); its values are "
-          + (PersonalData.isSensitive(column: target)
-            ? "withheld (personal data)" : present.sorted().prefix(10).joined(separator: ", ")))
+          + (withheld
+            ? "withheld (\(present.count) distinct values; an outcome column holds a few, such as yes and no)"
+            : present.sorted().prefix(10).joined(separator: ", ")))
     }
     let rows = all.filter { !texts[$0].isEmpty }
     let used = Set([target] + [id, group].compactMap { $0 } + exclude)
@@ -103,7 +107,7 @@ public struct FlatFile: Sendable, Equatable {
     // A binary outcome has one other value; several are worth a look ("pending" is not "did not happen").
     var others: [String: Int] = [:]
     for row in rows where texts[row] != event { others[texts[row], default: 0] += 1 }
-    if others.count > 1 && !PersonalData.isSensitive(column: target) {
+    if others.count > 1 && !withheld {
       frame.notes.append(
         "column \(target): \(others.values.reduce(0, +)) rows count as not \(event): "
           + others.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(6)

@@ -24,6 +24,45 @@ public enum PersonalValues {
     return kind
   }
 
+  /// What makes `column`'s values unfit to print, as words to follow its name ("holds what look like NHS
+  /// numbers"), or nil: personal values of a kind above, or mostly unique text (names, free text, identifiers).
+  public static func problem(with column: Column) -> String? {
+    if let kind = kind(of: column) { return "holds what look like \(kind.rawValue)" }
+    guard let (single, present) = mostlyUnique(column) else { return nil }
+    return "holds mostly unique text (\(single) of its \(present) values appear once), like names, free text or "
+      + "identifiers"
+  }
+
+  /// The kind of personal data in `column`: text columns are checked for each kind, whole-number columns for NHS
+  /// numbers (ten digits with a valid check digit).
+  public static func kind(of column: Column) -> Kind? {
+    switch column.values {
+    case .categorical(_, let levels):
+      return kind(of: levels)
+    case .integer(let values):
+      let present = values.prefix(5000).filter { !$0.isNaN }
+      let tenDigits = present.filter { $0 >= 1e9 && $0 < 1e10 }.map { String(Int64($0)) }
+      guard tenDigits.count * 2 >= present.count else { return nil }
+      return kind(of: tenDigits) == .nhsNumber ? .nhsNumber : nil
+    default:
+      return nil
+    }
+  }
+
+  /// For a text column of at least 50 distinct values, most of them on one row only: how many appear once, of how
+  /// many values. Such a column is names, free text or identifiers, which no reason or report should print.
+  public static func mostlyUnique(_ column: Column) -> (single: Int, present: Int)? {
+    guard case .categorical(let codes, let levels) = column.values, levels.count >= 50 else { return nil }
+    var counts = [Int](repeating: 0, count: levels.count)
+    var present = 0
+    for code in codes where code >= 0 {
+      counts[Int(code)] += 1
+      present += 1
+    }
+    let single = counts.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+    return single * 2 >= present ? (single, present) : nil
+  }
+
   static func matches(_ value: String, _ kind: Kind) -> Bool {
     let text = value.trimmingSpaces
     switch kind {

@@ -25,9 +25,9 @@ extension ProjectConfig {
     var config = try parse(text, file: path) { source in
       switch source {
       case .csv(let file, let settings, let sheet):
-        return try TableReader.header(path: resolve(file, configPath: path), settings: settings, sheet: sheet)
+        return try TableReader.header(path: resolveInside(file, configPath: path), settings: settings, sheet: sheet)
       case .sqlite(let named, let table):
-        return try SQLiteReader.header(database: database ?? resolve(named, configPath: path), table: table)
+        return try SQLiteReader.header(database: database ?? resolveInside(named, configPath: path), table: table)
       }
     }
     if let database { config.database = database }
@@ -40,15 +40,55 @@ extension ProjectConfig {
     return folder.isEmpty || file.hasPrefix("/") ? file : folder + "/" + file
   }
 
+  /// `resolve`, for a file the config names, checked after following links: a link in the folder that points out
+  /// of it is refused like a `..` path (the headers are read through this, before any table).
+  /// - Throws: `ConfigError` naming the file.
+  static func resolveInside(_ file: String, configPath: String) throws -> String {
+    let resolved = resolve(file, configPath: configPath)
+    let folder = (configPath as NSString).deletingLastPathComponent
+    guard let real = realPath(resolved), let realFolder = realPath(folder.isEmpty ? "." : folder) else {
+      return resolved  // a missing file: the reader says so
+    }
+    guard real.hasPrefix(realFolder == "/" ? "/" : realFolder + "/") else {
+      throw ConfigError(
+        file: configPath, line: 0,
+        message: "\(file) is a link that leads out of the folder of uptake.yaml; tables are read only from that "
+          + "folder and the folders below it, so copy the file in")
+    }
+    return resolved
+  }
+
+  static func realPath(_ path: String) -> String? {
+    guard let pointer = realpath(path, nil) else { return nil }
+    defer { free(pointer) }
+    return String(cString: pointer)
+  }
+
+  /// The config as a model bundle keeps it: the same YAML without its comments, which may hold anything (a name, a
+  /// telephone number, a note about a family) and would otherwise travel inside every model file.
+  public static func withoutComments(_ text: String) -> String {
+    guard let node = try? Yams.compose(yaml: text), let bare = try? Yams.serialize(node: node) else { return "" }
+    return bare
+  }
+
   /// Why `file` may not be read as a table of a config, or nil: tables are read only from the config's own folder
   /// and the folders below it, so that a config (or the copy stored in a model someone sends) cannot make uptake
   /// read `/etc/passwd` or another project's records.
   static func outsideConfigFolder(_ file: String) -> String? {
+    if file.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+      return "holds a control character (a NUL byte or a line break); write the file's name as it is"
+    }
     if file.hasPrefix("/") || file.hasPrefix("~") {
       return "\(file) is an absolute path; tables are read only from the folder of uptake.yaml, so give a path "
         + "relative to it"
     }
-    if file.split(separator: "/").contains("..") {
+    // `sub/../x.csv` stays inside; `../x.csv` and `sub/../../x.csv` do not.
+    var depth = 0
+    for part in file.split(separator: "/") where part != "." {
+      depth += part == ".." ? -1 : 1
+      if depth < 0 { break }
+    }
+    if depth < 0 {
       return "\(file) leads out of the folder of uptake.yaml; tables are read only from that folder and the folders "
         + "below it, so copy the file in"
     }

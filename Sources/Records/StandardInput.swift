@@ -31,7 +31,15 @@ public enum StandardInput {
       }
       var bytes: [UInt8] = []
       var chunk = [UInt8](repeating: 0, count: 1 << 20)
+      // Held whole in memory, then parsed into columns (about twice its size again): a stream that would not fit
+      // (`< /dev/zero`) stops with an error rather than exhausting the machine.
+      let limit = (MemoryBudget.available() ?? Int.max) / (MemoryBudget.bytesPerInputByte + 1)
       while true {
+        if bytes.count > limit {
+          throw CSVError.tooLarge(
+            file: name, neededMB: bytes.count * (MemoryBudget.bytesPerInputByte + 1) >> 20,
+            availableMB: (MemoryBudget.available() ?? 0) >> 20)
+        }
         let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
         if count == 0 { break }
         if count < 0 {

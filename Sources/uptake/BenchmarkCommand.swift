@@ -65,7 +65,7 @@ extension UptakeCommand {
           data: loaded, scheme: chosen, capacity: capacity, seed: seed,
           bootstrap: .init(replicates: bootstrap, seed: seed),
           rule: rule
-        ) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        ) { StandardStreams.writeError(($0 + "\n")) }
         print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
         for line in dataSummary(loaded) { print(line) }
         print(run.table)

@@ -39,7 +39,7 @@ extension UptakeCommand {
       print(format == .json ? check.json : check.text)
       if !check.canTrain || (strict && !check.warnings.isEmpty) {
         if strict && check.canTrain {
-          FileHandle.standardError.write(Data("uptake: --strict: warnings are fatal\n".utf8))
+          StandardStreams.writeError("uptake: --strict: warnings are fatal\n")
         }
         Foundation.exit(1)
       }

@@ -62,7 +62,7 @@ func dataSummary(_ loaded: LoadedData, indent: String = "  ") -> [String] {
 /// output (`--out -`), so that a pipe receives only the CSV.
 func summaryPrinter(for out: String) -> (String) -> Void {
   guard out == CSVWriter.standardOutput else { return { print($0) } }
-  return { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  return { StandardStreams.writeError(($0 + "\n")) }
 }
 
 /// Checks an output path before any work, so that a refused destination (a link, a device, a folder that does not

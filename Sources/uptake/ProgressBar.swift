@@ -1,4 +1,5 @@
 import Foundation
+import Records
 
 /// A one-line progress bar with an ETA on stderr, shown only when stderr is a terminal (never in logs or pipes).
 final class ProgressBar: @unchecked Sendable {
@@ -26,10 +27,10 @@ final class ProgressBar: @unchecked Sendable {
     let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
     let line = String(format: "\r%@ [%@] %d/%d  ETA %.0f s ", label, bar, done, total, eta)
-    FileHandle.standardError.write(Data(line.utf8))
+    StandardStreams.writeError(line)
   }
 
   func finish() {
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    StandardStreams.writeError("\r\u{1B}[K")
   }
 }

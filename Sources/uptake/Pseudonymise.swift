@@ -44,6 +44,16 @@ extension UptakeCommand {
       let a = URL(fileURLWithPath: data).standardizedFileURL.path,
         b = URL(fileURLWithPath: out).standardizedFileURL.path
       guard a != b else { throw ValidationError("--out must differ from --data: inputs are never overwritten") }
+      // The key is the secret: never overwritten by the output, and never inside what is handed on or read.
+      let key = URL(fileURLWithPath: keyFile).standardizedFileURL.path
+      guard key != b && key != a else {
+        throw ValidationError("--key-file must differ from --data and --out: the key is never overwritten or copied")
+      }
+      for (folder, flag) in [(a, "--data"), (b, "--out")] where key.hasPrefix(folder + "/") {
+        throw ValidationError(
+          "--key-file \(keyFile) is inside the \(flag) folder, so it would be read or handed on with the data; keep "
+            + "the key elsewhere (e.g. ~/uptake.key)")
+      }
     }
 
     func run() throws {
@@ -67,6 +77,7 @@ extension UptakeCommand {
         }
         // The outputs too: a refused destination found after the key was made would leave a new key behind.
         for input in inputs { InputFiles.register(input) }
+        InputFiles.register(keyFile)  // an existing key is an input: no output may replace it
         if isFolder.boolValue {
           var outIsFolder: ObjCBool = false
           if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder) {
@@ -84,8 +95,7 @@ extension UptakeCommand {
         pseudonymiser.foldCase = foldCase
         var results: [Pseudonymiser.FileResult] = []
         if isFolder.boolValue {
-          try FileManager.default.createDirectory(
-            atPath: out, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+          try OutputFolder.make(out)
           let names = try FileManager.default.contentsOfDirectory(atPath: data).sorted()
           for name in names where name.hasSuffix(".csv") {
             results.append(try pseudonymiser.rewrite(csv: data + "/" + name, to: out + "/" + name, columns: columnSet))

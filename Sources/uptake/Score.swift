@@ -138,5 +138,5 @@ extension UptakeCommand.Score {
 
 /// A warning on stderr that does not stop the command.
 func warn(_ message: String) {
-  FileHandle.standardError.write(Data("uptake: warning: \(message)\n".utf8))
+  StandardStreams.writeError("uptake: warning: \(message)\n")
 }

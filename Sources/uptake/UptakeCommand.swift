@@ -24,12 +24,13 @@ extension UptakeCommand {
   static func main() {
     signal(SIGXFSZ, SIG_IGN)
     PartialFiles.removeOnInterrupt()
+    StandardStreams.checkOutputAtExit()
     Self.main(nil)
   }
 }
 
 /// Prints a one-line error to stderr and exits non-zero: only the CLI prints and sets exit codes.
 func fail(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("uptake: error: \(message)\n".utf8))
+  StandardStreams.writeError("uptake: error: \(message)\n")
   Foundation.exit(1)
 }

@@ -109,6 +109,23 @@ struct CouncilExportTests {
     )
   }
 
+  @Test("init quotes file and column names that YAML would misread: the draft parses and adds no key")
+  func draftQuoting() throws {
+    let dir = try temporaryFolder("init-quoting")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try "kid,\"x: y #z\",yes\nK1,1,2\nK2,3,4\n".write(
+      toFile: dir + "/a\"b: c #.csv", atomically: true, encoding: .utf8)
+    try "kid,n\nK1,5\n".write(toFile: dir + "/2021.csv", atomically: true, encoding: .utf8)
+    let drafted = try runUptake(["init", "--data", dir])
+    #expect(drafted.status == 0, "\(drafted.stderr)")
+    let yaml = try String(contentsOfFile: dir + "/uptake.yaml", encoding: .utf8)
+    #expect(yaml.contains("file: \"a\\\"b: c #.csv\""), "\(yaml)")
+    #expect(yaml.contains("file: \"2021.csv\"") || yaml.contains("file: 2021.csv"))
+    // Parsed back, the draft stops only at its placeholders.
+    let checked = try runUptake(["check", "--data", dir])
+    #expect(checked.stdout.contains("population: is not set; fill it in"), "\(checked.stdout)")
+  }
+
   @Test("init drafts a config from the messy export; once its placeholders are filled, check passes and train works")
   func initCheckTrain() throws {
     let (_, messy, root) = Self.councils

@@ -42,6 +42,8 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
   var personal: [String] = []
   /// Text written to standard input.
   var input: String? = nil
+  /// Environment variables set for the run (e.g. a memory limit).
+  var environment: [String: String] = [:]
 
   var testDescription: String { "\(area.rawValue): \(name)" }
 
@@ -167,7 +169,7 @@ enum HostileCatalogue {
     try layOut(c.files, in: dir)
     let before = snapshot(dir)
     let run = try runUptakeProcess(
-      c.arguments.map { $0.replacingOccurrences(of: "DIR", with: dir) }, input: c.input)
+      c.arguments.map { $0.replacingOccurrences(of: "DIR", with: dir) }, environment: c.environment, input: c.input)
     let stderr = run.stderr.replacingOccurrences(of: dir, with: "DIR")
     #expect(!run.signalled, "ended by signal \(run.status): \(stderr)")
     #expect(run.status != 0, "exit 0; stdout: \(run.stdout.prefix(300)) stderr: \(stderr)")

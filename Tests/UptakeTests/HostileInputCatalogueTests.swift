@@ -20,7 +20,7 @@ struct HostileInputCatalogueTests {
   }
 
   static let all: [HostileCase] =
-    outputs + inputs + numbers + nonFinite + dates + bundles + privacy + config + pseudonymise
+    outputs + inputs + numbers + nonFinite + dates + bundles + privacy + config + pseudonymise + foundInTrial
 
   // MARK: Outputs
 
@@ -672,5 +672,202 @@ struct HostileInputCatalogueTests {
         area: .pseudonymise, name: name, files: HostileCase.standardFiles.merging(extra) { $1 },
         arguments: base + arguments, expected: [expected])
     }
+  }()
+
+  // MARK: Found by a hostile trial of the command line
+
+  static let foundInTrial: [HostileCase] = {
+    var cases: [HostileCase] = []
+    let evaluate = [
+      "evaluate", "--model", "DIR/m.json", "--data", "DIR/in.csv", "--bootstrap", "50", "--report", "DIR/r",
+    ]
+    cases.append(
+      HostileCase(
+        area: .outputs, name: "evaluate --report whose figures folder is a link elsewhere",
+        files: HostileCase.standardFiles.merging(["elsewhere": .folder, "r/figures": .link("DIR/elsewhere")]) { $1 },
+        arguments: evaluate, expected: ["r/figures: it is a symbolic link"]))
+    cases.append(
+      HostileCase(
+        area: .outputs, name: "evaluate --report with a link planted at report.md",
+        files: HostileCase.standardFiles.merging([
+          "victim.txt": .text("VICTIM"), "r": .folder, "r/report.md": .link("DIR/victim.txt"),
+        ]) { $1 }, arguments: evaluate, expected: ["r/report.md: it is a symbolic link"]))
+    cases.append(
+      HostileCase(
+        area: .outputs, name: "evaluate --report naming a file",
+        files: HostileCase.standardFiles.merging(["r": .text("not a folder")]) { $1 }, arguments: evaluate,
+        expected: ["r: it is not a folder"]))
+    cases.append(
+      HostileCase(
+        area: .outputs, name: "synth into a folder with a link planted at uptake.yaml",
+        files: [
+          "out.csv": .text("OLD"), "victim.txt": .text("VICTIM"), "c": .folder,
+          "c/uptake.yaml": .link("DIR/victim.txt"),
+        ],
+        arguments: ["synth", "--out", "DIR/c", "--children", "50", "--quiet"],
+        expected: ["c/uptake.yaml: it is a symbolic link"]))
+    let pseudonymise = ["pseudonymise", "--data", "DIR/in.csv", "--columns", "id"]
+    cases.append(
+      HostileCase(
+        area: .pseudonymise, name: "the key file named as the output",
+        files: HostileCase.standardFiles.merging(["k.key": .text(String(repeating: "ab", count: 32) + "\n")]) { $1 },
+        arguments: pseudonymise + ["--key-file", "DIR/k.key", "--out", "DIR/k.key"],
+        expected: ["--key-file must differ from --data and --out"]))
+    cases.append(
+      HostileCase(
+        area: .pseudonymise, name: "the key file inside the data folder",
+        files: ["d/in.csv": .flatData, "out.csv": .text("OLD")],
+        arguments: [
+          "pseudonymise", "--data", "DIR/d", "--columns", "id", "--key-file", "DIR/d/k.key", "--out", "DIR/o",
+        ],
+        expected: ["is inside the --data folder"]))
+    cases.append(
+      HostileCase(
+        area: .pseudonymise, name: "the key file inside the output folder",
+        files: ["d/in.csv": .flatData, "out.csv": .text("OLD")],
+        arguments: [
+          "pseudonymise", "--data", "DIR/d", "--columns", "id", "--key-file", "DIR/o/k.key", "--out", "DIR/o",
+        ],
+        expected: ["is inside the --out folder"]))
+    // Personal data under innocent names, found by value.
+    var nhs = "id,x,ref,y\n"
+    let numbers = ["4010232137", "9434765919", "4010232145", "9434765870", "4010232153", "9434765862"]
+    for i in 0..<60 { nhs += "P\(i),\(i % 7),\(numbers[i % 6]),\(i % 3 == 0 ? "yes" : "no")\n" }
+    cases.append(
+      HostileCase(
+        area: .privacy, name: "NHS numbers written as whole numbers in a column ref",
+        files: ["p.csv": .text(nhs), "out.csv": .text("OLD")],
+        arguments: [
+          "train", "--data", "DIR/p.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", "DIR/out.csv",
+        ],
+        expected: ["column ref holds what look like NHS numbers"], personal: numbers))
+    let first = ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Grace", "Freya", "Ella"]
+    let last = ["Jones", "Smith", "Khan", "Patel", "Brown", "Taylor", "Wilson", "Evans"]
+    var names = "id,x,x9,y\n"
+    for i in 0..<80 { names += "P\(i),\(i % 7),\(first[i % 10]) \(last[(i / 10) % 8]),\(i % 3 == 0 ? "yes" : "no")\n" }
+    cases.append(
+      HostileCase(
+        area: .privacy, name: "names in a column x9",
+        files: ["p.csv": .text(names), "out.csv": .text("OLD")],
+        arguments: [
+          "train", "--data", "DIR/p.csv", "--target", "y", "--event", "yes", "--id", "id", "--keep", "x9",
+          "--out", "DIR/out.csv",
+        ],
+        expected: ["column x9 holds mostly unique text"], personal: ["Olivia Jones", "Amelia Jones"]))
+    var emails = "id,x,x7,y\n"
+    for i in 0..<60 { emails += "P\(i),\(i % 7),parent\(i)@example.org,\(i % 3 == 0 ? "yes" : "no")\n" }
+    cases.append(
+      HostileCase(
+        area: .privacy, name: "e-mail addresses as the outcome column, with an event it never holds",
+        files: ["p.csv": .text(emails), "out.csv": .text("OLD")],
+        arguments: ["train", "--data", "DIR/p.csv", "--target", "x7", "--event", "nobody", "--out", "DIR/out.csv"],
+        expected: ["column x7 never holds nobody; its values are withheld (60 distinct values"],
+        personal: ["parent1@example.org", "parent2@example.org"]))
+    cases.append(
+      HostileCase(
+        area: .privacy, name: "score --by the id column",
+        files: HostileCase.standardFiles,
+        arguments: ["score", "--model", "DIR/m.json", "--data", "DIR/in.csv", "--by", "id", "--out", "DIR/out.csv"],
+        expected: ["id is the id or family column"]))
+    var unique = "id,x,c,y,code\n"
+    for i in 0..<60 { unique += "P\(i),\(i % 7),\(["a", "b", "c"][i % 3]),\(i % 3 == 0 ? "yes" : "no"),\(9000 + i)\n" }
+    cases.append(
+      HostileCase(
+        area: .privacy, name: "score --by a column with a value per row",
+        files: HostileCase.standardFiles.merging(["u.csv": .text(unique)]) { $1 },
+        arguments: ["score", "--model", "DIR/m.json", "--data", "DIR/u.csv", "--by", "code", "--out", "DIR/out.csv"],
+        expected: ["column code has a different value on most rows"]))
+    // Config tables that escape the folder through links or hide a NUL byte.
+    let council: [String: HostileCase.Entry] = [
+      "kids.csv": .text("kid,due\nK1,2024-01-05\nK2,2024-02-05\n"), "out.csv": .text("OLD"),
+      "outside/secret.csv": .text("kid,note\nK1,Olivia Jones\n"),
+    ]
+    func yaml(_ table: String) -> String {
+      """
+      version: 1
+      tables:
+        kids: { file: kids.csv, key: kid }
+        other: { file: \(table) }
+      population: { table: kids }
+      id: kid
+      as_of: { column: due }
+      features:
+        - { name: n, table: other, aggregation: count }
+
+      """
+    }
+    for (name, files, table, expected) in [
+      (
+        "a table file that is a link out of the folder",
+        ["d/secret.csv": HostileCase.Entry.link("DIR/outside/secret.csv")],
+        "secret.csv", "secret.csv is a link that leads out of the folder"
+      ),
+      (
+        "a table in a subfolder that is a link out of the folder", ["d/sub": .link("DIR/outside")], "sub/secret.csv",
+        "sub/secret.csv is a link that leads out of the folder"
+      ),
+      ("a table name with a NUL byte", [:], "\"kids.csv\\0x\"", "holds a control character"),
+    ] {
+      var all = council.merging(files) { $1 }
+      all["d/kids.csv"] = .text("kid,due\nK1,2024-01-05\nK2,2024-02-05\n")
+      all["d/uptake.yaml"] = .text(yaml(table))
+      cases.append(
+        HostileCase(
+          area: .config, name: name, files: all, arguments: ["features", "--data", "DIR/d", "--out", "DIR/out.csv"],
+          expected: [expected], personal: ["Olivia Jones"]))
+    }
+    // Limits on what is held in memory.
+    cases.append(
+      HostileCase(
+        area: .inputs, name: "--data - with more than memory allows piped in", files: HostileCase.standardFiles,
+        arguments: ["score", "--model", "DIR/m.json", "--data", "-", "--out", "DIR/out.csv"],
+        expected: ["reading standard input would need about"],
+        input: "id,x,c\n" + String(repeating: "P1,2,a\n", count: 600_000), environment: ["UPTAKE_MEMORY_LIMIT_MB": "4"])
+    )
+    // Tampered parts that reports read.
+    let edits: [(String, @Sendable (inout [String: Any]) -> Void, String)] = [
+      (
+        "a training history index far out of range",
+        { m in
+          HostileCatalogue.stumps(&m) { b in
+            var h = b["history"] as! [String: Any]; h["features"] = [99999] + (h["features"] as! [Int])
+            b["history"] = h
+          }
+        }, "training history"
+      ),
+      (
+        "a negative share in the profile",
+        { m in
+          var profile = m["profile"] as! [String: Any];
+          profile["scoreShares"] = [-0.5] + (profile["scoreShares"] as! [Double])
+          m["profile"] = profile
+        }, "score profile"
+      ),
+      (
+        "a simple rule on an unknown feature",
+        { m in
+          var rule = m["baselineRule"] as! [String: Any]; rule["feature"] = "nosuch"; m["baselineRule"] = rule
+        },
+        "the simple rule names an unknown feature"
+      ),
+      (
+        "a NaN importance",
+        { m in
+          HostileCatalogue.stumps(&m) { b in
+            var i = b["importance"] as! [Any]; if i.isEmpty { i = ["nan"] } else { i[0] = "nan" }; b["importance"] = i
+          }
+        },
+        "importance"
+      ),
+    ]
+    for (name, edit, expected) in edits {
+      cases.append(
+        HostileCase(
+          area: .bundles, name: "re-checksummed: \(name)",
+          files: HostileCase.standardFiles.merging(["mm.json": .editedModel(edit)]) { $1 },
+          arguments: ["score", "--model", "DIR/mm.json", "--data", "DIR/in.csv", "--out", "DIR/out.csv"],
+          expected: ["is not a valid model", expected]))
+    }
+    return cases
   }()
 }

@@ -74,4 +74,28 @@ struct PrivacyConfigTests {
     #expect(r.status == 1 && r.stderr.contains("is this the config?"), "\(r.stderr)")
     for value in ["Zoe", "2022-01-05", "never"] { #expect(!r.stderr.contains(value), "\(value) in \(r.stderr)") }
   }
+
+  @Test("comments in uptake.yaml never travel inside the model; check shows no id; a path through a subfolder is fine")
+  func commentsAndIds() throws {
+    let dir = try temporaryFolder("privacy-comments")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/c", "--children", "2000", "--quiet"]).status == 0)
+    let config = dir + "/c/uptake.yaml"
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: dir + "/c/sub", withIntermediateDirectories: true)
+    try
+      ("# Olivia Jones rang on 07700 900123 about family F1\n"
+      + text.replacingOccurrences(of: "file: areas.csv", with: "file: sub/../areas.csv"))
+      .write(toFile: config, atomically: true, encoding: .utf8)
+    let trained = try runUptake(["train", "--data", dir + "/c", "--out", dir + "/m.json"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let model = try String(contentsOfFile: dir + "/m.json", encoding: .utf8)
+    #expect(!model.contains("Olivia") && !model.contains("07700"))
+    // The stored config still reads new data the same way.
+    #expect(
+      try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/c", "--out", dir + "/l.csv"]).status == 0)
+    let checked = try runUptake(["check", "--data", dir + "/c"])
+    #expect(checked.stdout.contains("(withheld: identifier)"))
+    #expect(!checked.stdout.contains("C1000") && !checked.stdout.contains("F1000"), "\(checked.stdout)")
+  }
 }

@@ -164,21 +164,23 @@ public struct ConfigDraft: Sendable {
     if common, let flow = shared.yamlFlow { out.append("read: \(flow)") }
     out.append("tables:")
     for t in tables {
-      var parts = ["file: \(t.file)"]
-      if let key = t.key { parts.append("key: \(key)") }
-      if let e = t.eventTime { parts.append("event_time: \(e)") }
-      if let r = t.recordedTime { parts.append("recorded_time: \(r)") }
+      var parts = ["file: \(Self.scalar(t.file))"]
+      if let key = t.key { parts.append("key: \(Self.scalar(key))") }
+      if let e = t.eventTime { parts.append("event_time: \(Self.scalar(e))") }
+      if let r = t.recordedTime { parts.append("recorded_time: \(Self.scalar(r))") }
       if !common, let flow = t.read.yamlFlow { parts.append("read: \(flow)") }
       var comment = "\(t.rows) rows"
       if let evidence = t.dateEvidence { comment += "; \(evidence)" }
       if t.eventTime == nil && t.key == nil && !t.dates.isEmpty {
         comment += "; date columns: \(t.dates.joined(separator: ", ")) (set event_time: to aggregate it)"
       }
-      out.append("  \(t.name): { \(parts.joined(separator: ", ")) }   # \(comment)")
+      out.append("  \(Self.scalar(t.name)): { \(parts.joined(separator: ", ")) }   # \(comment)")
     }
     if !links.isEmpty {
       out.append("links:")
-      for l in links { out.append("  - { from: \(l.from), to: \(l.to) }") }
+      for l in links {
+        out.append("  - { from: \(Self.scalar(l.from.description)), to: \(Self.scalar(l.to.description)) }")
+      }
     }
     let population = guessPopulation()
     let dateHint = population?.dates.first { !PersonalData.isSensitive(column: $0) } ?? "A_DATE_COLUMN"
@@ -204,7 +206,39 @@ public struct ConfigDraft: Sendable {
         "  # - { name: \(t.name)_12m, table: \(t.name), aggregation: count, window: { last_days: 365 }, "
           + "reason: \"\(t.name.replacingOccurrences(of: "_", with: " ")) in the last 12 months: {value}\" }")
     }
-    return out.joined(separator: "\n") + "\n"
+    // A name with a line break or another control character would end a comment early: never written raw.
+    return out.map(Self.withoutControlCharacters).joined(separator: "\n") + "\n"
+  }
+
+  /// A name as a YAML value: as it is when it is a plain word (letters, digits, `_ . - /` and inner spaces), else
+  /// double-quoted with `\\`, `"` and control characters escaped, so that a file called `a"b: c #.csv` or a header
+  /// `x: y #z` can neither break the draft nor add a key to it.
+  static func scalar(_ text: String) -> String {
+    let plain = text.unicodeScalars.allSatisfy {
+      CharacterSet.alphanumerics.contains($0) || "_.-/ ()".unicodeScalars.contains($0)
+    }
+    let reserved: Set<String> = ["yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"]
+    if plain, !text.isEmpty, Double(text) == nil, text.first != " ", text.last != " ", text.first != "-",
+      !reserved.contains(text.lowercased())
+    {
+      return text
+    }
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\\": out += "\\\\"
+      case "\"": out += "\\\""
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\x%02X", scalar.value)
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  static func withoutControlCharacters(_ line: String) -> String {
+    String(String.UnicodeScalarView(line.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
   }
 
   /// Protected characteristics (Equality Act 2010) and first language: for fairness reports, never features.
@@ -247,7 +281,7 @@ public struct ConfigDraft: Sendable {
         if PersonalData.isSensitive(column: c.name) || Self.looksProtected(c.name) || seen.contains(c.name) { continue }
         if FlatFile.looksLikeIdentifier(c) { continue }
         seen.insert(c.name)
-        lines.append("  - { name: \(c.name), column: \(name).\(c.name) }")
+        lines.append("  - { name: \(Self.scalar(c.name)), column: \(Self.scalar(name + "." + c.name)) }")
       }
     }
     return lines

@@ -150,7 +150,7 @@ public struct DataCheck: Codable, Sendable {
       var report = TableReport(
         name: spec.name, file: spec.file ?? spec.sqliteTable ?? "", rows: table.rowCount, key: spec.key,
         duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
-        columns: table.columns.map(Self.column))
+        columns: Self.withheld(table.columns.map(Self.column), ids: [spec.key, config.id, config.group]))
       if let key = spec.key, let column = table[key] {
         let (codes, levels) = column.keyCodes()
         report.duplicateKeys = codes.filter { $0 >= 0 }.count - levels.count
@@ -186,7 +186,7 @@ public struct DataCheck: Codable, Sendable {
     let report = TableReport(
       name: (table.source as NSString).lastPathComponent, file: table.source, rows: table.rowCount, key: flat.id,
       duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
-      columns: table.columns.map(Self.column))
+      columns: Self.withheld(table.columns.map(Self.column), ids: [flat.id, flat.group]))
     tables.append(report)
     personalDataColumns = report.columns.filter(\.personalData).map(\.name)
   }
@@ -205,11 +205,22 @@ public struct DataCheck: Codable, Sendable {
     return clean.count > 40 ? String(clean.prefix(39)) + "…" : clean
   }
 
+  /// The reports with the examples of id and key columns withheld: ids may be NHS numbers or real council ids.
+  static func withheld(_ columns: [ColumnReport], ids: [String?]) -> [ColumnReport] {
+    columns.map { column in
+      guard ids.contains(column.name), !column.examples.isEmpty else { return column }
+      var copy = column
+      copy.examples = ["(withheld: identifier)"]
+      return copy
+    }
+  }
+
   static func column(_ column: Column) -> ColumnReport {
     let rows = column.values.count
-    // Personal by its name, or by its values (e-mail addresses in a column called `contact`).
-    var personal = PersonalData.isSensitive(column: column.name)
-    if case .categorical(_, let levels) = column.values, PersonalValues.kind(of: levels) != nil { personal = true }
+    // Personal by its name, or by its values (e-mail addresses in a column called `contact`); ids and other mostly
+    // unique text are not listed as personal data, but their values are not shown either.
+    let personal = PersonalData.isSensitive(column: column.name) || PersonalValues.kind(of: column) != nil
+    let withheld = personal || PersonalValues.mostlyUnique(column) != nil
     var examples: [String] = []
     var range: [String]? = nil
     switch column.values {
@@ -228,8 +239,8 @@ public struct DataCheck: Codable, Sendable {
       }
     }
     examples = examples.map(shown)
-    if personal {
-      examples = examples.isEmpty ? [] : ["(withheld: personal data)"]
+    if withheld {
+      examples = examples.isEmpty ? [] : [personal ? "(withheld: personal data)" : "(withheld: mostly unique values)"]
       range = nil
     }
     return ColumnReport(

@@ -83,8 +83,11 @@ public enum DataLoader {
       try checkUniqueIds(frame, source: request.pathName)
       frame.notes += identityNotes(id: flat.id, group: flat.group)
       let source = FrameSource.flat(flat)
+      try checkExtras(request.extras, identity: [flat.id, flat.group], allowed: Set(flat.personalAllowed))
+      let withColumns = try withExtras(frame, flat: flat, request: request)
+      try checkExtraValues(withColumns.extras, allowed: Set(flat.personalAllowed))
       var loaded = LoadedData(
-        frame: try withExtras(frame, flat: flat, request: request), source: source, leftOut: 0, leftOutReason: nil,
+        frame: withColumns, source: source, leftOut: 0, leftOutReason: nil,
         description: "flat file \(request.pathName)", idName: flat.id ?? "id")
       loaded.leaveOut(leftOut, "whose \(flat.target) is missing")
       return loaded
@@ -146,7 +149,7 @@ public enum DataLoader {
     case (.flatFile, .csv):
       try refuseConfig(request)
       let flat = source.flatFile!
-      try checkExtras(request.extras)
+      try checkExtras(request.extras, identity: [flat.id, flat.group], allowed: Set(flat.personalAllowed))
       var frame = try flat.unlabelledFrame(path: request.path, extras: request.extras)
       try checkUniqueIds(frame, source: request.pathName)
       try checkExtraValues(frame.extras, allowed: Set(flat.personalAllowed))
@@ -235,7 +238,7 @@ public enum DataLoader {
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
     var names = request.extras
     if withListColumns { names += config.listColumns.filter { !names.contains($0) } }
-    try checkExtras(names, allowed: config.personalAllowed)
+    try checkExtras(names, identity: [config.id, config.group], allowed: config.personalAllowed)
     let extras = try names.map { name -> ProjectConfig.ColumnRef in
       guard let ref = config.reachableColumn(name) else {
         let reachable =
@@ -257,7 +260,8 @@ public enum DataLoader {
     try checkExtraValues(frame.extras, allowed: config.personalAllowed)
     frame.notes += identityNotes(id: config.id, group: config.group, allowed: config.personalAllowed)
     var loaded = LoadedData(
-      frame: frame, source: .linkedRecords(config: text), leftOut: 0, leftOutReason: nil,
+      frame: frame, source: .linkedRecords(config: ProjectConfig.withoutComments(text)), leftOut: 0,
+      leftOutReason: nil,
       description: "linked records in \(request.path) (\(configPath))", idName: config.id,
       outcomeName: config.outcome?.name)
     // A unit seen after the extract was taken would have features computed over a gap with no records.
@@ -299,7 +303,12 @@ public enum DataLoader {
   }
 
   /// A column asked for beside the features goes into contact lists: never a personal-data column.
-  static func checkExtras(_ extras: [String], allowed: Set<String> = []) throws {
+  static func checkExtras(_ extras: [String], identity: [String?] = [], allowed: Set<String> = []) throws {
+    if let name = extras.first(where: { identity.contains($0) }) {
+      throw DataError(
+        "\(name) is the id or family column; a list or report is split or labelled by a group such as ward, and "
+          + "ids are written in their own column already")
+    }
     if let name = extras.first(where: { PersonalData.isSensitive(column: $0) && !allowed.contains($0) }) {
       throw DataError(
         "\(name) looks like personal data (a name, date of birth, contact detail or identifier) and would be written "
@@ -311,13 +320,22 @@ public enum DataLoader {
   /// whatever its name, is refused like one named so.
   static func checkExtraValues(_ extras: [Column], allowed: Set<String>) throws {
     for column in extras where !allowed.contains(column.name) {
-      guard case .categorical(_, let levels) = column.values, let kind = PersonalValues.kind(of: levels) else {
-        continue
-      }
+      guard let problem = PersonalValues.problem(with: column) ?? Self.identifierLike(column) else { continue }
       throw DataError(
-        "column \(column.name) holds what look like \(kind.rawValue) and would be written into the output; split or "
-          + "label the list by another column (e.g. ward), or allow it if they are not personal data")
+        "column \(column.name) \(problem) and would be written into the output; split or label the list by another "
+          + "column (e.g. ward), or allow it if they are not personal data")
     }
+  }
+
+  /// "has a different value on most rows, like an identifier" for a column of at least 50 distinct values, most on
+  /// one row only: such a column would label each family by itself, not by a group.
+  static func identifierLike(_ column: Column) -> String? {
+    let texts = column.texts(Array(0..<column.values.count)).filter { !$0.isEmpty }
+    var counts: [String: Int] = [:]
+    for text in texts { counts[text, default: 0] += 1 }
+    let single = counts.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+    guard counts.count >= 50, single * 2 >= texts.count else { return nil }
+    return "has a different value on most rows (\(single) of \(texts.count)), like an identifier,"
   }
 
   /// A flat training frame with the requested extra columns.

@@ -57,11 +57,10 @@ public struct DemoRun: Sendable {
 
   /// Runs the demo, telling `log` each step as it goes.
   public func run(log: (String) -> Void) throws -> Result {
-    let fileManager = FileManager.default
-    try fileManager.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+    try OutputFolder.make(out)
     let councilFolder = out + "/council"
     let models = modelsDirectory ?? out + "/models"
-    try fileManager.createDirectory(atPath: models, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+    try OutputFolder.make(models)
 
     let clock = ContinuousClock()
     var began = clock.now

@@ -206,18 +206,14 @@ public struct Benchmark: Sendable {
   /// Writes `leaderboard.md`, `leaderboard.json` and ROC / precision–recall figures into `folder`.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
-    try FileManager.default.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true, attributes: FileManager.privateFolder)
-    var written: [String] = []
-    func save(_ text: String, _ name: String) throws {
-      try AtomicFile.write(Array(text.utf8), to: folder + "/" + name)
-      written.append(folder + "/" + name)
-    }
-    try save(
+    var files: [(String, String)] = []
+    func save(_ text: String, _ name: String) { files.append((name, text)) }
+    save(
       LineChart(
         title: "ROC curves (out of fold)", xLabel: "false positive rate", yLabel: "true positive rate",
         series: curves.map { .init(name: $0.name, points: $0.roc) }, diagonal: true
       ).svg, "figures/benchmark-roc.svg")
-    try save(
+    save(
       LineChart(
         title: "Precision–recall curves (out of fold)", xLabel: "recall", yLabel: "precision",
         series: curves.map { .init(name: $0.name, points: $0.pr) }
@@ -231,9 +227,14 @@ public struct Benchmark: Sendable {
       "![ROC curves](figures/benchmark-roc.svg) ![Precision–recall curves](figures/benchmark-precision-recall.svg)", "",
     ]
     lines += EvaluationReport.definitions.map { "- **\($0.0)**: \($0.1)" }
-    try save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
-    try save(
-      String(decoding: try JSONCoding.encoder(pretty: true).encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
-    return written
+    save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
+    save(String(decoding: try JSONCoding.encoder(pretty: true).encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
+    // Every destination is checked before any file (or the figures folder) is made.
+    try OutputFolder.make(folder)
+    try OutputFolder.checkDestinations(files.filter { !$0.0.hasPrefix("figures/") }.map { folder + "/" + $0.0 })
+    try OutputFolder.make(folder + "/figures")
+    try OutputFolder.checkDestinations(files.filter { $0.0.hasPrefix("figures/") }.map { folder + "/" + $0.0 })
+    for (name, text) in files { try AtomicFile.write(Array(text.utf8), to: folder + "/" + name) }
+    return files.map { folder + "/" + $0.0 }
   }
 }

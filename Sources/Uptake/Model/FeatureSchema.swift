@@ -39,6 +39,12 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
             + "would be printed in reasons and explanations; leave it out (--exclude \(column.name)), or rename it if it is not"
         )
       }
+      if !frame.personalAllowed.contains(column.name), let problem = PersonalValues.problem(with: column) {
+        throw ModelDataError(
+          "column \(column.name) \(problem), which would be printed in reasons and explanations; leave it out, or, "
+            + "if they are not personal data, allow it (personal: { allow: [\(column.name)] } in uptake.yaml, or "
+            + "--allow-personal \(column.name) for a flat file)")
+      }
       let kind: Kind
       var levels: [String] = []
       switch column.values {
@@ -47,12 +53,6 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
       case .categorical(_, let l):
         kind = .categorical
         levels = l
-        if !frame.personalAllowed.contains(column.name), let personal = PersonalValues.kind(of: l) {
-          throw ModelDataError(
-            "column \(column.name) holds what look like \(personal.rawValue), which would be printed in reasons and "
-              + "explanations; leave it out (--exclude \(column.name)), or, if they are not personal data, allow it "
-              + "(--allow-personal \(column.name), or personal: { allow: [\(column.name)] } in uptake.yaml)")
-        }
       case .date:
         throw ModelDataError(
           "feature \(column.name) holds dates, which are not model inputs; exclude it, or define an age or "

@@ -14,6 +14,34 @@ extension ModelBundle {
     case .logistic(let model, let design): try validate(model, design: design)
     }
     if let calibration { try validate(calibration) }
+    try validateSummaries()
+  }
+
+  /// The parts reports read (the training profile for drift, the simple rule, the stumps' history and importance):
+  /// a report must never index past them or print a NaN taken from a file.
+  private func validateSummaries() throws {
+    let names = Set(schema.names)
+    for feature in profile.features {
+      guard names.contains(feature.name) else { throw Invalid("the profile describes an unknown feature") }
+      let bins = feature.categorical ? feature.levels.count + 1 : feature.edges.count + 2
+      guard feature.shares.count <= bins + 1, feature.edges.allSatisfy(\.isFinite),
+        feature.shares.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 })
+      else { throw Invalid("the profile of \(feature.name) is not a set of shares") }
+    }
+    guard profile.scoreEdges.allSatisfy(\.isFinite),
+      profile.scoreShares.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 })
+    else { throw Invalid("the score profile is not a set of shares") }
+    if let rule = baselineRule, !names.contains(rule.feature) {
+      throw Invalid("the simple rule names an unknown feature")
+    }
+    if case .stumps(let model) = learner {
+      let history = model.history
+      guard history.features.allSatisfy({ $0 >= 0 && $0 < schema.features.count }),
+        history.roundsKept >= 0, history.roundsKept <= history.features.count,
+        history.gains.allSatisfy(\.isFinite), history.validationLoss.allSatisfy({ !$0.isInfinite }),
+        model.importance.count == schema.features.count, model.importance.allSatisfy(\.isFinite)
+      else { throw Invalid("the stumps' training history or importance does not fit the model") }
+    }
   }
 
   struct Invalid: Error {

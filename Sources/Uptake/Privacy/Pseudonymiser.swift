@@ -77,8 +77,9 @@ public enum KeyFile {
     if !FileManager.default.fileExists(atPath: path) {
       let key = SymmetricKey(size: .bits256)
       let hex = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
-      try AtomicFile.write(Array((hex + "\n").utf8), to: path)
-      return (key, true)
+      // Created without replacing: when another run made the key first, that key is used (read below), so runs
+      // started together never end with tokens under a key that is not on disk.
+      if try AtomicFile.create(Array((hex + "\n").utf8), at: path) { return (key, true) }
     }
     let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0
     guard mode & 0o077 == 0 else {

@@ -40,23 +40,19 @@ public struct EvaluationReport {
   /// - Returns: the paths written.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
-    let figures = folder + "/figures"
-    do {
-      try FileManager.default.createDirectory(
-        atPath: figures, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
-    } catch {
-      throw RecordsError.cannotCreateDirectory(path: figures, reason: error.localizedDescription)
-    }
-    var written: [String] = []
-    func save(_ text: String, _ name: String) throws {
-      try AtomicFile.write(Array(text.utf8), to: folder + "/" + name)
-      written.append(folder + "/" + name)
-    }
-    for (name, svg) in charts() { try save(svg, "figures/" + name) }
-    try save(markdown, "report.md")
-    try save(TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown, "transparency.md")
-    try save(json, "evaluation.json")
-    return written
+    let top = [
+      ("report.md", markdown),
+      ("transparency.md", TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown),
+      ("evaluation.json", json),
+    ]
+    let figures = charts().map { ("figures/" + $0.0, $0.1) }
+    // Every destination is checked before any file (or the figures folder) is made.
+    try OutputFolder.make(folder)
+    try OutputFolder.checkDestinations(top.map { folder + "/" + $0.0 })
+    try OutputFolder.make(folder + "/figures")
+    try OutputFolder.checkDestinations(figures.map { folder + "/" + $0.0 })
+    for (name, text) in figures + top { try AtomicFile.write(Array(text.utf8), to: folder + "/" + name) }
+    return (figures + top).map { folder + "/" + $0.0 }
   }
 
   func charts() -> [(String, String)] {

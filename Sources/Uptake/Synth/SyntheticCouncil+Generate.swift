@@ -10,6 +10,12 @@ extension SyntheticCouncil {
     public var eligibleChildren: Int
   }
 
+  /// The files `write(to:)` makes.
+  static let fileNames = [
+    "areas.csv", "families.csv", "children.csv", "health_visits.csv", "hub_sessions.csv", "early_education.csv",
+    "outreach_contacts.csv", "truth.csv", "uptake.yaml",
+  ]
+
   /// Writes every table, `truth.csv` and `uptake.yaml` into `directory` (created when missing). Each file appears
   /// only when complete. Rows stream out family by family, so memory stays small at any size.
   /// - Complexity: O(children), about 15 event rows per child.
@@ -17,6 +23,9 @@ extension SyntheticCouncil {
     guard children > 0 else { throw SynthError.invalid("--children must be at least 1, got \(children)") }
     try FileManager.default.createDirectoryIfMissing(directory)
     let path = { (name: String) in directory + "/" + name }
+    // Every destination is checked before any file is written, so a refused one leaves the folder as it was.
+    try OutputFolder.checkDestinations(
+      Self.fileNames.map(path))
 
     let areas = makeAreas()
     let areasOut = try CSVWriter(
@@ -291,11 +300,7 @@ extension FileManager {
   public static var privateFolder: [FileAttributeKey: Any] { [.posixPermissions: 0o700] }
 
   func createDirectoryIfMissing(_ path: String) throws {
-    do {
-      try createDirectory(atPath: path, withIntermediateDirectories: true, attributes: Self.privateFolder)
-    } catch {
-      throw RecordsError.cannotCreateDirectory(path: path, reason: "\(error.localizedDescription)")
-    }
+    try OutputFolder.make(path)
   }
 }
 

@@ -50,7 +50,7 @@ public enum SyntheticExport {
 
   /// Rewrites the clean council in `clean` as exports in `folder` (created when missing).
   public static func write(from clean: String, to folder: String, seed: UInt64) throws {
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: FileManager.privateFolder)
+    try OutputFolder.make(folder)
     var rng = SplitMix64(seed: seed ^ 0x5EED_E4B0_47)
     for name in styles.keys.sorted() {
       let style = styles[name]!
