@@ -65,6 +65,7 @@ extension UptakeCommand {
             capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed)))
         let s = evaluation.summary
         print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
+        for caution in evaluation.cautions { print("  caution: \(caution)") }
         print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
         for line in dataSummary(loaded) { print(line) }
         print(

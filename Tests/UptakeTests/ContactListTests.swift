@@ -128,6 +128,41 @@ struct ContactListTests {
     #expect(try score(["--format", "xlsx"], out: "-").status == 64)
   }
 
+  /// LibreOffice's `soffice`, when installed.
+  static let soffice: String? = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
+    .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  @Test(
+    "LibreOffice opens the workbook and converts every sheet back to the list's rows",
+    .enabled(if: soffice != nil, "LibreOffice (soffice) is not installed; the structural check above still runs"))
+  func libreOffice() throws {
+    let dir = try temporaryFolder("libreoffice")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let csv = dir + "/w.csv", xlsx = dir + "/w.xlsx"
+    #expect(try score(["--capacity", "2", "--by", "ward"], out: csv).status == 0)
+    #expect(try score(["--capacity", "2", "--by", "ward", "--format", "xlsx"], out: xlsx).status == 0)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.soffice!)
+    // Filter options: comma, double quotes, UTF-8, from row 1, …, the last (-1) writes every sheet to its own file.
+    process.arguments = [
+      "--headless", "-env:UserInstallation=file://\(dir)/profile", "--convert-to",
+      "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir + "/out", xlsx,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let (header, rows) = try readCSV(csv)
+    for ward in Set(rows.map { $0[5] }) {
+      let (sheetHeader, sheetRows) = try readCSV(dir + "/out/w-\(ward).csv")
+      #expect(sheetHeader == header)
+      #expect(sheetRows.map { $0[2] } == rows.filter { $0[5] == ward }.map { $0[2] })
+    }
+    let guide = try String(contentsOfFile: dir + "/out/w-How to read this list.csv", encoding: .utf8)
+    #expect(guide.contains("Reasons"))
+  }
+
   @Test("list_columns: in uptake.yaml puts columns on every list; a personal or unknown one is refused with its line")
   func listColumns() throws {
     let dir = try temporaryFolder("list-columns")

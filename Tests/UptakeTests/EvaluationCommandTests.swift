@@ -3,6 +3,31 @@ import Testing
 
 @Suite("uptake evaluate and uptake benchmark", .serialized)
 struct EvaluationCommandTests {
+  @Test("evaluating on the training data, or on too few units, is said first, in the summary and the report")
+  func cautions() throws {
+    let dir = try temporaryFolder("cautions")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var text = "id,x,c,y\n"
+    for i in 0..<150 { text += "P\(i),\(i % 9),\(["a", "b"][i % 2]),\(i % 9 > 5 ? "yes" : "no")\n" }
+    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    #expect(
+      try runUptake([
+        "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--validation", "0.3",
+        "--out", dir + "/m.json",
+      ]).status == 0)
+    let run = try runUptake([
+      "evaluate", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--bootstrap", "50", "--report", dir + "/r",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = run.stdout.split(separator: "\n")
+    #expect(lines.count > 3 && lines[1].hasPrefix("  caution: these are the data the model was trained on"))
+    #expect(run.stdout.contains("caution: only 150 units and 48 events: the intervals are wide"))
+    let report = try String(contentsOfFile: dir + "/r/report.md", encoding: .utf8)
+    #expect(report.contains("> **Caution:** these are the data the model was trained on"))
+    let json = try String(contentsOfFile: dir + "/r/evaluation.json", encoding: .utf8)
+    #expect(json.contains("\"cautions\""))
+  }
+
   @Test("evaluate on a new council writes the report, figures, transparency record and JSON; numbers agree")
   func evaluate() throws {
     let dir = try temporaryFolder("evaluate")

@@ -138,6 +138,9 @@ public struct ModelEvaluation: Sendable {
   public var liftCurve: [(x: Double, y: Double)]
   /// Per feature: each profile bin's label and the mean contribution (log-odds) of the rows in it.
   public var shapes: [(feature: String, bins: [(label: String, logOdds: Double, rows: Int)])]
+  /// What should make a reader doubt these figures, in words: evaluated on the training data, too few units or
+  /// events for narrow intervals, the simple rule doing better at capacity. Shown first in every summary.
+  public var cautions: [String] = []
 
   /// Scores labelled `data` with `bundle` and measures everything.
   /// - Throws: `ModelDataError` when the data have no outcome or do not fit the model.
@@ -190,6 +193,9 @@ public struct ModelEvaluation: Sendable {
           atCapacity: Metrics.atCapacity(scores: scores, labels: labels, k: k)))
     }
     self.baselines = baselines
+
+    cautions = Self.cautions(
+      bundle: bundle, data: data, summary: summary, uncalibrated: uncalibratedSummary, baselines: baselines)
 
     let contacted = Set(order.prefix(k))
     var attributes = data.frame.protected.map { ($0.name + " (protected)", $0) }
@@ -275,5 +281,41 @@ public struct ModelEvaluation: Sendable {
     guard points.count > 200 else { return points }
     let step = Double(points.count - 1) / 199
     return (0..<200).map { points[Int((Double($0) * step).rounded())] }
+  }
+}
+
+extension ModelEvaluation {
+  /// Fewer units or events than this make intervals too wide to compare models by.
+  static let smallUnits = 200
+  static let smallEvents = 30
+
+  static func cautions(
+    bundle: ModelBundle, data: LoadedData, summary s: MetricSummary, uncalibrated: MetricSummary?,
+    baselines: [BaselineResult]
+  ) -> [String] {
+    var out: [String] = []
+    if let raw = uncalibrated, s.calibrationError > raw.calibrationError + 0.002 {
+      out.append(
+        String(
+          format: "the model's calibration makes its probabilities less accurate on these data (calibration error "
+            + "%.3f without it, %.3f with it); retrain with --calibration none", raw.calibrationError,
+          s.calibrationError))
+    }
+    if Fingerprint.of(data.frame) == bundle.training.dataFingerprint {
+      out.append(
+        "these are the data the model was trained on (the same fingerprint), so every figure is optimistic; "
+          + "evaluate on later data, or use uptake benchmark")
+    }
+    if s.rows < smallUnits || s.events < smallEvents {
+      out.append(
+        "only \(s.rows) units and \(s.events) events: the intervals are wide and small differences mean nothing "
+          + "(at least \(smallUnits) units and \(smallEvents) events are needed to compare models)")
+    }
+    for b in baselines where b.name.hasPrefix("rule") && b.atCapacity.hits > s.atCapacity.hits {
+      out.append(
+        "the simple \(b.name) finds more at capacity (\(b.atCapacity.hits)) than the model "
+          + "(\(s.atCapacity.hits)): the model adds nothing here over that rule")
+    }
+    return out
   }
 }

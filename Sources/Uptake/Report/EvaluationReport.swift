@@ -166,6 +166,8 @@ public struct EvaluationReport {
       "Model: trained \(bundle.training.trainedAt) on \(bundle.training.rows) rows (\(bundle.training.dataDescription))"
         + (bundle.calibration.map { " and calibrated (\(Self.name(of: $0)))" } ?? "") + ".")
     lines.append("")
+    for caution in e.cautions { lines.append("> **Caution:** \(caution).") }
+    if !e.cautions.isEmpty { lines.append("") }
     lines.append("## In short")
     lines.append("")
     let random = Double(s.capacity) * s.baseRate
@@ -329,6 +331,7 @@ public struct EvaluationReport {
     struct Document: Encodable {
       var data: String
       var learner: String
+      var cautions: [String]
       var summary: MetricSummary
       var uncalibratedSummary: MetricSummary?
       var reliability: ReliabilityTable
@@ -339,7 +342,7 @@ public struct EvaluationReport {
     let e = evaluation
     let encoder = JSONCoding.encoder(pretty: true)
     let document = Document(
-      data: e.dataDescription, learner: e.learner.rawValue, summary: e.summary,
+      data: e.dataDescription, learner: e.learner.rawValue, cautions: e.cautions, summary: e.summary,
       uncalibratedSummary: e.uncalibratedSummary,
       reliability: e.reliability, baselines: e.baselines, subgroups: e.subgroups, drift: e.drift + [e.scoreDrift])
     return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"

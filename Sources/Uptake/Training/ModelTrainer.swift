@@ -103,6 +103,12 @@ public enum ModelTrainer {
         ReliabilityTable(probabilities: validMargins.map { c.probability(margin: $0) }, labels: validLabels)
           .expectedCalibrationError
       })
+    if let calibrated = metrics.calibratedCalibrationError, calibrated > metrics.calibrationError {
+      warnings.append(
+        String(
+          format: "calibration: it made the calibration error worse on the rows it was fitted on (%.3f → %.3f); "
+            + "train with --calibration none", metrics.calibrationError, calibrated))
+    }
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     var record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
