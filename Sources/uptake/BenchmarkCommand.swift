@@ -71,7 +71,7 @@ extension UptakeCommand {
         print(run.table)
         if let report {
           try run.write(to: report)
-          print("wrote \(report)/leaderboard.md, leaderboard.json and figures")
+          print("wrote \(report)/leaderboard.md, leaderboard.html, leaderboard.json and figures")
         }
         print(String(format: "done in %.1f s", (clock.now - began).seconds))
       } catch {

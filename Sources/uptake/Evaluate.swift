@@ -92,7 +92,8 @@ extension UptakeCommand {
               : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
         if let report {
           let written = try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
-          print("wrote \(report)/report.md, transparency.md, evaluation.json and \(written.count - 3) figures")
+          print(
+            "wrote \(report)/report.md, report.html, transparency.md, evaluation.json and \(written.count - 4) figures")
         }
       } catch {
         fail("\(error)")

@@ -228,6 +228,11 @@ public struct Benchmark: Sendable {
     ]
     lines += EvaluationReport.definitions.map { "- **\($0.0)**: \($0.1)" }
     save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
+    save(
+      HTMLPage(
+        title: "Benchmark", markdown: lines.joined(separator: "\n"),
+        figures: Dictionary(files.filter { $0.0.hasPrefix("figures/") }, uniquingKeysWith: { a, _ in a })
+      ).html, "leaderboard.html")
     save(String(decoding: try JSONCoding.encoder(pretty: true).encode(rows), as: UTF8.self) + "\n", "leaderboard.json")
     // Every destination is checked before any file (or the figures folder) is made.
     try OutputFolder.make(folder)

@@ -36,16 +36,22 @@ public struct EvaluationReport {
     ),
   ]
 
-  /// Writes `report.md`, `transparency.md`, `evaluation.json` and `figures/*.svg` into `folder`, each atomically.
+  /// Writes `report.md`, `report.html` (one self-contained page), `transparency.md`, `evaluation.json` and
+  /// `figures/*.svg` into `folder`, each atomically.
   /// - Returns: the paths written.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
+    let figures = charts().map { ("figures/" + $0.0, $0.1) }
+    let markdown = self.markdown
+    let page = HTMLPage(
+      title: "Evaluation: \(evaluation.learner.rawValue) model", markdown: markdown,
+      figures: Dictionary(figures, uniquingKeysWith: { a, _ in a }))
     let top = [
       ("report.md", markdown),
+      ("report.html", page.html),
       ("transparency.md", TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown),
       ("evaluation.json", json),
     ]
-    let figures = charts().map { ("figures/" + $0.0, $0.1) }
     // Every destination is checked before any file (or the figures folder) is made.
     try OutputFolder.make(folder)
     try OutputFolder.checkDestinations(top.map { folder + "/" + $0.0 })
