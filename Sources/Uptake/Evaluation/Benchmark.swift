@@ -203,6 +203,12 @@ public struct Benchmark: Sendable {
     return lines.joined(separator: "\n")
   }
 
+  /// What the curves are drawn on, in the words of the validation scheme.
+  var curveScope: String {
+    if case .temporal = scheme { return "latest as-of dates, held out" }
+    return "out of fold"
+  }
+
   /// Writes `leaderboard.md`, `leaderboard.json` and ROC / precision–recall figures into `folder`.
   @discardableResult
   public func write(to folder: String) throws -> [String] {
@@ -210,12 +216,12 @@ public struct Benchmark: Sendable {
     func save(_ text: String, _ name: String) { files.append((name, text)) }
     save(
       LineChart(
-        title: "ROC curves (out of fold)", xLabel: "false positive rate", yLabel: "true positive rate",
+        title: "ROC curves (\(curveScope))", xLabel: "false positive rate", yLabel: "true positive rate",
         series: curves.map { .init(name: $0.name, points: $0.roc) }, diagonal: true
       ).svg, "figures/benchmark-roc.svg")
     save(
       LineChart(
-        title: "Precision–recall curves (out of fold)", xLabel: "recall", yLabel: "precision",
+        title: "Precision–recall curves (\(curveScope))", xLabel: "recall", yLabel: "precision",
         series: curves.map { .init(name: $0.name, points: $0.pr) }
       ).svg, "figures/benchmark-precision-recall.svg")
     var lines = [

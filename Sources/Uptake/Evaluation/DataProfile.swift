@@ -114,14 +114,24 @@ extension DataProfile.Feature {
     }
   }
 
-  /// A readable label per bin, for reports.
-  public var binLabels: [String] {
+  /// A readable label per bin, for reports. Bins of whole numbers are labelled by the values they hold ("3",
+  /// "4–6"), not by their edges ("2–3" would read as holding 2); a yes/no feature's two bins read "no" and "yes".
+  public func binLabels(boolean: Bool = false) -> [String] {
     if categorical { return levels + ["other", "missing"] }
+    if boolean && edges == [0] { return ["no", "yes", "missing"] }
+    let whole = edges.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
     var labels: [String] = []
     for (k, e) in edges.enumerated() {
-      labels.append(k == 0 ? "≤ \(ReasonText.number(e))" : "\(ReasonText.number(edges[k - 1]))–\(ReasonText.number(e))")
+      if k == 0 {
+        labels.append("≤ \(ReasonText.number(e))")
+      } else if whole {
+        let first = edges[k - 1] + 1
+        labels.append(first == e ? ReasonText.number(e) : "\(ReasonText.number(first))–\(ReasonText.number(e))")
+      } else {
+        labels.append("\(ReasonText.number(edges[k - 1]))–\(ReasonText.number(e))")
+      }
     }
-    labels.append(edges.last.map { "> \(ReasonText.number($0))" } ?? "any")
+    labels.append(edges.last.map { whole ? "≥ \(ReasonText.number($0 + 1))" : "> \(ReasonText.number($0))" } ?? "any")
     labels.append("missing")
     return labels
   }

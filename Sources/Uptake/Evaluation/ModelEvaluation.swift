@@ -219,7 +219,7 @@ public struct ModelEvaluation: Sendable {
         sums[bins[i]] += phi.storage[j * phi.rows + i]
         counts[bins[i]] += 1
       }
-      let labels = feature.binLabels
+      let labels = feature.binLabels(boolean: bundle.schema.features[j].kind == .boolean)
       return (
         feature.name,
         labels.indices.compactMap { b in counts[b] > 0 ? (labels[b], sums[b] / Double(counts[b]), counts[b]) : nil }
@@ -262,7 +262,14 @@ public struct ModelEvaluation: Sendable {
         recallInterval: statistic { h, _, e in e > 0 ? Double(h) / Double(e) : .nan },
         meanPredicted: rows.reduce(0) { $0 + p[$1] } / Double(rows.count))
     }
-    rows.sort { $0.rows > $1.rows }
+    // Numbered groups (IMD deciles 1–10) in their own order, missing last; named groups largest first.
+    let numbers = rows.map { Double($0.value) }
+    if rows.allSatisfy({ Double($0.value) != nil || $0.value == "(missing)" }) && numbers.contains(where: { $0 != nil })
+    {
+      rows.sort { (Double($0.value) ?? .infinity) < (Double($1.value) ?? .infinity) }
+    } else {
+      rows.sort { $0.rows > $1.rows }
+    }
     let sizeable = rows.filter { $0.rows >= 30 && !$0.recall.isNaN }
     var gap = "no two groups of at least 30 families to compare"
     if let low = sizeable.min(by: { $0.recall < $1.recall }), let high = sizeable.max(by: { $0.recall < $1.recall }),

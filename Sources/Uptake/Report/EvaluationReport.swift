@@ -110,7 +110,10 @@ public struct EvaluationReport {
         "lift.svg",
         LineChart(
           title: "Lift by share of families contacted", xLabel: "share of families contacted", yLabel: "lift",
-          yRange: 0...maxLift, series: [.init(name: e.learner.rawValue, points: e.liftCurve)], horizontalLine: 1
+          yRange: 0...maxLift, series: [.init(name: e.learner.rawValue, points: e.liftCurve)], horizontalLine: 1,
+          verticalLine: (
+            Double(e.summary.capacity) / Double(max(1, e.summary.rows)), "capacity \(e.summary.capacity)"
+          )
         ).svg
       ))
     for table in e.subgroups {
@@ -137,13 +140,17 @@ public struct EvaluationReport {
           referenceLines: [(0.1, "0.1"), (0.25, "0.25")]
         ).svg
       ))
+    // One log-odds scale for every feature, so a feature worth ±0.006 looks as small as it is beside one worth ±0.6.
+    let contributions = e.shapes.flatMap { $0.bins.map(\.logOdds) }.filter(\.isFinite) + [0]
+    let pad = max(0.05, ((contributions.max() ?? 0) - (contributions.min() ?? 0)) * 0.05)
+    let shared = ((contributions.min() ?? 0) - pad)...((contributions.max() ?? 0) + pad)
     for shape in e.shapes {
       out.append(
         (
           "shape-\(Self.slug(shape.feature)).svg",
           BarChart(
             title: "\(shape.feature): mean contribution by value", valueLabel: "log-odds of not taking up",
-            bars: shape.bins.map { .init(label: "\($0.label) (n=\($0.rows))", value: $0.logOdds) }
+            bars: shape.bins.map { .init(label: "\($0.label) (n=\($0.rows))", value: $0.logOdds) }, range: shared
           ).svg
         ))
     }

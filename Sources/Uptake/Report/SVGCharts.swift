@@ -42,6 +42,8 @@ struct LineChart {
   var series: [Series]
   var diagonal = false
   var horizontalLine: Double? = nil
+  /// A marked x position with its label (e.g. the share of families the capacity reaches).
+  var verticalLine: (x: Double, label: String)? = nil
   var width = 520.0, height = 380.0
 
   var svg: String {
@@ -82,6 +84,13 @@ struct LineChart {
         "<line x1=\"\(left)\" y1=\"\(SVG.number(py(h)))\" x2=\"\(left + plotW)\" y2=\"\(SVG.number(py(h)))\" stroke=\"#bbb\" stroke-dasharray=\"4 4\"/>"
       )
     }
+    if let v = verticalLine, xRange.contains(v.x) {
+      body.append(
+        "<line x1=\"\(SVG.number(px(v.x)))\" y1=\"\(top)\" x2=\"\(SVG.number(px(v.x)))\" y2=\"\(top + plotH)\" "
+          + "stroke=\"#d62728\" stroke-dasharray=\"4 4\"/>"
+          + "<text x=\"\(SVG.number(px(v.x) + 4))\" y=\"\(top + plotH - 6)\" fill=\"#d62728\">\(SVG.escape(v.label))</text>"
+      )
+    }
     for (k, s) in series.enumerated() {
       let color = SVG.palette[k % SVG.palette.count]
       let points = s.points.map { "\(SVG.number(px($0.x))),\(SVG.number(py($0.y)))" }.joined(separator: " ")
@@ -118,15 +127,21 @@ struct BarChart {
   var valueLabel: String
   var bars: [Bar]
   var referenceLines: [(value: Double, label: String)] = []
-  var width = 560.0
+  /// The value axis; nil fits the bars. Charts meant to be compared (each feature's shape) share one.
+  var range: ClosedRange<Double>? = nil
+  var plotWidth = 310.0
 
   var svg: String {
-    let left = 190.0, right = 60.0, top = 30.0, rowHeight = 20.0
-    let height = top + Double(max(1, bars.count)) * rowHeight + 45
-    let plotW = width - left - right
+    // Labels are never cut: the label column is as wide as the longest label (about 7 px a character).
+    let left = max(120.0, Double(bars.map(\.label.count).max() ?? 0) * 7 + 16), right = 60.0, top = 30.0
+    let rowHeight = 20.0
+    let width = left + plotWidth + right
+    let height = top + Double(max(1, bars.count)) * rowHeight + 60
+    let plotW = plotWidth
     var values = bars.flatMap { b in [b.value] + (b.interval.map { [$0.0, $0.1] } ?? []) }.filter { $0.isFinite }
     values += referenceLines.map(\.value) + [0]
-    let low = values.min() ?? 0, high = max(values.max() ?? 1, low + 1e-9)
+    let low = range?.lowerBound ?? values.min() ?? 0
+    let high = max(range?.upperBound ?? values.max() ?? 1, low + 1e-9)
     func px(_ v: Double) -> Double { left + (v - low) / (high - low) * plotW }
     var body: [String] = []
     let axisY = top + Double(bars.count) * rowHeight
@@ -134,7 +149,7 @@ struct BarChart {
       "<line x1=\"\(SVG.number(px(0)))\" y1=\"\(top)\" x2=\"\(SVG.number(px(0)))\" y2=\"\(axisY)\" stroke=\"#888\"/>")
     for (k, bar) in bars.enumerated() {
       let y = top + Double(k) * rowHeight
-      let label = bar.label.count > 28 ? String(bar.label.prefix(27)) + "…" : bar.label
+      let label = bar.label
       body.append(
         "<text x=\"\(left - 6)\" y=\"\(SVG.number(y + 14))\" text-anchor=\"end\">\(SVG.escape(label))</text>")
       guard bar.value.isFinite else { continue }
@@ -148,7 +163,7 @@ struct BarChart {
         )
       }
       body.append(
-        "<text x=\"\(SVG.number(px(max(bar.value, bar.interval?.1 ?? bar.value)) + 4))\" y=\"\(SVG.number(y + 14))\" font-size=\"10\">\(String(format: "%.3f", bar.value))</text>"
+        "<text x=\"\(SVG.number(px(max(bar.value, bar.interval?.1 ?? bar.value, 0)) + 4))\" y=\"\(SVG.number(y + 14))\" font-size=\"10\">\(String(format: "%.3f", bar.value))</text>"
       )
     }
     for line in referenceLines {
@@ -157,9 +172,39 @@ struct BarChart {
           + "<text x=\"\(SVG.number(px(line.value)))\" y=\"\(axisY + 14)\" text-anchor=\"middle\" font-size=\"10\">\(SVG.escape(line.label))</text>"
       )
     }
+    // Ticks on the value axis, so that two charts on one scale can be read against each other.
+    for value in SVG.ticks(low...high) {
+      body.append(
+        "<line x1=\"\(SVG.number(px(value)))\" y1=\"\(axisY)\" x2=\"\(SVG.number(px(value)))\" y2=\"\(axisY + 4)\" stroke=\"#888\"/>"
+          + "<text x=\"\(SVG.number(px(value)))\" y=\"\(axisY + 28)\" text-anchor=\"middle\" font-size=\"10\">"
+          + "\(SVG.tickLabel(value))</text>")
+    }
     body.append(
       "<text x=\"\(SVG.number(left + plotW / 2))\" y=\"\(SVG.number(height - 8))\" text-anchor=\"middle\">\(SVG.escape(valueLabel))</text>"
     )
     return SVG.document(width: width, height: height, title: title, body: body)
+  }
+}
+
+extension SVG {
+  /// About five round values across `range` (steps of 1, 2 or 5 times a power of ten).
+  static func ticks(_ range: ClosedRange<Double>) -> [Double] {
+    let span = range.upperBound - range.lowerBound
+    guard span > 0, span.isFinite else { return [] }
+    let power = pow(10, floor(log10(span / 4)))
+    // The largest round step that still gives at least four ticks.
+    let step = [10.0, 5, 2, 1].map { $0 * power }.first { (span / $0).rounded(.down) >= 3 } ?? power
+    let first = Int((range.lowerBound / step).rounded(.up))
+    let last = Int((range.upperBound / step + 1e-9).rounded(.down))
+    guard first <= last else { return [] }
+    // k · step, printed to 12 digits and read back, so 3 × 0.2 is 0.6, not 0.6000000000000001.
+    return (first...last).map { Double(String(format: "%.12g", Double($0) * step))! }
+  }
+
+  static func tickLabel(_ value: Double) -> String {
+    let text = String(format: "%.3f", value)
+    var trimmed = text
+    while trimmed.contains(".") && (trimmed.hasSuffix("0") || trimmed.hasSuffix(".")) { trimmed.removeLast() }
+    return trimmed == "-0" ? "0" : trimmed
   }
 }
