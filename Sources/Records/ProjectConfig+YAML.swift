@@ -174,8 +174,12 @@ struct ConfigReader {
     return s.string
   }
 
+  /// A whole number written in decimal. Not Yams' `Node.int`, which also reads YAML 1.1 forms (`1:30` base 60,
+  /// `0x1F`, `1_000`) and traps when one of them overflows (found by `make fuzz`).
   func int(_ node: Node?, _ what: String) throws -> Int {
-    guard let value = node?.int else { throw fail(node, "\(what) must be a whole number") }
+    guard let node, case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+      throw fail(node, "\(what) must be a whole number")
+    }
     return value
   }
 
@@ -227,7 +231,7 @@ struct ConfigReader {
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
         "orphan_keys", "features", "read", "data_until", "personal", "list_columns",
       ])
-    if let v = top["version"], v.int != 1 { throw fail(v, "version must be 1") }
+    if let v = top["version"], (try? int(v, "version")) != 1 { throw fail(v, "version must be 1") }
     let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
     var dataUntil: Day? = nil
     if let node = top["data_until"] {

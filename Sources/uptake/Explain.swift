@@ -117,7 +117,7 @@ extension UptakeCommand.Explain {
     let names = scored.bundle.schema.names
     let writer = try CSVWriter(
       path: out,
-      header: [scored.data.idName] + (frame.groups == nil ? [] : ["family_id"]) + [
+      header: [scored.data.idName] + (frame.groups == nil ? [] : [scored.data.groupName ?? "family_id"]) + [
         "probability", "log_odds", "baseline",
       ]
         + names)

@@ -75,6 +75,24 @@ struct ContactListTests {
     #expect(short > 0)
   }
 
+  @Test("the family column is headed as the records name it")
+  func familyColumnName() throws {
+    let dir = try temporaryFolder("family-name")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var text = "id,household,x,y\n"
+    for i in 0..<80 { text += "P\(i),H\(i / 2),\(i % 7),\(i % 3 == 0 ? "yes" : "no")\n" }
+    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let trained = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--group", "household",
+      "--out", dir + "/m.json",
+    ])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    #expect(
+      try runUptake(["score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--out", dir + "/l.csv"]).status
+        == 0)
+    #expect(try readCSV(dir + "/l.csv").header.prefix(4) == ["rank", "id", "household", "probability"])
+  }
+
   @Test("--min-probability, friendly headings and percentages")
   func friendly() throws {
     let out = Self.council + "/friendly.csv"

@@ -635,6 +635,15 @@ struct HostileInputCatalogueTests {
         yaml("- { name: v, table: visits, aggregation: count }")
           .replacingOccurrences(of: "version: 1", with: "version: 99"), "version"
       ),
+      // Found by `make fuzz`: YAML 1.1 reads `1:30` as base 60, and Yams trapped when the number overflowed.
+      (
+        "a version in base 60 that overflows",
+        "version: 1333333333333333333:3333333\ntables:\n  kids: { file: kids.csv }\n", "version must be 1"
+      ),
+      (
+        "last_days in base 60",
+        yaml("- { name: v, table: visits, aggregation: count, window: { last_days: 1:30 } }"), "must be a whole number"
+      ),
     ]
     return cases.map { name, text, expected in
       var files = council(text)

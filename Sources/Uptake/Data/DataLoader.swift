@@ -51,6 +51,8 @@ public struct LoadedData: Sendable {
   public var idName: String
   /// The outcome's name in the config (linked records), for the label column of `uptake features`.
   public var outcomeName: String? = nil
+  /// The family (group) column's name: the config's `group:` or the flat file's `--group`.
+  public var groupName: String? = nil
 
   public init(
     frame: FeatureFrame, source: FrameSource, leftOut: Int, leftOutReason: String?, description: String,
@@ -89,6 +91,7 @@ public enum DataLoader {
       var loaded = LoadedData(
         frame: withColumns, source: source, leftOut: 0, leftOutReason: nil,
         description: "flat file \(request.pathName)", idName: flat.id ?? "id")
+      loaded.groupName = flat.group
       loaded.leaveOut(leftOut, "whose \(flat.target) is missing")
       return loaded
     case .folder, .sqlite:
@@ -154,9 +157,11 @@ public enum DataLoader {
       try checkUniqueIds(frame, source: request.pathName)
       try checkExtraValues(frame.extras, allowed: Set(flat.personalAllowed))
       frame.notes += identityNotes(id: flat.id, group: flat.group)
-      return LoadedData(
+      var loaded = LoadedData(
         frame: frame, source: source, leftOut: 0, leftOutReason: nil, description: "flat file \(request.pathName)",
         idName: flat.id ?? "id")
+      loaded.groupName = flat.group
+      return loaded
     case (.linkedRecords(let text), .folder), (.linkedRecords(let text), .sqlite):
       var loaded = try linked(request, pathKind, config: text, withListColumns: true)
       loaded.frame.labels = nil
@@ -264,6 +269,7 @@ public enum DataLoader {
       leftOutReason: nil,
       description: "linked records in \(request.path) (\(configPath))", idName: config.id,
       outcomeName: config.outcome?.name)
+    loaded.groupName = config.group
     // A unit seen after the extract was taken would have features computed over a gap with no records.
     if let end = frame.dataUntil {
       let inside = frame.asOf.indices.filter { frame.asOf[$0] <= end.day }

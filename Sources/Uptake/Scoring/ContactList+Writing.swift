@@ -78,10 +78,13 @@ extension ContactList {
         .text(frame.ids[row])
       })
     if let groups = frame.groups {
+      // Named as the records name it (`family_id`, `household_ref`), so the team can look it up.
+      let name = scored.data.groupName ?? "family_id"
       columns.append(
-        ListColumn(name: "family_id", friendly: "Family ID", meaning: "the family's id in the records") { _, row in
-          .text(groups[row])
-        })
+        ListColumn(
+          name: name, friendly: Self.capitalised(ReasonText.humanised(name)),
+          meaning: "the family's id in the records"
+        ) { _, row in .text(groups[row]) })
     }
     let percent = options.percent
     columns.append(
