@@ -82,11 +82,12 @@ fuzz: deps
 	  name=$${spec%%:*}; rest=$${spec#*:}; binary=$${rest%%:*}; length=$${rest#*:}; \
 	  mkdir -p fuzz/.work/$$name; \
 	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
-	  ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no fuzz/.build/release/$$binary fuzz/.work/$$name fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
-	    -max_len=$$length -timeout=30 -rss_limit_mb=4096 -artifact_prefix=fuzz/crashes/$$name- -print_final_stats=1 \
-	    2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*ERROR|INFO: Running with)' \
-	    || true; \
-	  if ls fuzz/crashes/$$name-* >/dev/null 2>&1; then echo "fuzz: $$name found a crash: fuzz/crashes/"; exit 1; fi; \
+	  status=0; ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no fuzz/.build/release/$$binary fuzz/.work/$$name \
+	    fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=$$length -timeout=30 -rss_limit_mb=4096 \
+	    -artifact_prefix=fuzz/crashes/$$name- -print_final_stats=1 > fuzz/.work/$$name.log 2>&1 || status=$$?; \
+	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*ERROR)' fuzz/.work/$$name.log || true; \
+	  if [ $$status -ne 0 ] || ls fuzz/crashes/$$name-* >/dev/null 2>&1; then \
+	    echo "fuzz: $$name failed (exit $$status); see fuzz/.work/$$name.log and fuzz/crashes/"; exit 1; fi; \
 	done
 
 ## The test suite under AddressSanitizer (a separate build folder). swiftc on Linux has no UndefinedBehaviorSanitizer;

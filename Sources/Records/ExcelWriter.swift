@@ -5,26 +5,42 @@ import ZIPFoundation
 /// lists for outreach teams who work in a spreadsheet, and synthetic exports for tests of the reader. Text is always
 /// written as text (an inline string), so a value such as `=HYPERLINK(…)` is shown, never run as a formula.
 public enum ExcelWriter {
+  /// A cell: text (an inline string, shown as written) or a number (a decimal the spreadsheet can sort).
+  public enum Cell: Sendable, Equatable {
+    case text(String)
+    case number(String)
+
+    /// A number when `text` is a plain decimal (digits, sign, point, exponent) without a leading zero that would
+    /// be lost; text otherwise — so `1E5` or `0x1A` as written in the data stay text.
+    public static func inferred(_ text: String) -> Cell {
+      let plain = !text.isEmpty && text.allSatisfy { "0123456789+-.eE".contains($0) }
+      guard plain, let value = Double(text), value.isFinite,
+        !text.hasPrefix("0") || text == "0" || text.hasPrefix("0.")
+      else { return .text(text) }
+      return .number(text)
+    }
+  }
+
   /// One sheet: its tab name and rows (`rows[0]` is the header, kept visible while scrolling).
   public struct Sheet: Sendable {
     public var name: String
-    public var rows: [[String]]
+    public var rows: [[Cell]]
     /// Column widths in characters (nil: the spreadsheet's default).
     public var widths: [Double]?
-    public init(name: String, rows: [[String]], widths: [Double]? = nil) {
+    public init(name: String, rows: [[Cell]], widths: [Double]? = nil) {
       self.name = name
       self.rows = rows
       self.widths = widths
     }
   }
 
-  /// One sheet named `sheet`.
+  /// One sheet named `sheet`: the header as text, each later cell a number when it reads as a plain decimal.
   public static func write(rows: [[String]], sheet: String = "Sheet1", to path: String) throws {
-    try write(sheets: [Sheet(name: sheet, rows: rows)], to: path)
+    let cells = rows.enumerated().map { r, row in row.map { r == 0 ? Cell.text($0) : Cell.inferred($0) } }
+    try write(sheets: [Sheet(name: sheet, rows: cells)], to: path)
   }
 
-  /// Built in memory, then written as every output is: atomically, mode 0600. A cell after the header that reads as
-  /// a finite number (and has no leading zero, which would be lost) is written as a number.
+  /// Built in memory, then written as every output is: atomically, mode 0600.
   public static func write(sheets: [Sheet], to path: String) throws {
     let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
     for (name, text) in parts(sheets: sheets) {
@@ -42,7 +58,11 @@ public enum ExcelWriter {
   /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, not empty, and unique among `taken`
   /// (compared ignoring case, as Excel does).
   public static func sheetName(_ wanted: String, taken: Set<String>) -> String {
-    var base = String(wanted.map { "[]:*?/\\".contains($0) ? "-" : $0 }).trimmingCharacters(in: .whitespaces)
+    var base = String(
+      wanted.map { c in
+        "[]:*?/\\".contains(c) || c.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? "-" : c
+      }
+    ).trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "'")))
     if base.isEmpty { base = "Sheet" }
     base = String(base.prefix(31))
     var name = base
@@ -103,13 +123,14 @@ public enum ExcelWriter {
     var body = ""
     for (r, row) in sheet.rows.enumerated() {
       body += "<row r=\"\(r + 1)\">"
-      for (c, cell) in row.enumerated() where !cell.isEmpty {
+      for (c, cell) in row.enumerated() {
         let ref = column(c) + String(r + 1)
-        if r > 0, let value = Double(cell), value.isFinite, !cell.hasPrefix("0") || cell == "0" || cell.hasPrefix("0.")
-        {
-          body += "<c r=\"\(ref)\"><v>\(cell)</v></c>"
-        } else {
-          body += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(cell))</t></is></c>"
+        switch cell {
+        case .number(let value) where Cell.inferred(value) == .number(value):
+          body += "<c r=\"\(ref)\"><v>\(value)</v></c>"
+        case .number(let text), .text(let text):
+          guard !text.isEmpty else { continue }
+          body += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(escaped(text))</t></is></c>"
         }
       }
       body += "</row>"

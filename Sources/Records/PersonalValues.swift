@@ -40,10 +40,15 @@ public enum PersonalValues {
     case .categorical(_, let levels):
       return kind(of: levels)
     case .integer(let values):
+      // NHS numbers, and telephone numbers a spreadsheet stored as numbers (its leading zero lost: 7700900123).
       let present = values.prefix(5000).filter { !$0.isNaN }
       let tenDigits = present.filter { $0 >= 1e9 && $0 < 1e10 }.map { String(Int64($0)) }
       guard tenDigits.count * 2 >= present.count else { return nil }
-      return kind(of: tenDigits) == .nhsNumber ? .nhsNumber : nil
+      if kind(of: tenDigits) == .nhsNumber { return .nhsNumber }
+      // UK numbers begin 01, 02, 03, 07 or 08.
+      let phoneLike = tenDigits.filter { "12378".contains($0.first!) }
+      guard phoneLike.count * 2 >= present.count else { return nil }
+      return kind(of: phoneLike.map { "0" + $0 }) == .phone ? .phone : nil
     default:
       return nil
     }
@@ -71,8 +76,10 @@ public enum PersonalValues {
       return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
         && !parts[1].hasSuffix(".") && !text.contains(" ")
     case .phone:
-      var digits = text.filter { !" -()".contains($0) }
+      // +44 (0)20 7946 0123, 0044 20 7946 0123 and 020 7946 0123 are one number.
+      var digits = text.replacingOccurrences(of: "(0)", with: "").filter { !" -()".contains($0) }
       if digits.hasPrefix("+44") { digits = "0" + digits.dropFirst(3) }
+      if digits.hasPrefix("0044") { digits = "0" + digits.dropFirst(4) }
       return digits.count >= 10 && digits.count <= 11 && digits.hasPrefix("0") && digits.dropFirst().first != "0"
         && digits.allSatisfy(\.isASCIIDigit)
     case .postcode:

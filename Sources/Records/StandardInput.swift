@@ -37,7 +37,7 @@ public enum StandardInput {
       while true {
         if bytes.count > limit {
           throw CSVError.tooLarge(
-            file: name, neededMB: bytes.count * (MemoryBudget.bytesPerInputByte + 1) >> 20,
+            file: name, neededMB: (bytes.count * (MemoryBudget.bytesPerInputByte + 1)) >> 20,
             availableMB: (MemoryBudget.available() ?? 0) >> 20)
         }
         let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }

@@ -38,9 +38,8 @@ public enum TableReader {
   public static func header(path: String, settings: ReadSettings = .init(), sheet: String? = nil) throws -> [String] {
     if path == StandardInput.path {
       try refuseSheet(sheet)
-      return try CSVReader.parse(
-        Array(try StandardInput.bytes().prefix { $0 != 10 }) + [10], source: StandardInput.name, settings: settings
-      ).columnNames
+      let bytes = Array(try StandardInput.bytes().prefix(Parser.maxFieldBytes + 1))
+      return try csvHeader(bytes: bytes, source: StandardInput.name, settings: settings)
     }
     if let bytes = try workbookBytes(path: path, sheet: sheet, encoding: settings.encoding) {
       let firstLine = Array(bytes.prefix { $0 != 10 }) + [10]
@@ -65,6 +64,12 @@ public enum TableReader {
       bytes.append(contentsOf: chunk[..<count])
       if chunk[..<count].contains(10) { break }
     }
+    return try csvHeader(bytes: bytes, source: path, settings: settings)
+  }
+
+  /// The header from the first bytes of a CSV (at least its first line, or all of it): decoded as `settings` say,
+  /// then cut after the first line end outside quotes. The same for a file and for standard input.
+  static func csvHeader(bytes: [UInt8], source path: String, settings: ReadSettings) throws -> [String] {
     if bytes.isEmpty { throw CSVError.empty(file: path) }
     if !bytes.contains(10) && bytes.count > Parser.maxFieldBytes {
       throw CSVError.fieldTooLong(file: path, line: 1, limit: Parser.maxFieldBytes)

@@ -93,7 +93,8 @@ extension UptakeCommand.Explain {
       path: out, header: ["id", "probability", "feature", "value", "log_odds", "probability_share", "reason"])
     func row(_ feature: String, _ value: String, _ logOdds: Double, _ effect: Double?, _ reason: String) {
       writer.field(explanation.id)
-      writer.field(explanation.calibratedProbability ?? explanation.probability, decimals: 4)
+      // The learner's own probability: the one the shares add up to (before any calibration).
+      writer.field(explanation.probability, decimals: 4)
       writer.field(feature)
       writer.field(value)
       writer.field(logOdds, decimals: 4)

@@ -79,13 +79,10 @@ extension UptakeCommand {
         for input in inputs { InputFiles.register(input) }
         InputFiles.register(keyFile)  // an existing key is an input: no output may replace it
         if isFolder.boolValue {
-          var outIsFolder: ObjCBool = false
-          if FileManager.default.fileExists(atPath: out, isDirectory: &outIsFolder) {
-            guard outIsFolder.boolValue else {
-              fail("--out \(out) is not a folder, but --data is a folder; name a folder to write into")
-            }
-            for input in inputs { try AtomicFile.checkDestination(out + "/" + (input as NSString).lastPathComponent) }
-          }
+          // The folder is made (or checked to be a real folder) first, so every file in it can be checked.
+          try OutputFolder.make(out)
+          let copies = inputs + (FileManager.default.fileExists(atPath: data + "/uptake.yaml") ? ["uptake.yaml"] : [])
+          try OutputFolder.checkDestinations(copies.map { out + "/" + ($0 as NSString).lastPathComponent })
         } else {
           try AtomicFile.checkDestination(out)
         }
@@ -95,7 +92,6 @@ extension UptakeCommand {
         pseudonymiser.foldCase = foldCase
         var results: [Pseudonymiser.FileResult] = []
         if isFolder.boolValue {
-          try OutputFolder.make(out)
           let names = try FileManager.default.contentsOfDirectory(atPath: data).sorted()
           for name in names where name.hasSuffix(".csv") {
             results.append(try pseudonymiser.rewrite(csv: data + "/" + name, to: out + "/" + name, columns: columnSet))

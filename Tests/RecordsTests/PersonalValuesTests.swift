@@ -33,6 +33,11 @@ struct PersonalValuesTests {
     #expect(
       PersonalValues.kind(of: ["LS1 4AP", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "W1A 0AX", "EC1A 1BB"])
         == .postcode)
+    #expect(PersonalValues.kind(of: (10...15).map { "+44 (0)20 7946 01\($0)" }) == .phone)
+    #expect(PersonalValues.kind(of: (10...15).map { "0044 20 7946 01\($0)" }) == .phone)
+    // Telephone numbers a spreadsheet stored as whole numbers, their leading zero lost.
+    let stored = Column(name: "contact", values: .integer((10...30).map { Double(77_009_001_00 + $0) }))
+    #expect(PersonalValues.kind(of: stored) == .phone)
   }
 
   @Test(

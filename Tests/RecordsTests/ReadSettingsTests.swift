@@ -197,4 +197,12 @@ struct ReadSettingsTests {
   func header() throws {
     #expect(try read(" id , amount \n1,2\n").columnNames == ["id", "amount"])
   }
+
+  @Test("a header from bytes (standard input) is decoded and cut like a file's: UTF-16, a quoted line break")
+  func headerFromBytes() throws {
+    var utf16: [UInt8] = [0xFF, 0xFE]
+    for unit in "id,\"x\ny\",c\r\nP1,2,a\r\n".utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+    #expect(
+      try TableReader.csvHeader(bytes: utf16, source: "standard input", settings: .init()) == ["id", "x\ny", "c"])
+  }
 }

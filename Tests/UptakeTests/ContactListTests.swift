@@ -75,6 +75,42 @@ struct ContactListTests {
     #expect(short > 0)
   }
 
+  @Test("in the workbook, ids that look like numbers stay text; ranks and probabilities are numbers")
+  func workbookTypes() throws {
+    let dir = try temporaryFolder("xlsx-types")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let ids = ["1E5", "00123", "-0x1A", "2024E001", "12345678901234567890"]
+    var text = "id,x,y\n"
+    for i in 0..<80 { text += "\(i < ids.count ? ids[i] : "P\(i)"),\(i % 7),\(i % 3 == 0 ? "yes" : "no")\n" }
+    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    #expect(
+      try runUptake([
+        "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", dir + "/m.json",
+      ]).status == 0)
+    let r = try runUptake([
+      "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--format", "xlsx", "--out", dir + "/l.xlsx",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let csv = String(decoding: try ExcelWorkbook.csvBytes(path: dir + "/l.xlsx", sheet: "Contact list"), as: UTF8.self)
+    for id in ids { #expect(csv.contains("," + id + ","), "\(id) in \(csv.prefix(300))") }
+    // The sheet's XML holds the ids as inline strings and no formula.
+    let unzip = Process()
+    unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    unzip.arguments = [
+      "python3", "-c",
+      "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet2.xml').decode())",
+      dir + "/l.xlsx",
+    ]
+    let out = Pipe()
+    unzip.standardOutput = out
+    try unzip.run()
+    let xml = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    unzip.waitUntilExit()
+    if unzip.terminationStatus == 0 {
+      #expect(xml.contains(">1E5</t>") && !xml.contains("<v>1E5</v>") && !xml.contains("<f>"))
+    }
+  }
+
   @Test("the family column is headed as the records name it")
   func familyColumnName() throws {
     let dir = try temporaryFolder("family-name")

@@ -23,6 +23,11 @@ struct ReportFiguresTests {
     #expect(SVG.ticks(-1.1...1.3) == [-1, -0.5, 0, 0.5, 1])
     #expect(SVG.ticks(0...0.012).count >= 4)
     #expect(SVG.tickLabel(-0.0) == "0" && SVG.tickLabel(0.25) == "0.25" && SVG.tickLabel(2) == "2")
+    #expect(SVG.ticks(0.2...3.7).count >= 4)
+    // Labels as precise as their step: 0.0002 apart reads 0.0002, 0.0004, not 0, 0, 0.
+    let small = SVG.ticks(0...0.001)
+    let labels = small.map { SVG.tickLabel($0, step: small[1] - small[0]) }
+    #expect(Set(labels).count == labels.count, "\(labels)")
   }
 
   @Test("a bar chart never cuts a label, and charts given one range draw the same axis")

@@ -150,7 +150,10 @@ public struct DataCheck: Codable, Sendable {
       var report = TableReport(
         name: spec.name, file: spec.file ?? spec.sqliteTable ?? "", rows: table.rowCount, key: spec.key,
         duplicateKeys: nil, encoding: Self.encoding(table.detected), delimiter: Self.delimiter(table.detected),
-        columns: Self.withheld(table.columns.map(Self.column), ids: [spec.key, config.id, config.group]))
+        columns: Self.withheld(
+          table.columns.map(Self.column),
+          ids: [spec.key, config.id, config.group]
+            + config.links.flatMap { [$0.from, $0.to] }.filter { $0.table == spec.name }.map(\.column)))
       if let key = spec.key, let column = table[key] {
         let (codes, levels) = column.keyCodes()
         report.duplicateKeys = codes.filter { $0 >= 0 }.count - levels.count

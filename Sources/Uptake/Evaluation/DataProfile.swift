@@ -14,6 +14,9 @@ public struct DataProfile: Codable, Equatable, Sendable {
     public var levels: [String]
     /// Share of training rows per bin: numeric bins (or levels then "other"), then missing.
     public var shares: [Double]
+    /// Numeric: every training value was a whole number (a count, a decile), so bins hold whole values; nil in older
+    /// bundles, where it is judged from the edges.
+    public var wholeNumbers: Bool? = nil
   }
 
   public var features: [Feature]
@@ -27,10 +30,13 @@ public struct DataProfile: Codable, Equatable, Sendable {
     features = columns.map { column in
       switch column {
       case .numeric(let name, let values):
-        let edges = Self.deciles(values.filter { !$0.isNaN })
-        return Feature(
+        let present = values.filter { !$0.isNaN }
+        let edges = Self.deciles(present)
+        var feature = Feature(
           name: name, categorical: false, edges: edges, levels: [],
           shares: Self.shares(Self.bins(values, edges: edges), count: edges.count + 2))
+        feature.wholeNumbers = present.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
+        return feature
       case .categorical(let name, let codes, let levels):
         var counts = [Int](repeating: 0, count: levels.count)
         for c in codes where c >= 0 { counts[Int(c)] += 1 }
@@ -119,7 +125,7 @@ extension DataProfile.Feature {
   public func binLabels(boolean: Bool = false) -> [String] {
     if categorical { return levels + ["other", "missing"] }
     if boolean && edges == [0] { return ["no", "yes", "missing"] }
-    let whole = edges.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
+    let whole = wholeNumbers ?? edges.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
     var labels: [String] = []
     for (k, e) in edges.enumerated() {
       if k == 0 {

@@ -21,10 +21,15 @@ extension ModelBundle {
   /// a report must never index past them or print a NaN taken from a file.
   private func validateSummaries() throws {
     let names = Set(schema.names)
+    // Reports index the profile by feature position and by bin: it must describe the schema's features, in order,
+    // each with exactly one share per bin (numeric: edges + 1 bins; categorical: levels + other; then missing).
+    guard profile.features.map(\.name) == schema.names else {
+      throw Invalid("the profile does not describe the model's features")
+    }
     for feature in profile.features {
-      guard names.contains(feature.name) else { throw Invalid("the profile describes an unknown feature") }
-      let bins = feature.categorical ? feature.levels.count + 1 : feature.edges.count + 2
-      guard feature.shares.count <= bins + 1, feature.edges.allSatisfy(\.isFinite),
+      let bins = feature.categorical ? feature.levels.count + 2 : feature.edges.count + 2
+      guard feature.shares.count == bins, feature.edges.allSatisfy(\.isFinite),
+        zip(feature.edges, feature.edges.dropFirst()).allSatisfy({ $0 < $1 }),
         feature.shares.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 })
       else { throw Invalid("the profile of \(feature.name) is not a set of shares") }
     }

@@ -77,8 +77,9 @@ public enum KeyFile {
     if !FileManager.default.fileExists(atPath: path) {
       let key = SymmetricKey(size: .bits256)
       let hex = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
-      // Created without replacing: when another run made the key first, that key is used (read below), so runs
-      // started together never end with tokens under a key that is not on disk.
+      // Created without replacing: when another run made the key first, that key is used (read below); a run that
+      // starts while another is writing it stops with an error naming the key. Either way no output ends up with
+      // tokens under a key that is not on disk.
       if try AtomicFile.create(Array((hex + "\n").utf8), at: path) { return (key, true) }
     }
     let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0

@@ -141,7 +141,9 @@ struct BarChart {
     var values = bars.flatMap { b in [b.value] + (b.interval.map { [$0.0, $0.1] } ?? []) }.filter { $0.isFinite }
     values += referenceLines.map(\.value) + [0]
     let low = range?.lowerBound ?? values.min() ?? 0
-    let high = max(range?.upperBound ?? values.max() ?? 1, low + 1e-9)
+    // Bars that are all (nearly) zero get an axis from 0 to 1 rather than one a billionth wide.
+    let fitted = range?.upperBound ?? values.max() ?? 1
+    let high = fitted - low < 1e-6 ? low + 1 : fitted
     func px(_ v: Double) -> Double { left + (v - low) / (high - low) * plotW }
     var body: [String] = []
     let axisY = top + Double(bars.count) * rowHeight
@@ -173,11 +175,13 @@ struct BarChart {
       )
     }
     // Ticks on the value axis, so that two charts on one scale can be read against each other.
-    for value in SVG.ticks(low...high) {
+    let ticks = SVG.ticks(low...high)
+    let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+    for value in ticks {
       body.append(
         "<line x1=\"\(SVG.number(px(value)))\" y1=\"\(axisY)\" x2=\"\(SVG.number(px(value)))\" y2=\"\(axisY + 4)\" stroke=\"#888\"/>"
           + "<text x=\"\(SVG.number(px(value)))\" y=\"\(axisY + 28)\" text-anchor=\"middle\" font-size=\"10\">"
-          + "\(SVG.tickLabel(value))</text>")
+          + "\(SVG.tickLabel(value, step: step))</text>")
     }
     body.append(
       "<text x=\"\(SVG.number(left + plotW / 2))\" y=\"\(SVG.number(height - 8))\" text-anchor=\"middle\">\(SVG.escape(valueLabel))</text>"
@@ -193,7 +197,7 @@ extension SVG {
     guard span > 0, span.isFinite else { return [] }
     let power = pow(10, floor(log10(span / 4)))
     // The largest round step that still gives at least four ticks.
-    let step = [10.0, 5, 2, 1].map { $0 * power }.first { (span / $0).rounded(.down) >= 3 } ?? power
+    let step = [10.0, 5, 2, 1].map { $0 * power }.first { (span / $0).rounded(.down) >= 4 } ?? power / 2
     let first = Int((range.lowerBound / step).rounded(.up))
     let last = Int((range.upperBound / step + 1e-9).rounded(.down))
     guard first <= last else { return [] }
@@ -201,8 +205,10 @@ extension SVG {
     return (first...last).map { Double(String(format: "%.12g", Double($0) * step))! }
   }
 
-  static func tickLabel(_ value: Double) -> String {
-    let text = String(format: "%.3f", value)
+  /// A tick's value with as many decimals as the ticks' step needs (0.005 apart: three; 0.2 apart: one).
+  static func tickLabel(_ value: Double, step: Double = 0.001) -> String {
+    let decimals = min(12, max(0, Int((-log10(step)).rounded(.up))))
+    let text = String(format: "%.\(decimals)f", value)
     var trimmed = text
     while trimmed.contains(".") && (trimmed.hasSuffix("0") || trimmed.hasSuffix(".")) { trimmed.removeLast() }
     return trimmed == "-0" ? "0" : trimmed

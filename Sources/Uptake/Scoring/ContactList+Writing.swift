@@ -12,6 +12,13 @@ extension ContactList {
     case day(Day)
     case missing
 
+    var excel: ExcelWriter.Cell {
+      switch self {
+      case .integer, .decimal: return .number(string)
+      default: return .text(string)
+      }
+    }
+
     var string: String {
       switch self {
       case .text(let s): return s
@@ -179,12 +186,13 @@ extension ContactList {
   /// `--by` group (in the order of their names) or one sheet in all. `about` adds lines to the first sheet (the
   /// model, the data, the date).
   public func writeWorkbook(to path: String, about: [(String, String)]) throws {
-    var rowsByGroup: [String: [[String]]] = [:]
+    var rowsByGroup: [String: [[ExcelWriter.Cell]]] = [:]
     let groups = Self.groupValues(scored, options)
     var k = 0
     forEachRow { cells in
       let key = groups.map { $0[rows[k]] } ?? ""
-      rowsByGroup[key, default: []].append(cells.map(\.string))
+      // Typed: an id such as 1E5 or 00123 stays text; only counts, ranks and probabilities are numbers.
+      rowsByGroup[key, default: []].append(cells.map(\.excel))
       k += 1
     }
     let header = self.header
@@ -192,14 +200,22 @@ extension ContactList {
       i >= header.count - options.reasons ? 60.0 : Double(min(max(name.count + 2, 10), 40))
     }
     var taken: Set<String> = ["how to read this list"]
-    var sheets = [ExcelWriter.Sheet(name: "How to read this list", rows: guide(about: about), widths: [28, 110])]
+    var sheets = [
+      ExcelWriter.Sheet(
+        name: "How to read this list", rows: guide(about: about).map { $0.map(ExcelWriter.Cell.text) },
+        widths: [28, 110])
+    ]
     for key in rowsByGroup.keys.sorted() {
       let title = groups == nil ? "Contact list" : (key.isEmpty ? "(no \(options.by!))" : key)
       let name = ExcelWriter.sheetName(title, taken: taken)
       taken.insert(name.lowercased())
-      sheets.append(ExcelWriter.Sheet(name: name, rows: [header] + rowsByGroup[key]!, widths: widths))
+      sheets.append(
+        ExcelWriter.Sheet(name: name, rows: [header.map(ExcelWriter.Cell.text)] + rowsByGroup[key]!, widths: widths))
     }
-    if rows.isEmpty { sheets.append(ExcelWriter.Sheet(name: "Contact list", rows: [header], widths: widths)) }
+    if rows.isEmpty {
+      sheets.append(
+        ExcelWriter.Sheet(name: "Contact list", rows: [header.map(ExcelWriter.Cell.text)], widths: widths))
+    }
     try ExcelWriter.write(sheets: sheets, to: path)
   }
 
