@@ -7,7 +7,8 @@
 #endif
 
 /// An advisory lock that one run holds on an output path while it writes it, so that a second run writing the same
-/// path fails at once with a clear error rather than racing the first (the last rename would silently win).
+/// path at the same time fails at once with a clear error rather than racing the first (the last rename would
+/// silently win). It covers the writing only: two runs one after the other both succeed, the later file whole.
 ///
 /// The lock is `flock` on `dir/.NAME.lock`, a file that is never written. The holder removes the file before it lets
 /// go, so a run that opened the old file just before must check, once locked, that the path still names the file it
