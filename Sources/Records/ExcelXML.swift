@@ -87,6 +87,17 @@ class ExcelPartReader: NSObject, XMLParserDelegate {
   func read(_ data: Data, part: String, file: String) throws {
     self.file = file
     self.part = part
+    // Excel writes every part as UTF-8 XML. Anything else is refused before libxml2 sees it: its push parser, which
+    // Foundation's XMLParser drives, crashed (a segmentation fault) on a part starting with a UTF-16 mark followed by
+    // bytes that are not UTF-16 XML (found by `make fuzz`).
+    var start = data.startIndex
+    if data.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+    while start < data.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(data[start]) { start += 1 }
+    guard start < data.endIndex, data[start] == UInt8(ascii: "<"), !data.contains(0) else {
+      throw ExcelError.damaged(
+        file: file, part: part,
+        problem: "is not UTF-8 XML (Excel writes every part so); open the workbook in Excel and save it again")
+    }
     // From a stream, which the parser reads in 128 KB chunks: given the whole Data at once it pushes it to libxml2 as
     // one chunk, and a part over 10 MB (about 20,000 rows of 10 columns) then fails with libxml2's error 1.
     let parser = XMLParser(stream: InputStream(data: data))

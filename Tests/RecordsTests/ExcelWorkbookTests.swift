@@ -354,6 +354,35 @@ struct XLSXWorkbookTests {
     }
   }
 
+  /// Found by `make fuzz`: libxml2, under Foundation's XMLParser, crashed on a part starting with a UTF-16 mark
+  /// followed by bytes that are not UTF-16 XML. The input is the fuzzer's own, trimmed.
+  @Test("a part that is not UTF-8 XML is an error naming the part, never handed to the XML parser")
+  func notUTF8Parts() throws {
+    try withScratchFolder { folder in
+      let crash = try Data(
+        contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+          .appendingPathComponent("Data/excel/utf16-garbage-workbook.bin"))
+      for (name, bytes) in [
+        ("crash.xlsx", crash), ("nul.xlsx", Data("<workbook>\u{0}</workbook>".utf8)),
+        ("text.xlsx", Data("not xml at all".utf8)),
+      ] {
+        var parts = WorkbookFixture(sheets: [("Sheet1", headerRow("a"))]).parts.map { ($0.0, Data($0.1.utf8)) }
+        let index = try #require(parts.firstIndex { $0.0 == "xl/workbook.xml" })
+        parts[index].1 = bytes
+        try writeZip(path: folder + "/" + name, entries: parts)
+        guard
+          case .damaged(_, let part, let problem)? = excelError({
+            _ = try ExcelWorkbook.csvBytes(path: folder + "/" + name)
+          })
+        else {
+          Issue.record("\(name): a damaged-workbook error expected")
+          continue
+        }
+        #expect(part == "xl/workbook.xml" && problem.hasPrefix("is not UTF-8 XML"), "\(name): \(problem)")
+      }
+    }
+  }
+
   @Test("a workbook without sheets, a missing part, broken XML and a non-zip are errors naming the file and part")
   func damagedWorkbooks() throws {
     try withScratchFolder { folder in
