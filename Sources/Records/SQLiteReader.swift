@@ -1,5 +1,13 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Reads one table of a SQLite file into typed columns, inferring types exactly as the CSV reader does.
 ///
 /// INTEGER and REAL values enter as numbers (not via text, which would round reals to 15 digits); TEXT as text; NULL
@@ -13,11 +21,7 @@ public enum SQLiteReader {
     let reader = ValueReader(settings)
     InputFiles.register(path)
     let source = "\(path) table \(name)"
-    var db: OpaquePointer?
-    guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else {
-      defer { sqlite3_close(db) }
-      throw CSVError.unreadable(file: source, reason: db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open")
-    }
+    let db = try open(path, source: source)
     defer { sqlite3_close(db) }
     let quoted = "\"" + name.replacingQuotes() + "\""
     func query() throws -> OpaquePointer {
@@ -92,16 +96,41 @@ public enum SQLiteReader {
   /// Column names of a table, from a query that reads no rows (to check a config).
   static func header(database path: String, table name: String) throws -> [String] {
     let source = "\(path) table \(name)"
-    var db: OpaquePointer?
+    let db = try open(path, source: source)
     defer { sqlite3_close(db) }
     var statement: OpaquePointer?
     defer { sqlite3_finalize(statement) }
-    guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK,
+    guard
       sqlite3_prepare_v2(db, "SELECT * FROM \"\(name.replacingQuotes())\" LIMIT 0", -1, &statement, nil) == SQLITE_OK
     else {
-      throw CSVError.unreadable(file: source, reason: db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open")
+      throw CSVError.unreadable(file: source, reason: String(cString: sqlite3_errmsg(db)))
     }
     return (0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) }
+  }
+
+  /// Opens the database read-only and `immutable`, so that SQLite writes nothing beside it (a database in WAL mode
+  /// would otherwise get `-shm` and `-wal` files next to the council's export). Immutable would ignore changes still
+  /// in a `-wal` file, so a database with one is refused rather than read out of date.
+  static func open(_ path: String, source: String) throws -> OpaquePointer {
+    var status = stat()
+    if stat(path + "-wal", &status) == 0 && status.st_size > 0 {
+      throw CSVError.unreadable(
+        file: source,
+        reason: "its changes are still in \(path)-wal, not yet written into the database (it is open in another "
+          + "program, or was copied while open); close that program, or copy the database again when it is closed")
+    }
+    let safe = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-~".utf8)
+    let escaped = path.utf8.map {
+      safe.contains($0)
+        ? String(UnicodeScalar($0)) : ("%" + ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true))
+    }
+    let uri = "file:" + escaped.joined() + "?immutable=1"
+    var db: OpaquePointer?
+    guard sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK, let db else {
+      defer { sqlite3_close(db) }
+      throw CSVError.unreadable(file: source, reason: db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open")
+    }
+    return db
   }
 
   private static func text(_ statement: OpaquePointer, _ column: Int32, into buffer: inout [UInt8]) {

@@ -58,4 +58,30 @@ struct SQLiteTests {
       try ProjectConfig.parse(text, file: "uptake.yaml") { _ in ["kid"] }
     } throws: { "\($0)".contains("line 3") && "\($0)".contains("no database") }
   }
+
+  @Test(
+    "a database in WAL mode is read without leaving -shm or -wal beside it; one with changes still in -wal is refused")
+  func walMode() throws {
+    let folder = NSTemporaryDirectory() + "uptake-sqlite-wal-\(UUID().uuidString) with space"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/records.sqlite"
+    var db: OpaquePointer?
+    #expect(sqlite3_open(path, &db) == SQLITE_OK)
+    for sql in [
+      "PRAGMA journal_mode=WAL", "CREATE TABLE kids (kid TEXT, n INTEGER)", "INSERT INTO kids VALUES ('K1', 3)",
+    ] {
+      #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK)
+    }
+    // Open, with the change still in records.sqlite-wal: refused, not read out of date.
+    #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+    #expect(throws: CSVError.self) { _ = try SQLiteReader.read(database: path, table: "kids") }
+    sqlite3_close(db)  // the last connection checkpoints and removes -wal and -shm
+    #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    let table = try SQLiteReader.read(database: path, table: "kids")
+    #expect(table.rowCount == 1 && table.columnNames == ["kid", "n"])
+    #expect(try SQLiteReader.header(database: path, table: "kids") == ["kid", "n"])
+    let left = try FileManager.default.contentsOfDirectory(atPath: folder)
+    #expect(left == ["records.sqlite"], "\(left)")
+  }
 }
