@@ -5,6 +5,8 @@ public struct Bootstrap: Sendable {
   public var seed: UInt64
   /// Coverage of the interval, e.g. 0.95.
   public var level: Double
+  /// Called after each replicate, for a progress bar: bootstrap intervals are most of an evaluation's time.
+  public var onReplicate: (@Sendable () -> Void)? = nil
 
   public init(replicates: Int = 500, seed: UInt64 = 1, level: Double = 0.95) {
     self.replicates = replicates
@@ -39,6 +41,7 @@ public struct Bootstrap: Sendable {
       for _ in 0..<members.count { sample += members[Int(rng.next() % UInt64(members.count))] }
       let v = statistic(sample)
       if !v.isNaN { values.append(v) }
+      onReplicate?()
     }
     values.sort()
     guard !values.isEmpty else { return ConfidenceInterval(lower: .nan, upper: .nan, level: level) }

@@ -59,10 +59,12 @@ extension UptakeCommand {
         }
         let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
         for note in loaded.frame.notes { warn(note) }
-        let evaluation = try ModelEvaluation(
-          bundle: bundle, data: loaded,
-          options: EvaluationOptions(
-            capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed)))
+        var options = EvaluationOptions(
+          capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed))
+        let bar = ProgressBar(label: "evaluating (bootstrap)")
+        if let bar { options.progress = { done, total in bar.update(done, of: total) } }
+        let evaluation = try ModelEvaluation(bundle: bundle, data: loaded, options: options)
+        bar?.finish()
         let s = evaluation.summary
         print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
         for caution in evaluation.cautions { print("  caution: \(caution)") }

@@ -11,6 +11,8 @@ public struct EvaluationOptions: Sendable {
   public var bootstrap: Bootstrap
   /// The probability threshold for precision and recall "at a threshold".
   public var threshold: Double
+  /// Told (done, total) bootstrap replicates as they finish, for a progress bar with an estimate of the time left.
+  public var progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
 
   public init(capacity: Int? = nil, by: [String] = [], bootstrap: Bootstrap = .init(), threshold: Double = 0.5) {
     self.capacity = capacity
@@ -150,6 +152,15 @@ public struct ModelEvaluation: Sendable {
     }
     let scored = try ScoredData(bundle: bundle, data: data, threads: threads)
     let p = scored.probabilities
+    // Every bootstrap interval to come, counted first, so progress can be told as a share of the whole.
+    var options = options
+    if let report = options.progress {
+      let attributes = data.frame.protected + data.frame.extras
+      let groups = attributes.reduce(0) { $0 + Set($1.texts(Array(0..<labels.count))).count }
+      let intervals = 3 * (bundle.calibration == nil ? 1 : 2) + 2 * groups
+      let counter = ReplicateCounter(total: intervals * options.bootstrap.replicates, report: report)
+      options.bootstrap.onReplicate = { counter.tick() }
+    }
     let groups = GroupSplit.keys(data.frame.groups ?? data.frame.ids)
     let k = min(labels.count, options.capacity ?? max(1, labels.count / 10))
     dataDescription = data.description
@@ -324,5 +335,26 @@ extension ModelEvaluation {
           + "(\(s.atCapacity.hits)): the model adds nothing here over that rule")
     }
     return out
+  }
+}
+
+/// Counts bootstrap replicates across every interval of an evaluation and reports them.
+final class ReplicateCounter: @unchecked Sendable {
+  private let total: Int
+  private let report: @Sendable (Int, Int) -> Void
+  private var done = 0
+  private let lock = NSLock()
+
+  init(total: Int, report: @escaping @Sendable (Int, Int) -> Void) {
+    self.total = max(1, total)
+    self.report = report
+  }
+
+  func tick() {
+    lock.lock()
+    done += 1
+    let now = min(done, total)
+    lock.unlock()
+    report(now, total)
   }
 }
