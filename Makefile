@@ -74,6 +74,8 @@ bench-score: deps
 ## `.ci/run` runs it with FUZZ_SECONDS=30 as a smoke test. Leak detection is off: its only reports are Foundation's
 ## fileSystemRepresentation buffers, which ZIPFoundation never frees (a few bytes per workbook opened).
 FUZZ_SECONDS ?= 600
+## A fixed seed makes a run repeatable (CI's smoke uses 1); 0 lets libFuzzer choose.
+FUZZ_SEED ?= 0
 FUZZ_TARGETS := csv:FuzzCSV:4096 config:FuzzConfig:8192 model:FuzzModel:65536 xlsx:FuzzXLSX:65536
 fuzz: deps
 	cd fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
@@ -84,7 +86,8 @@ fuzz: deps
 	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
 	  status=0; ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no fuzz/.build/release/$$binary fuzz/.work/$$name \
 	    fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=$$length -timeout=30 -rss_limit_mb=4096 \
-	    -artifact_prefix=fuzz/crashes/$$name- -print_final_stats=1 > fuzz/.work/$$name.log 2>&1 || status=$$?; \
+	    -seed=$(FUZZ_SEED) -artifact_prefix=fuzz/crashes/$$name- -print_final_stats=1 > fuzz/.work/$$name.log 2>&1 \
+	    || status=$$?; \
 	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==|SUMMARY|.*ERROR)' fuzz/.work/$$name.log || true; \
 	  if [ $$status -ne 0 ] || ls fuzz/crashes/$$name-* >/dev/null 2>&1; then \
 	    echo "fuzz: $$name failed (exit $$status); see fuzz/.work/$$name.log and fuzz/crashes/"; exit 1; fi; \

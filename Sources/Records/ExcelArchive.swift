@@ -32,13 +32,24 @@ struct WorkbookArchive {
     guard let entry = entries[part.lowercased()] else {
       throw ExcelError.damaged(file: path, part: part, problem: "is missing")
     }
-    // A part is held in memory as it is read; one that would not fit (a "zip bomb" of a few MB that expands to
-    // gigabytes, whatever its header claims) stops with an error instead.
-    let limit = max(64 << 20, (MemoryBudget.available() ?? Int.max) / 4)
+    // A part is held in memory as it is read. XML compresses about 5 to 20 times; a part that expands more than 200
+    // times its compressed size (a "zip bomb": a few kilobytes that inflate to gigabytes, slowly, whatever its header
+    // claims), or past a quarter of the memory available, stops with an error instead.
+    // The compressed size as the header claims it, but never more than the whole file.
+    let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? Int.max / 400
+    let compressed = min(Int(min(entry.compressedSize, UInt64(Int.max / 400))), fileSize, Int.max / 400)
+    let byRatio = max(16 << 20, compressed * 200)
+    let limit = min(byRatio, max(16 << 20, (MemoryBudget.available() ?? Int.max) / 4))
     let tooLarge = ExcelError.damaged(
       file: path, part: part,
-      problem: "expands to more than \(limit >> 20) MB, more than this machine can hold; export the sheet as CSV")
+      problem: "expands to more than \(limit >> 20) MB, far more than its compressed size or this machine allows "
+        + "(a damaged or hostile file); export the sheet as CSV")
     if entry.uncompressedSize > UInt64(limit) { throw tooLarge }
+    // A header claiming more compressed bytes than the whole file holds is damaged, whatever the reader would do.
+    if entry.compressedSize > UInt64(max(0, fileSize)) {
+      throw ExcelError.damaged(
+        file: path, part: part, problem: "claims more compressed bytes than the file holds (damaged or cut short)")
+    }
     var data = Data()
     data.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 28)))
     do {
