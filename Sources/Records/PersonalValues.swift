@@ -59,13 +59,17 @@ public enum PersonalValues {
   public static func mostlyUnique(_ column: Column) -> (single: Int, present: Int)? {
     guard case .categorical(let codes, let levels) = column.values, levels.count >= 50 else { return nil }
     var counts = [Int](repeating: 0, count: levels.count)
-    var present = 0
-    for code in codes where code >= 0 {
-      counts[Int(code)] += 1
-      present += 1
-    }
+    for code in codes where code >= 0 { counts[Int(code)] += 1 }
+    return mostlyUnique(counts: counts, distinct: levels.count)
+  }
+
+  /// The rule, from how often each of `distinct` values occurs: at least 50 of them, and at least half of all
+  /// values on one row only.
+  public static func mostlyUnique(counts: some Collection<Int>, distinct: Int) -> (single: Int, present: Int)? {
+    let present = counts.reduce(0, +)
     let single = counts.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-    return single * 2 >= present ? (single, present) : nil
+    guard distinct >= 50, single * 2 >= present else { return nil }
+    return (single, present)
   }
 
   static func matches(_ value: String, _ kind: Kind) -> Bool {

@@ -336,12 +336,12 @@ public enum DataLoader {
   /// "has a different value on most rows, like an identifier" for a column of at least 50 distinct values, most on
   /// one row only: such a column would label each family by itself, not by a group.
   static func identifierLike(_ column: Column) -> String? {
-    let texts = column.texts(Array(0..<column.values.count)).filter { !$0.isEmpty }
     var counts: [String: Int] = [:]
-    for text in texts { counts[text, default: 0] += 1 }
-    let single = counts.values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-    guard counts.count >= 50, single * 2 >= texts.count else { return nil }
-    return "has a different value on most rows (\(single) of \(texts.count)), like an identifier,"
+    for text in column.texts(Array(0..<column.values.count)) where !text.isEmpty { counts[text, default: 0] += 1 }
+    guard let (single, present) = PersonalValues.mostlyUnique(counts: counts.values, distinct: counts.count) else {
+      return nil
+    }
+    return "has a different value on most rows (\(single) of \(present)), like an identifier,"
   }
 
   /// A flat training frame with the requested extra columns.
