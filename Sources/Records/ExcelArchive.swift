@@ -1,24 +1,28 @@
 import Foundation
-import ZIPFoundation
 
 /// The zip behind a workbook: its parts by name (OPC part names ignore case) and how relationships resolve.
 struct WorkbookArchive {
   let path: String
-  let archive: Archive
+  let archive: ZipReader
   /// Entries by lower-cased path.
-  let entries: [String: Entry]
+  let entries: [String: ZipReader.Entry]
 
   init(path: String) throws {
     guard FileManager.default.fileExists(atPath: path) else {
       throw ExcelError.unreadable(file: path, reason: "there is no such file")
     }
     do {
-      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-    } catch {
-      throw ExcelError.unreadable(file: path, reason: "it is not a zip archive, as an .xlsx workbook is")
+      archive = try ZipReader(path: path)
+    } catch ZipReader.Problem.notZip(let reason) {
+      throw ExcelError.unreadable(file: path, reason: reason)
     }
-    var entries: [String: Entry] = [:]
-    for entry in archive where entry.type == .file { entries[entry.path.lowercased()] = entry }
+    var entries: [String: ZipReader.Entry] = [:]
+    for entry in archive.entries {
+      // Two parts of one name: which one a reader takes is up to it, so the workbook is ambiguous.
+      guard entries.updateValue(entry, forKey: entry.name.lowercased()) == nil else {
+        throw ExcelError.damaged(file: path, part: entry.name, problem: "is in the archive twice")
+      }
+    }
     self.path = path
     self.entries = entries
   }
@@ -35,34 +39,18 @@ struct WorkbookArchive {
     // A part is held in memory as it is read. XML compresses about 5 to 20 times; a part that expands more than 200
     // times its compressed size (a "zip bomb": a few kilobytes that inflate to gigabytes, slowly, whatever its header
     // claims), or past a quarter of the memory available, stops with an error instead.
-    // The compressed size as the header claims it, but never more than the whole file.
-    let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? Int.max / 400
-    let compressed = min(Int(min(entry.compressedSize, UInt64(Int.max / 400))), fileSize, Int.max / 400)
-    let byRatio = max(16 << 20, compressed * 200)
+    let byRatio = max(16 << 20, min(entry.compressedSize, Int.max / 400) * 200)
     let limit = min(byRatio, max(16 << 20, (MemoryBudget.available() ?? Int.max) / 4))
-    let tooLarge = ExcelError.damaged(
-      file: path, part: part,
-      problem: "expands to more than \(limit >> 20) MB, far more than its compressed size or this machine allows "
-        + "(a damaged or hostile file); export the sheet as CSV")
-    if entry.uncompressedSize > UInt64(limit) { throw tooLarge }
-    // A header claiming more compressed bytes than the whole file holds is damaged, whatever the reader would do.
-    if entry.compressedSize > UInt64(max(0, fileSize)) {
-      throw ExcelError.damaged(
-        file: path, part: part, problem: "claims more compressed bytes than the file holds (damaged or cut short)")
-    }
-    var data = Data()
-    data.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 28)))
     do {
-      _ = try archive.extract(entry) { chunk in
-        guard data.count + chunk.count <= limit else { throw tooLarge }
-        data.append(chunk)
-      }
-    } catch let error as ExcelError {
-      throw error
-    } catch {
-      throw ExcelError.damaged(file: path, part: part, problem: "cannot be decompressed (\(error))")
+      return try archive.contents(of: entry, limit: limit)
+    } catch ZipReader.Problem.tooLarge(let limit) {
+      throw ExcelError.damaged(
+        file: path, part: part,
+        problem: "expands to more than \(limit >> 20) MB, far more than its compressed size or this machine allows "
+          + "(a damaged or hostile file); export the sheet as CSV")
+    } catch ZipReader.Problem.damagedPart(let problem), ZipReader.Problem.notZip(let problem) {
+      throw ExcelError.damaged(file: path, part: part, problem: problem)
     }
-    return data
   }
 
   /// The workbook part, as the package's root relationships name it (`xl/workbook.xml` in every workbook seen).

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 #if canImport(Glibc)
   import Glibc
@@ -83,12 +82,8 @@ public enum FileSignature: Equatable, Sendable {
 
   /// Whether the zip at `path` is a workbook; a zip that cannot be opened is not one.
   static func isWorkbook(zipAt path: String) -> Bool {
-    let archive: Archive
-    do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil) } catch {
-      return false
-    }
-    var parts = Set<String>()
-    for entry in archive { parts.insert(entry.path.lowercased()) }
+    guard let archive = try? ZipReader(path: path) else { return false }
+    let parts = Set(archive.entries.map { $0.name.lowercased() })
     return parts.contains("[content_types].xml") && parts.contains("xl/workbook.xml")
   }
 
