@@ -111,6 +111,8 @@ struct Parser {
   var end: Int
   /// Which columns are kept (nil: all); skipped columns are scanned for their end but not parsed.
   var selected: [Bool]? = nil
+  /// Told the bytes of its chunk read so far, every 16,384 rows, for a progress bar.
+  var progress: (tracker: ChunkedByteProgress, chunk: Int)? = nil
   var position = 0
   var line = 1
   /// The physical line the last row read started on (rows may span lines inside quotes).
@@ -234,6 +236,7 @@ struct Parser {
     // Held once here: reading `self.reader` per field retained and released its marker arrays each time.
     let reader = self.reader
     while position < end {
+      if rows & 0x3FFF == 0, let progress { progress.tracker.chunk(progress.chunk, read: position - chunkStart) }
       // Fast path: a row whose every still-numeric column holds a plain number, parsed while its end is found.
       if rows > 0, let consumed = fastNumericRow(&accumulators, width: width) {
         position = consumed
@@ -374,6 +377,15 @@ struct Parser {
     let source = self.source
     let settings = self.settings
     let delimiter = self.delimiter
+    // Files of more than one chunk tell how far they are read (a bar on a terminal, for those that take a while).
+    let dataBytes = bytes.count - dataStart
+    var tracker: ChunkedByteProgress? = nil
+    if let report = WorkProgress.report, dataBytes > 4 << 20 {
+      let name = source.split(separator: "/").last.map(String.init) ?? source
+      tracker = ChunkedByteProgress(
+        step: "reading " + name, total: dataBytes, chunks: boundaries.count - 1, report: report)
+    }
+    let chunkProgress = tracker
     // Each chunk reads shared immutable bytes and writes only its own slot.
     nonisolated(unsafe) let bytes = self.bytes
     parts.withUnsafeMutableBufferPointer { out in
@@ -384,9 +396,11 @@ struct Parser {
         chunk.line = c == 0 ? dataLine : 0  // later chunks count from 0; an error adds the offset below
         chunk.end = boundaries[c + 1]
         chunk.selected = keep
+        if let chunkProgress { chunk.progress = (chunkProgress, c) }
         base[c] = Result { try chunk.accumulate(width: width, header: header) }
       }
     }
+    tracker?.finish()
     for (c, part) in parts.enumerated() where c > 0 {
       if case .failure(let error as CSVError)? = part {
         throw error.shiftingLine(by: Self.line(at: boundaries[c], in: bytes, from: dataStart, line: dataLine))

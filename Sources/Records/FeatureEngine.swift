@@ -93,12 +93,14 @@ public struct FeatureEngine: Sendable {
     var reasons: [String: String] = [:]
     var reasonsWhenMissing: [String: String] = [:]
     let cache = FrameCache()
-    for feature in config.features {
+    for (k, feature) in config.features.enumerated() {
+      WorkProgress.tell("building features", k, of: config.features.count)
       reasons[feature.name] = feature.reason
       if let missing = feature.reasonWhenMissing { reasonsWhenMissing[feature.name] = missing }
       features.append(try compute(feature, rows: rows, asOf: asOf, cache: cache))
       leftOut += filterWarnings(feature)
     }
+    WorkProgress.tell("building features", config.features.count, of: config.features.count)
     let protected = config.protected.map { population[$0]!.subset(rows) }
     let end = self.dataUntil(override: dataUntil, today: today)
     var censored: [Bool] = []

@@ -19,6 +19,7 @@ extension UptakeCommand {
     )
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
     @OptionGroup var flat: FlatFileOptions
     @Option(name: .long, help: "temporal or kfold (default: temporal for linked records, kfold for a flat file).")
     var scheme: String?
@@ -51,31 +52,32 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let clock = ContinuousClock()
-      let began = clock.now
-      do {
-        let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
-        for note in loaded.frame.notes { warn(note) }
-        let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
-        if temporal && loaded.frame.asOf.isEmpty {
-          fail("--scheme temporal needs as-of dates, which a flat file does not have; use --scheme kfold")
+      progress.showing { _ in
+        let clock = ContinuousClock()
+        let began = clock.now
+        do {
+          let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
+          for note in loaded.frame.notes { warn(note) }
+          let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
+          if temporal && loaded.frame.asOf.isEmpty {
+            fail("--scheme temporal needs as-of dates, which a flat file does not have; use --scheme kfold")
+          }
+          let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
+          let run = try Uptake.Benchmark(
+            data: loaded, scheme: chosen, capacity: capacity, seed: seed,
+            bootstrap: .init(replicates: bootstrap, seed: seed),
+            rule: rule)
+          print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
+          for line in dataSummary(loaded) { print(line) }
+          print(run.table)
+          if let report {
+            try run.write(to: report)
+            print("wrote \(report)/leaderboard.md, leaderboard.html, leaderboard.json and figures")
+          }
+          print(String(format: "done in %.1f s", (clock.now - began).seconds))
+        } catch {
+          fail("\(error)")
         }
-        let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
-        let run = try Uptake.Benchmark(
-          data: loaded, scheme: chosen, capacity: capacity, seed: seed,
-          bootstrap: .init(replicates: bootstrap, seed: seed),
-          rule: rule
-        ) { StandardStreams.writeError(($0 + "\n")) }
-        print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
-        for line in dataSummary(loaded) { print(line) }
-        print(run.table)
-        if let report {
-          try run.write(to: report)
-          print("wrote \(report)/leaderboard.md, leaderboard.html, leaderboard.json and figures")
-        }
-        print(String(format: "done in %.1f s", (clock.now - began).seconds))
-      } catch {
-        fail("\(error)")
       }
     }
   }

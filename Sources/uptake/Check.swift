@@ -21,6 +21,7 @@ extension UptakeCommand {
     )
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
 
     @OptionGroup var flat: FlatFileOptions
 
@@ -35,13 +36,15 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let check = DataCheck(data.request(flat: flat.flatFile))
-      print(format == .json ? check.json : check.text)
-      if !check.canTrain || (strict && !check.warnings.isEmpty) {
-        if strict && check.canTrain {
-          StandardStreams.writeError("uptake: --strict: warnings are fatal\n")
+      progress.showing { _ in
+        let check = DataCheck(data.request(flat: flat.flatFile))
+        print(format == .json ? check.json : check.text)
+        if !check.canTrain || (strict && !check.warnings.isEmpty) {
+          if strict && check.canTrain {
+            StandardStreams.writeError("uptake: --strict: warnings are fatal\n")
+          }
+          Foundation.exit(1)
         }
-        Foundation.exit(1)
       }
     }
   }

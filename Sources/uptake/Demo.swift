@@ -33,26 +33,30 @@ extension UptakeCommand {
       try Limits.check(capacity, "--capacity", 1...10_000)
     }
 
+    @OptionGroup var progress: ProgressOptions
+
     func run() throws {
-      let clock = ContinuousClock()
-      let began = clock.now
-      do {
-        let result = try DemoRun(
-          out: out, children: children, seed: seed, capacityPerWard: capacity, modelsDirectory: models
-        ).run { print($0) }
-        print("")
-        print("outputs:")
-        print("  synthetic council and its uptake.yaml: \(result.councilFolder)/")
-        for c in result.comparisons {
-          let card = (c.modelPath as NSString).deletingPathExtension + ".md"
-          print("  \(c.learner.rawValue) model: \(c.modelPath) (model card \(card))")
+      progress.showing { _ in
+        let clock = ContinuousClock()
+        let began = clock.now
+        do {
+          let result = try DemoRun(
+            out: out, children: children, seed: seed, capacityPerWard: capacity, modelsDirectory: models
+          ).run { print($0) }
+          print("")
+          print("outputs:")
+          print("  synthetic council and its uptake.yaml: \(result.councilFolder)/")
+          for c in result.comparisons {
+            let card = (c.modelPath as NSString).deletingPathExtension + ".md"
+            print("  \(c.learner.rawValue) model: \(c.modelPath) (model card \(card))")
+          }
+          print("  evaluation report and transparency record: \(result.reportPath)")
+          print("  contact list: \(result.contactListPath) (\(result.contactListRows) families)")
+          if let path = result.explanationPath { print("  top family's explanation: \(path)") }
+          print(String(format: "done in %.1f s", (clock.now - began).seconds))
+        } catch {
+          fail("\(error)")
         }
-        print("  evaluation report and transparency record: \(result.reportPath)")
-        print("  contact list: \(result.contactListPath) (\(result.contactListRows) families)")
-        if let path = result.explanationPath { print("  top family's explanation: \(path)") }
-        print(String(format: "done in %.1f s", (clock.now - began).seconds))
-      } catch {
-        fail("\(error)")
       }
     }
   }

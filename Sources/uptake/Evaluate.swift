@@ -24,6 +24,7 @@ extension UptakeCommand {
     @Option(name: .long, help: "The model bundle from `uptake train`.")
     var model: String
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
     @Option(name: .long, help: "Families the team can contact (default: a tenth of the rows).")
     var capacity: Int?
     @Option(name: .long, parsing: .upToNextOption, help: "Columns to report subgroups for (e.g. ward imd_decile).")
@@ -47,58 +48,63 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      do {
-        var bundle = try ModelBundle.load(path: model)
-        if let rule {
-          guard bundle.schema.names.contains(rule.feature) else {
-            fail(
-              "--rule names \(rule.feature), which is not a feature of the model; features: "
-                + bundle.schema.names.joined(separator: ", "))
+      progress.showing { display in
+        do {
+          var bundle = try ModelBundle.load(path: model)
+          if let rule {
+            guard bundle.schema.names.contains(rule.feature) else {
+              fail(
+                "--rule names \(rule.feature), which is not a feature of the model; features: "
+                  + bundle.schema.names.joined(separator: ", "))
+            }
+            bundle.baselineRule = rule
           }
-          bundle.baselineRule = rule
-        }
-        let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
-        for note in loaded.frame.notes { warn(note) }
-        var options = EvaluationOptions(
-          capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed))
-        let bar = ProgressBar(label: "evaluating (bootstrap)")
-        if let bar { options.progress = { done, total in bar.update(done, of: total) } }
-        let evaluation = try ModelEvaluation(bundle: bundle, data: loaded, options: options)
-        bar?.finish()
-        let s = evaluation.summary
-        print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
-        for caution in evaluation.cautions { print("  caution: \(caution)") }
-        print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
-        for line in dataSummary(loaded) { print(line) }
-        print(
-          String(
-            format:
-              "  AUC %.3f (95%% %.3f–%.3f), average precision %.3f, log loss %.3f, Brier %.3f, calibration error %.3f",
-            s.auc, s.aucInterval.lower, s.aucInterval.upper, s.averagePrecision, s.logLoss, s.brier, s.calibrationError)
-        )
-        print(
-          String(
-            format:
-              "  at capacity %d: %d found, precision %.3f (95%% %.3f–%.3f), recall %.3f (95%% %.3f–%.3f), lift %.2f",
-            s.capacity, s.atCapacity.hits, s.atCapacity.precision, s.precisionInterval.lower, s.precisionInterval.upper,
-            s.atCapacity.recall, s.recallInterval.lower, s.recallInterval.upper, s.atCapacity.lift))
-        for b in evaluation.baselines {
-          print(String(format: "  baseline %@: AUC %.3f, %d found at capacity", b.name, b.auc, b.atCapacity.hits))
-        }
-        for table in evaluation.subgroups { print("  by \(table.attribute): \(table.gap)") }
-        let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }
-        print(
-          "  drift: "
-            + (shifted.isEmpty
-              ? "none (every PSI below 0.1)"
-              : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
-        if let report {
-          let written = try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
+          let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
+          for note in loaded.frame.notes { warn(note) }
+          var options = EvaluationOptions(
+            capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed))
+          if let display {
+            options.progress = { done, total in display.update("evaluating (bootstrap)", done, of: total) }
+          }
+          let evaluation = try ModelEvaluation(bundle: bundle, data: loaded, options: options)
+          let s = evaluation.summary
+          print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
+          for caution in evaluation.cautions { print("  caution: \(caution)") }
+          print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
+          for line in dataSummary(loaded) { print(line) }
           print(
-            "wrote \(report)/report.md, report.html, transparency.md, evaluation.json and \(written.count - 4) figures")
+            String(
+              format:
+                "  AUC %.3f (95%% %.3f–%.3f), average precision %.3f, log loss %.3f, Brier %.3f, calibration error %.3f",
+              s.auc, s.aucInterval.lower, s.aucInterval.upper, s.averagePrecision, s.logLoss, s.brier,
+              s.calibrationError)
+          )
+          print(
+            String(
+              format:
+                "  at capacity %d: %d found, precision %.3f (95%% %.3f–%.3f), recall %.3f (95%% %.3f–%.3f), lift %.2f",
+              s.capacity, s.atCapacity.hits, s.atCapacity.precision, s.precisionInterval.lower,
+              s.precisionInterval.upper,
+              s.atCapacity.recall, s.recallInterval.lower, s.recallInterval.upper, s.atCapacity.lift))
+          for b in evaluation.baselines {
+            print(String(format: "  baseline %@: AUC %.3f, %d found at capacity", b.name, b.auc, b.atCapacity.hits))
+          }
+          for table in evaluation.subgroups { print("  by \(table.attribute): \(table.gap)") }
+          let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }
+          print(
+            "  drift: "
+              + (shifted.isEmpty
+                ? "none (every PSI below 0.1)"
+                : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
+          if let report {
+            let written = try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
+            print(
+              "wrote \(report)/report.md, report.html, transparency.md, evaluation.json and \(written.count - 4) figures"
+            )
+          }
+        } catch {
+          fail("\(error)")
         }
-      } catch {
-        fail("\(error)")
       }
     }
   }

@@ -26,6 +26,7 @@ extension UptakeCommand {
     @Option(name: .long, help: "The model bundle from `uptake train`.")
     var model: String
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
     @Option(name: .long, help: "The unit's id (for a flat file without an id column, its 1-based data-row number).")
     var id: String?
     @Flag(
@@ -45,41 +46,43 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      do {
-        try checkOutput(out)
-        let bundle = try ModelBundle.load(path: model)
-        let loaded = try DataLoader.forScoring(data.request(), source: bundle.source)
-        if all {
-          let scored = try ScoredData(bundle: bundle, data: loaded)
-          for note in scored.notes { warn(note) }
-          try writeAll(scored)
-          summaryPrinter(for: out)(
-            "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.rowCount) units, "
-              + "\(bundle.schema.features.count) contributions each")
-          return
-        }
-        let id = self.id!
-        guard let row = loaded.frame.ids.firstIndex(of: id) else {
-          fail(
-            "no unit with \(loaded.idName) \(id) in \(data.data); check the id (ids are the \(loaded.idName) column"
-              + (loaded.idName == "id" ? ", here 1-based data-row numbers" : "") + ")")
-        }
-        let scored = try ScoredData(bundle: bundle, data: loaded.selectingRows([row]))
-        for note in scored.notes { warn(note) }
-        let explanation = Explanation(scored, row: 0)
-        let format = self.format ?? .text
-        switch format {
-        case .csv: try write(csv: explanation)
-        case .json, .text:
-          let text = (format == .json ? explanation.json : explanation.text) + "\n"
-          if out == CSVWriter.standardOutput {
-            print(text, terminator: "")
-          } else {
-            try AtomicFile.write(Array(text.utf8), to: out)
+      progress.showing { _ in
+        do {
+          try checkOutput(out)
+          let bundle = try ModelBundle.load(path: model)
+          let loaded = try DataLoader.forScoring(data.request(), source: bundle.source)
+          if all {
+            let scored = try ScoredData(bundle: bundle, data: loaded)
+            for note in scored.notes { warn(note) }
+            try writeAll(scored)
+            summaryPrinter(for: out)(
+              "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.rowCount) units, "
+                + "\(bundle.schema.features.count) contributions each")
+            return
           }
+          let id = self.id!
+          guard let row = loaded.frame.ids.firstIndex(of: id) else {
+            fail(
+              "no unit with \(loaded.idName) \(id) in \(data.data); check the id (ids are the \(loaded.idName) column"
+                + (loaded.idName == "id" ? ", here 1-based data-row numbers" : "") + ")")
+          }
+          let scored = try ScoredData(bundle: bundle, data: loaded.selectingRows([row]))
+          for note in scored.notes { warn(note) }
+          let explanation = Explanation(scored, row: 0)
+          let format = self.format ?? .text
+          switch format {
+          case .csv: try write(csv: explanation)
+          case .json, .text:
+            let text = (format == .json ? explanation.json : explanation.text) + "\n"
+            if out == CSVWriter.standardOutput {
+              print(text, terminator: "")
+            } else {
+              try AtomicFile.write(Array(text.utf8), to: out)
+            }
+          }
+        } catch {
+          fail("\(error)")
         }
-      } catch {
-        fail("\(error)")
       }
     }
   }

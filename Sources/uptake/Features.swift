@@ -22,6 +22,7 @@ extension UptakeCommand {
     )
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
 
     @OptionGroup var flat: FlatFileOptions
 
@@ -29,25 +30,27 @@ extension UptakeCommand {
     var out: String
 
     func run() throws {
-      do {
-        try checkOutput(out)
-        let loaded = try DataLoader.forInspection(data.request(flat: flat.flatFile))
-        for note in loaded.frame.notes { warn(note) }
-        let labelName: String
-        switch loaded.source {
-        case .flatFile: labelName = loaded.source.flatFile!.target
-        case .linkedRecords: labelName = loaded.frame.labels == nil ? "label" : loaded.outcomeName ?? "label"
+      progress.showing { _ in
+        do {
+          try checkOutput(out)
+          let loaded = try DataLoader.forInspection(data.request(flat: flat.flatFile))
+          for note in loaded.frame.notes { warn(note) }
+          let labelName: String
+          switch loaded.source {
+          case .flatFile: labelName = loaded.source.flatFile!.target
+          case .linkedRecords: labelName = loaded.frame.labels == nil ? "label" : loaded.outcomeName ?? "label"
+          }
+          try loaded.frame.write(to: out, labelName: labelName)
+          let say = summaryPrinter(for: out)
+          let target = out == CSVWriter.standardOutput ? "standard output" : out
+          say("wrote \(target): \(loaded.frame.rowCount) rows, \(loaded.frame.features.count) features")
+          for line in dataSummary(loaded) { say(line) }
+          if loaded.frame.censoredCount > 0 {
+            say("  outcome:    empty for \(loaded.frame.censoredCount) whose outcome window is not over yet")
+          }
+        } catch {
+          fail("\(error)")
         }
-        try loaded.frame.write(to: out, labelName: labelName)
-        let say = summaryPrinter(for: out)
-        let target = out == CSVWriter.standardOutput ? "standard output" : out
-        say("wrote \(target): \(loaded.frame.rowCount) rows, \(loaded.frame.features.count) features")
-        for line in dataSummary(loaded) { say(line) }
-        if loaded.frame.censoredCount > 0 {
-          say("  outcome:    empty for \(loaded.frame.censoredCount) whose outcome window is not over yet")
-        }
-      } catch {
-        fail("\(error)")
       }
     }
   }

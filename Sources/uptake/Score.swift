@@ -27,6 +27,7 @@ extension UptakeCommand {
     @Option(name: .long, help: "The model bundle from `uptake train`.")
     var model: String
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
     @Option(name: .long, help: "Keep the top K overall, or the top K per --by group.")
     var capacity: Int?
     @Option(name: .long, help: "A column to group by (e.g. ward or hub): capacity applies per group.")
@@ -69,51 +70,53 @@ extension UptakeCommand {
     enum ListFormat: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
 
     func run() throws {
-      let clock = ContinuousClock()
-      let began = clock.now
-      do {
-        try checkOutput(out)
-        let bundle = try ModelBundle.load(path: model)
-        let loaded = try DataLoader.forScoring(
-          data.request(extras: (by.map { [$0] } ?? []) + columns), source: bundle.source)
-        let read = clock.now
-        for note in loaded.frame.notes { warn(note) }
-        let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
-        if onePerFamily && loaded.frame.groups == nil {
-          warn("--one-per-family: the data have no family column, so every row is kept")
-        }
-        for note in scored.notes { warn(note) }
-        let list = ContactList(
-          scored,
-          options: ContactListOptions(
-            capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons, minProbability: minProbability,
-            friendlyHeaders: headers == .friendly, percent: percent))
-        switch format {
-        case .csv: try list.write(to: out)
-        case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
-        }
-        let done = clock.now
-        let say = summaryPrinter(for: out)
-        say(
-          "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
-            + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
-        if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
+      progress.showing { _ in
+        let clock = ContinuousClock()
+        let began = clock.now
+        do {
+          try checkOutput(out)
+          let bundle = try ModelBundle.load(path: model)
+          let loaded = try DataLoader.forScoring(
+            data.request(extras: (by.map { [$0] } ?? []) + columns), source: bundle.source)
+          let read = clock.now
+          for note in loaded.frame.notes { warn(note) }
+          let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
+          if onePerFamily && loaded.frame.groups == nil {
+            warn("--one-per-family: the data have no family column, so every row is kept")
+          }
+          for note in scored.notes { warn(note) }
+          let list = ContactList(
+            scored,
+            options: ContactListOptions(
+              capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons, minProbability: minProbability,
+              friendlyHeaders: headers == .friendly, percent: percent))
+          switch format {
+          case .csv: try list.write(to: out)
+          case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
+          }
+          let done = clock.now
+          let say = summaryPrinter(for: out)
           say(
-            "  data until \(end.description); \(loaded.frame.censoredCount) of these units have an outcome window "
-              + "not over yet, scored all the same")
+            "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
+              + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
+          if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
+            say(
+              "  data until \(end.description); \(loaded.frame.censoredCount) of these units have an outcome window "
+                + "not over yet, scored all the same")
+          }
+          say(
+            "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(list.rows.count) rows"
+              + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")
+              + (onePerFamily ? ", one per family" : "")
+              + (minProbability.map { String(format: ", probability at least %.3f", $0) } ?? "")
+              + ", up to \(reasons) reasons each")
+          say(
+            String(
+              format: "time: reading and features %.2f s, scoring and writing %.2f s", (read - began).seconds,
+              (done - read).seconds))
+        } catch {
+          fail("\(error)")
         }
-        say(
-          "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(list.rows.count) rows"
-            + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")
-            + (onePerFamily ? ", one per family" : "")
-            + (minProbability.map { String(format: ", probability at least %.3f", $0) } ?? "")
-            + ", up to \(reasons) reasons each")
-        say(
-          String(
-            format: "time: reading and features %.2f s, scoring and writing %.2f s", (read - began).seconds,
-            (done - read).seconds))
-      } catch {
-        fail("\(error)")
       }
     }
   }
@@ -138,5 +141,6 @@ extension UptakeCommand.Score {
 
 /// A warning on stderr that does not stop the command.
 func warn(_ message: String) {
+  ProgressDisplay.shown?.finish()
   StandardStreams.writeError("uptake: warning: \(message)\n")
 }

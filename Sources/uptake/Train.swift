@@ -22,6 +22,7 @@ extension UptakeCommand {
     )
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var progress: ProgressOptions
 
     @OptionGroup var flat: FlatFileOptions
 
@@ -109,56 +110,57 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let clock = ContinuousClock()
-      let began = clock.now
-      do {
-        try checkOutput(out)
-        let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
-        for note in loaded.frame.notes { warn(note) }
-        if !loaded.frame.protectedFeatures.isEmpty { warn(protectedFeaturesWarning(loaded.frame.protectedFeatures)) }
-        let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
-        if let name = unknown.first {
-          fail(
-            "--monotone names \(name), which is not a feature; features: "
-              + loaded.frame.features.map(\.name).joined(separator: ", "))
+      try progress.showing { display in
+        let clock = ContinuousClock()
+        let began = clock.now
+        do {
+          try checkOutput(out)
+          let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
+          for note in loaded.frame.notes { warn(note) }
+          if !loaded.frame.protectedFeatures.isEmpty { warn(protectedFeaturesWarning(loaded.frame.protectedFeatures)) }
+          let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
+          if let name = unknown.first {
+            fail(
+              "--monotone names \(name), which is not a feature; features: "
+                + loaded.frame.features.map(\.name).joined(separator: ", "))
+          }
+          var report: (@Sendable (Int, Int) -> Void)? = nil
+          if let display { report = { done, total in display.update("training", done, of: total) } }
+          let options = TrainingOptions(
+            learner: learner,
+            stumps: .init(
+              rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
+              monotone: try monotoneConstraints(), earlyStopping: .init()),
+            logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed,
+            threads: threads,
+            calibration: try calibrationMethod(),
+            progress: report)
+          let bundle = try ModelTrainer.train(loaded, options: options)
+          try bundle.save(to: out)
+          let t = bundle.training
+          let elapsed = (clock.now - began).seconds
+          print("trained \(learner.rawValue) on \(t.dataDescription) in \(String(format: "%.2f", elapsed)) s")
+          print(
+            "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation"
+              + (t.validationByFamily ? ", families kept whole)" : ")")
+              + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out" : "; none left out"))
+          for line in dataSummary(loaded) { print(line) }
+          print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
+          print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))
+          print(
+            "  validation: AUC \(String(format: "%.3f", t.validation.auc)), log loss "
+              + "\(String(format: "%.3f", t.validation.logLoss)), base rate \(String(format: "%.3f", t.validation.baseRate))"
+          )
+          print(
+            "  calibration error: \(String(format: "%.3f", t.validation.calibrationError))"
+              + (t.validation.calibratedCalibrationError.map {
+                String(format: " (%.3f after %@ calibration, fitted on these rows)", $0, calibration)
+              } ?? ""))
+          for warning in t.warnings { print("  note:       \(warning)") }
+          print("wrote \(out)")
+        } catch {
+          fail("\(error)")
         }
-        let bar = ProgressBar(label: "training")
-        var report: (@Sendable (Int, Int) -> Void)? = nil
-        if let bar { report = { done, total in bar.update(done, of: total) } }
-        let options = TrainingOptions(
-          learner: learner,
-          stumps: .init(
-            rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
-            monotone: try monotoneConstraints(), earlyStopping: .init()),
-          logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed, threads: threads,
-          calibration: try calibrationMethod(),
-          progress: report)
-        let bundle = try ModelTrainer.train(loaded, options: options)
-        bar?.finish()
-        try bundle.save(to: out)
-        let t = bundle.training
-        let elapsed = (clock.now - began).seconds
-        print("trained \(learner.rawValue) on \(t.dataDescription) in \(String(format: "%.2f", elapsed)) s")
-        print(
-          "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation"
-            + (t.validationByFamily ? ", families kept whole)" : ")")
-            + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out" : "; none left out"))
-        for line in dataSummary(loaded) { print(line) }
-        print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
-        print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))
-        print(
-          "  validation: AUC \(String(format: "%.3f", t.validation.auc)), log loss "
-            + "\(String(format: "%.3f", t.validation.logLoss)), base rate \(String(format: "%.3f", t.validation.baseRate))"
-        )
-        print(
-          "  calibration error: \(String(format: "%.3f", t.validation.calibrationError))"
-            + (t.validation.calibratedCalibrationError.map {
-              String(format: " (%.3f after %@ calibration, fitted on these rows)", $0, calibration)
-            } ?? ""))
-        for warning in t.warnings { print("  note:       \(warning)") }
-        print("wrote \(out)")
-      } catch {
-        fail("\(error)")
       }
     }
   }

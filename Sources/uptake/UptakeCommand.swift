@@ -31,6 +31,7 @@ extension UptakeCommand {
 
 /// Prints a one-line error to stderr and exits non-zero: only the CLI prints and sets exit codes.
 func fail(_ message: String) -> Never {
+  ProgressDisplay.shown?.finish()
   StandardStreams.writeError("uptake: error: \(message)\n")
   Foundation.exit(1)
 }

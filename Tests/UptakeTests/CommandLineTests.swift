@@ -11,6 +11,27 @@ func runUptake(
   return (run.status, run.stdout, run.stderr)
 }
 
+/// `words` quoted for `sh -c`, each in single quotes.
+func shellQuoted(_ words: [String]) -> String {
+  words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+}
+
+/// Runs `executable` with `arguments`, standard input empty and standard error dropped; returns its exit status and
+/// standard output.
+func standardOutput(of executable: String, _ arguments: [String]) throws -> (status: Int32, text: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  let out = Pipe()
+  process.standardOutput = out
+  process.standardError = FileHandle.nullDevice
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  return (process.terminationStatus, text)
+}
+
 /// How a run of the built `uptake` ended: `signalled` is true when a signal stopped it (a trap is a crash, never an
 /// answer), in which case `status` is the signal's number.
 struct UptakeRun {
@@ -28,8 +49,7 @@ func runUptakeProcess(
   let process = Process()
   if let limit = fileSizeLimitKB {
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    let quoted = ([binary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-    process.arguments = ["-c", "ulimit -f \(limit); exec " + quoted.joined(separator: " ")]
+    process.arguments = ["-c", "ulimit -f \(limit); exec " + shellQuoted([binary.path] + arguments)]
   } else {
     process.executableURL = binary
     process.arguments = arguments

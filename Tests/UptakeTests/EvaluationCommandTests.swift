@@ -28,37 +28,6 @@ struct EvaluationCommandTests {
     #expect(json.contains("\"cautions\""))
   }
 
-  @Test(
-    "on a terminal, evaluate shows its bootstrap's progress with an estimate of the time left; in a pipe, nothing",
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "no script(1) to make a terminal"))
-  func progress() throws {
-    let dir = try temporaryFolder("progress")
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    var text = "id,x,c,y\n"
-    for i in 0..<400 { text += "P\(i),\(i % 9),\(["a", "b"][i % 2]),\(i % 9 > 5 ? "yes" : "no")\n" }
-    try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
-    #expect(
-      try runUptake([
-        "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out", dir + "/m.json",
-      ]).status == 0)
-    let command =
-      productsDirectory.appendingPathComponent("uptake").path
-      + " evaluate --model \(dir)/m.json --data \(dir)/in.csv --bootstrap 200"
-    // script(1) runs the command on a pseudo-terminal, as a person at a terminal would.
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-    process.arguments = ["-qec", command, "/dev/null"]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(shown.contains("evaluating (bootstrap) [") && shown.contains("600/600  ETA"), "\(shown.suffix(400))")
-    let piped = try runUptake(["evaluate", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--bootstrap", "200"])
-    #expect(piped.status == 0 && !piped.stderr.contains("ETA"))
-  }
-
   @Test("evaluate on a new council writes the report, figures, transparency record and JSON; numbers agree")
   func evaluate() throws {
     let dir = try temporaryFolder("evaluate")

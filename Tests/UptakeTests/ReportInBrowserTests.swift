@@ -12,19 +12,12 @@ struct ReportInBrowserTests {
 
   /// Runs the browser headless on `page` with `arguments`; returns standard output.
   func chromium(_ arguments: [String], page: String, profile: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(Self.browser, "no browser installed"))
-    process.arguments =
+    let run = try standardOutput(
+      of: try #require(Self.browser, "no browser installed"),
       ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)"] + arguments
-      + ["file://" + page]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    return text
+        + ["file://" + page])
+    #expect(run.status == 0)
+    return run.text
   }
 
   @Test(

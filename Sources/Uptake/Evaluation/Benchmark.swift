@@ -68,7 +68,7 @@ public struct Benchmark: Sendable {
 
   public init(
     data: LoadedData, scheme: ValidationScheme, capacity: Int?, seed: UInt64 = 1, bootstrap: Bootstrap = .init(),
-    rule fixedRule: BaselineRule? = nil, threads: Int? = nil, log: (String) -> Void = { _ in }
+    rule fixedRule: BaselineRule? = nil, threads: Int? = nil
   ) throws {
     guard let labels = data.frame.labels else { throw ModelDataError("the data have no outcome to benchmark on") }
     let folds = scheme.folds(data.frame).filter { !$0.train.isEmpty && !$0.test.isEmpty }
@@ -115,7 +115,8 @@ public struct Benchmark: Sendable {
     }
 
     let clock = ContinuousClock()
-    for learner in LearnerKind.allCases {
+    for (l, learner) in LearnerKind.allCases.enumerated() {
+      let fitted = l * folds.count
       var scores = [Double](repeating: .nan, count: labels.count)
       var fit = 0.0, score = 0.0
       for (f, fold) in folds.enumerated() {
@@ -132,7 +133,7 @@ public struct Benchmark: Sendable {
         fit += (t1 - t0).seconds
         score += (t2 - t1).seconds
         for (i, row) in fold.test.enumerated() { scores[row] = scored.probabilities[i] }
-        log("  \(learner.rawValue): fold \(f + 1) of \(folds.count) done")
+        WorkProgress.tell("benchmarking (folds)", fitted + f + 1, of: LearnerKind.allCases.count * folds.count)
       }
       add(learner.rawValue, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
     }
