@@ -125,6 +125,8 @@ public struct FeatureEngine: Sendable {
     if override == nil, case .column(let name, let offset) = config.asOf { frame.anchor = (name, offset) }
     frame.ageFeature = config.features.first { $0.aggregation == .ageInMonths }?.name
     frame.protectedFeatures = config.protectedFeatures
+    frame.unit = config.unit
+    frame.needReasons = Set(config.features.filter(\.reasonIsNeed).map(\.name))
     return frame
   }
 

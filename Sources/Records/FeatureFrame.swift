@@ -30,6 +30,10 @@ public struct FeatureFrame: Sendable {
   public var ageFeature: String? = nil
   /// Features that are protected attributes (see `ProjectConfig.protectedFeatures`).
   public var protectedFeatures: [String] = []
+  /// Features whose reason is a service need, printed as written whatever the value (`reason_style: need`).
+  public var needReasons: Set<String> = []
+  /// What a row is: a child (the default), a family, ...
+  public var unit: UnitName = .child
 
   /// The end of the data, stated in every summary.
   public struct DataUntil: Sendable, Equatable {
@@ -82,6 +86,8 @@ extension FeatureFrame {
     out.anchor = anchor
     out.ageFeature = ageFeature
     out.protectedFeatures = protectedFeatures
+    out.unit = unit
+    out.needReasons = needReasons
     return out
   }
 

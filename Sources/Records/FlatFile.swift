@@ -17,13 +17,16 @@ public struct FlatFile: Sendable, Equatable {
   public var sheet: String?
   /// Columns named like personal data, or holding values that look like it, that are not (`--allow-personal`).
   public var personalAllowed: [String]
+  /// What a row is (`--unit`).
+  public var unit: UnitName
 
   public init(
     target: String, event: String, id: String? = nil, group: String? = nil, exclude: [String] = [],
     keep: [String] = [], types: [String: ColumnType] = [:], read: ReadSettings = .init(), sheet: String? = nil,
-    personalAllowed: [String] = []
+    personalAllowed: [String] = [], unit: UnitName = .child
   ) {
     self.personalAllowed = personalAllowed
+    self.unit = unit
     self.target = target
     self.event = event
     self.id = id
@@ -104,6 +107,7 @@ public struct FlatFile: Sendable, Equatable {
       labels: rows.map { texts[$0] == event })
     frame.notes = table.notes
     frame.personalAllowed = Set(personalAllowed)
+    frame.unit = unit
     // A binary outcome has one other value; several are worth a look ("pending" is not "did not happen").
     var others: [String: Int] = [:]
     for row in rows where texts[row] != event { others[texts[row], default: 0] += 1 }
@@ -171,6 +175,7 @@ extension FlatFile {
       reasons: [:], protected: [], labels: nil,
       extras: extras.map { table[$0]! }, notes: table.notes)
     frame.personalAllowed = Set(personalAllowed)
+    frame.unit = unit
     return frame
   }
 }

@@ -230,6 +230,7 @@ struct ConfigReader {
       allowed: [
         "version", "database", "tables", "links", "population", "id", "group", "as_of", "outcome", "protected",
         "orphan_keys", "features", "read", "data_until", "personal", "list_columns",
+        "unit",
       ])
     if let v = top["version"], (try? int(v, "version")) != 1 { throw fail(v, "version must be 1") }
     let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
@@ -240,6 +241,18 @@ struct ConfigReader {
         throw fail(node, "data_until \(text) is not a date; write it YYYY-MM-DD (the day the extract was taken)")
       }
       dataUntil = day
+    }
+
+    var unit = UnitName.child
+    if let node = top["unit"] {
+      let text = try string(node, "unit")
+      guard let name = UnitName(parsing: text) else {
+        throw fail(
+          node,
+          "unit \(text) is not a name for a row of the population; write a word such as child or family, or "
+            + "singular/plural (pupil/pupils), in letters")
+      }
+      unit = name
     }
 
     let database = try top["database"].map { try string($0, "database") }
@@ -432,6 +445,7 @@ struct ConfigReader {
       group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
     config.orphanKeysAreErrors = orphanKeysAreErrors
     config.dataUntil = dataUntil
+    config.unit = unit
     config.personalAllowed = allowed
     // Columns a contact list carries besides rank, id, probability, the anchor date, age and reasons.
     config.listColumns = try strings(top["list_columns"], "list_columns")
@@ -519,12 +533,31 @@ struct ConfigReader {
   func feature(_ node: Node) throws -> ProjectConfig.Feature {
     let m = try mapping(
       node, "a feature",
-      allowed: ["name", "column", "table", "aggregation", "of", "where", "window", "reason", "reason_when_missing"])
+      allowed: [
+        "name", "column", "table", "aggregation", "of", "where", "window", "reason", "reason_when_missing",
+        "reason_style",
+      ])
     let name = try string(m["name"], "feature name")
     var feature = ProjectConfig.Feature(
       name: name, column: nil, table: nil, aggregation: nil, of: nil, filter: [:], window: .init(lastDays: nil),
       reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
     feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
+    if let style = m["reason_style"] {
+      switch try string(style, "reason_style of \(name)") {
+      case "value": break
+      case "need":
+        guard let reason = m["reason"], !feature.reason.contains("{value}") else {
+          throw fail(
+            m["reason"] ?? style,
+            "feature \(name) has reason_style: need, so its reason must say the service need in words, without "
+              + "{value} (e.g. reason: \"may want information in another language\")")
+        }
+        _ = reason
+        feature.reasonIsNeed = true
+      case let other:
+        throw fail(style, "reason_style of \(name) must be value (the default) or need, not \(other)")
+      }
+    }
     if let a = m["aggregation"] { feature.aggregation = try aggregation(a) }
     if feature.aggregation == .ageInMonths {
       feature.column = try columnRef(m["column"], "column of \(name)")

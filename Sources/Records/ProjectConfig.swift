@@ -32,6 +32,8 @@ public struct ProjectConfig: Sendable, Equatable {
   public var personalAllowed: Set<String> = []
   /// The day up to which the records are complete (`data_until:`); nil: the latest event date, or today if earlier.
   public var dataUntil: Day? = nil
+  /// What a row of the population is (`unit: child`), named in summaries, reports and lists.
+  public var unit: UnitName = .child
   /// Each table's column names as its header gave them (read while checking the config).
   public var headers: [String: [String]] = [:]
 
@@ -171,6 +173,9 @@ public struct ProjectConfig: Sendable, Equatable {
     public var reason: String
     /// The reason when the value is missing (e.g. "no family-hub session on record" for days since the last one).
     public var reasonWhenMissing: String? = nil
+    /// `reason_style: need`: the reason is the template as written, a service need ("may want information in another
+    /// language"), never the unit's own value; for a protected attribute kept as a feature.
+    public var reasonIsNeed = false
     public var line: Int
   }
 

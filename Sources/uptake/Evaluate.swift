@@ -70,7 +70,10 @@ extension UptakeCommand {
           let s = evaluation.summary
           print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
           for caution in evaluation.cautions { print("  caution: \(caution)") }
-          print(String(format: "  families: %d, did not take up: %d (base rate %.3f)", s.rows, s.events, s.baseRate))
+          print(
+            String(
+              format: "  %@: %d, did not take up: %d (base rate %.3f)", evaluation.unit.plural, s.rows, s.events,
+              s.baseRate))
           for line in dataSummary(loaded) { print(line) }
           print(
             String(

@@ -28,6 +28,11 @@ struct FlatFileOptions: ParsableArguments {
     name: .long, parsing: .upToNextOption,
     help: "Flat file: columns that look like personal data (by name or values) but are not, allowed as features.")
   var allowPersonal: [String] = []
+  @Option(
+    name: .long,
+    help:
+      "Flat file: what a row is, named in summaries, reports and lists: child (default), family, or singular/plural.")
+  var unit: String?
 
   @OptionGroup var read: ReadOptions
 
@@ -36,6 +41,10 @@ struct FlatFileOptions: ParsableArguments {
       throw ValidationError("--target and --event go together: name the outcome column and its event value")
     }
     _ = try declaredTypes()
+    if let unit, UnitName(parsing: unit) == nil {
+      throw ValidationError(
+        "--unit \"\(unit)\": expected a word such as child or family, or singular/plural (pupil/pupils), in letters")
+    }
   }
 
   func declaredTypes() throws -> [String: ColumnType] {
@@ -57,7 +66,8 @@ struct FlatFileOptions: ParsableArguments {
     target.map {
       FlatFile(
         target: $0, event: event!, id: id, group: group, exclude: exclude, keep: keep,
-        types: (try? declaredTypes()) ?? [:], read: read.settings, sheet: sheet, personalAllowed: allowPersonal)
+        types: (try? declaredTypes()) ?? [:], read: read.settings, sheet: sheet, personalAllowed: allowPersonal,
+        unit: unit.flatMap(UnitName.init(parsing:)) ?? .child)
     }
   }
 }

@@ -117,7 +117,9 @@ extension UptakeCommand {
           try checkOutput(out)
           let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
           for note in loaded.frame.notes { warn(note) }
-          if !loaded.frame.protectedFeatures.isEmpty { warn(protectedFeaturesWarning(loaded.frame.protectedFeatures)) }
+          if !loaded.frame.protectedFeatures.isEmpty {
+            warn(protectedFeaturesWarning(loaded.frame.protectedFeatures, needs: loaded.frame.needReasons))
+          }
           let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
           if let name = unknown.first {
             fail(
@@ -169,10 +171,12 @@ extension UptakeCommand {
 extension LearnerKind: ExpressibleByArgument {}
 
 /// What `train` says when a protected attribute is a feature: allowed, but never silently.
-func protectedFeaturesWarning(_ names: [String]) -> String {
-  "\(names.joined(separator: ", ")) \(names.count == 1 ? "is a protected attribute" : "are protected attributes") "
+func protectedFeaturesWarning(_ names: [String], needs: Set<String>) -> String {
+  let it = names.count == 1 ? "it" : "them"
+  return
+    "\(names.joined(separator: ", ")) \(names.count == 1 ? "is a protected attribute" : "are protected attributes") "
     + "(protected: in uptake.yaml) used as \(names.count == 1 ? "a feature" : "features"): families are scored partly "
-    + "by \(names.count == 1 ? "it" : "them") and reasons will name \(names.count == 1 ? "it" : "them"); the model "
-    + "card and transparency record say so. If that is not intended, remove \(names.count == 1 ? "it" : "them") "
-    + "from features: a need can be a service fact instead (interpreter_needed rather than first_language)"
+    + "by \(it); " + FeatureSchema.reasonWording(of: names, needs: needs) + "; the model card and transparency record "
+    + "say so. If that is not intended, remove \(it) from features: a need can be a service fact instead "
+    + "(interpreter_needed rather than first_language), or reason_style: need can word \(it) as one"
 }

@@ -62,4 +62,16 @@ struct BundleValidationTests {
     }
     #expect(status == 1 && stderr.contains("a design column belongs to no feature"), "\(stderr)")
   }
+
+  @Test("a re-checksummed unit name that is not a plain word (markup for report.html) is refused")
+  func tamperedUnit() throws {
+    let (status, stderr) = try scoreEdited(Self.trained.stumps) { m in
+      var source = m["source"] as! [String: Any]
+      var flat = source["flatFile"] as! [String: Any]
+      flat["unit"] = ["singular": "<script>alert(1)</script>", "plural": "children"]
+      source["flatFile"] = flat
+      m["source"] = source
+    }
+    #expect(status == 1 && stderr.contains("the unit name is not a plain word"), "\(stderr)")
+  }
 }

@@ -132,6 +132,27 @@ struct FeatureEngineTests {
         $0.contains("table: hub_sessions")
       }! + 1
     #expect(badTable.contains("line \(line)"))
+    // unit: a word (plural known or made), or singular/plural; anything else (markup, digits) names its line.
+    let badUnit = error(replacing: "unit: child ", with: "unit: \"<b>kids</b>\" ")
+    #expect(badUnit.contains("unit <b>kids</b> is not a name") && badUnit.contains("line"), "\(badUnit)")
+    let families = try ProjectConfig.parse(
+      original.replacingOccurrences(of: "unit: child ", with: "unit: family "), file: "uptake.yaml", headers: headers)
+    #expect(families.unit == UnitName(singular: "family", plural: "families"))
+  }
+
+  @Test("unit names: known plurals, regular ones, singular/plural, and nothing but letters, spaces and hyphens")
+  func unitNames() {
+    #expect(UnitName(parsing: "child") == .child)
+    #expect(UnitName(parsing: "Family")?.plural == "families")
+    #expect(UnitName(parsing: "person")?.plural == "people")
+    #expect(UnitName(parsing: "pupil")?.plural == "pupils")
+    #expect(UnitName(parsing: "household")?.counted(1) == "1 household")
+    #expect(UnitName(parsing: "boy")?.plural == "boys")
+    #expect(UnitName(parsing: "box")?.plural == "boxes")
+    #expect(UnitName(parsing: "cactus/cacti") == UnitName(singular: "cactus", plural: "cacti"))
+    for bad in ["", "/", "a/b/c", "kid1", "<b>", "child;", String(repeating: "a", count: 41), "a/ "] {
+      #expect(UnitName(parsing: bad) == nil, "\(bad)")
+    }
   }
 }
 

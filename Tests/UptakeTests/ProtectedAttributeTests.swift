@@ -38,5 +38,39 @@ struct ProtectedAttributeTests {
     #expect(evaluated.status == 0, "\(evaluated.stderr)")
     let record = try String(contentsOfFile: dir + "/report/transparency.md", encoding: .utf8)
     #expect(record.contains("Protected characteristics used as features: first_language"))
+    #expect(record.contains("reasons can name first_language with the value"))
+  }
+
+  @Test("reason_style: need words a protected feature's reason as a service need, never its value; {value} refused")
+  func needStyle() throws {
+    let dir = try temporaryFolder("protected-need")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(try runUptake(["synth", "--out", dir + "/council", "--children", "3000", "--quiet"]).status == 0)
+    let config = dir + "/council/uptake.yaml"
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    let feature = "  - name: first_language\n    column: children.first_language\n    reason_style: need\n"
+    try (text + feature + "    reason: \"first language: {value}\"\n").write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let refused = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
+    #expect(
+      refused.status == 1 && refused.stderr.contains("reason_style: need, so its reason must say the service need")
+        && refused.stderr.contains("line"), "\(refused.stderr)")
+
+    let need = "may want information in another language"
+    try (text + feature + "    reason: \"\(need)\"\n").write(toFile: config, atomically: true, encoding: .utf8)
+    let trained = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    #expect(trained.stderr.contains("reasons word first_language as a service need"), "\(trained.stderr)")
+    let bundle = try ModelBundle.load(path: dir + "/m.json")
+    #expect(ModelCard(bundle: bundle, name: "m").markdown.contains("reasons word first_language as a service need"))
+    let scored = try runUptake([
+      "score", "--model", dir + "/m.json", "--data", dir + "/council", "--reasons", "3", "--out", "-",
+    ])
+    #expect(scored.status == 0, "\(scored.stderr)")
+    // A unit's language never appears in a reason (a missing one is said as such); the need does, for some units.
+    let reasons = scored.stdout.split(separator: "\n").dropFirst().flatMap { $0.split(separator: ",").suffix(3) }
+    #expect(reasons.contains { $0 == need }, "\(scored.stdout.prefix(800))")
+    let named = reasons.filter { $0.hasPrefix("first language") && $0 != "first language: not recorded" }
+    #expect(named.isEmpty, "\(named.prefix(5))")
   }
 }

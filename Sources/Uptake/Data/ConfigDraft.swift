@@ -190,6 +190,7 @@ public struct ConfigDraft: Sendable {
       "# population: { table: \(population?.name ?? "TABLE"), where: \(dateHint) is present }",
       "# id: \(population?.key ?? "ID_COLUMN")",
       "# group: \(guessGroup(population) ?? "FAMILY_COLUMN")   # siblings stay together in splits",
+      "# unit: child   # what a row is, as reports count it: child (default), family, or singular/plural",
       "# as_of: { column: \(dateHint), offset_days: -56 }",
       "# outcome: { name: no_takeup, table: EVENT_TABLE, aggregation: count,",
       "#            window: { anchor: \(dateHint), from_days: 0, to_days: 120 }, event_when: equals 0 }",

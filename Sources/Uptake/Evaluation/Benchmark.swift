@@ -56,6 +56,8 @@ public struct LeaderboardRow: Codable, Equatable, Sendable {
 /// does each term.
 public struct Benchmark: Sendable {
   public var dataDescription: String
+  /// What a row is ("child").
+  public var unit: UnitName
   public var scheme: ValidationScheme
   /// The scheme in words, saying whether folds kept families whole.
   public var schemeDescription: String
@@ -84,6 +86,7 @@ public struct Benchmark: Sendable {
     let testedGroups = tested.map { groups[$0] }
     let k = min(tested.count, capacity ?? max(1, tested.count / 10))
     dataDescription = data.description
+    unit = data.frame.unit
     self.scheme = scheme
     if case .groupedKFold = scheme {
       schemeDescription = scheme.description + (data.frame.groups != nil ? " by family" : " by row (no family column)")
@@ -227,13 +230,13 @@ public struct Benchmark: Sendable {
       ).svg, "figures/benchmark-precision-recall.svg")
     var lines = [
       "# Benchmark", "",
-      "Data: \(dataDescription). Scheme: \(schemeDescription). \(rowsTested) families tested, \(eventsTested) of whom did not take up "
+      "Data: \(dataDescription). Scheme: \(schemeDescription). \(unit.counted(rowsTested)) tested, \(eventsTested) of whom did not take up "
         + String(format: "(base rate %.1f%%).", 100 * Double(eventsTested) / Double(max(1, rowsTested))),
       "Every learner was trained and tested on the same rows; the rule was chosen on each training part; intervals "
         + "are bootstrap resamples of whole families.", "", table, "",
       "![ROC curves](figures/benchmark-roc.svg) ![Precision–recall curves](figures/benchmark-precision-recall.svg)", "",
     ]
-    lines += EvaluationReport.definitions.map { "- **\($0.0)**: \($0.1)" }
+    lines += EvaluationReport.definitions(unit).map { "- **\($0.0)**: \($0.1)" }
     save(lines.joined(separator: "\n") + "\n", "leaderboard.md")
     save(
       HTMLPage(

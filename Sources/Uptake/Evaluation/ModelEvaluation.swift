@@ -123,6 +123,8 @@ public struct BaselineResult: Codable, Equatable, Sendable {
 /// and the curves and shapes the report draws.
 public struct ModelEvaluation: Sendable {
   public var dataDescription: String
+  /// What a row is ("child"), for every count in the reports.
+  public var unit: UnitName
   public var learner: LearnerKind
   public var bootstrap: Bootstrap
   public var summary: MetricSummary
@@ -164,6 +166,7 @@ public struct ModelEvaluation: Sendable {
     let groups = GroupSplit.keys(data.frame.groups ?? data.frame.ids)
     let k = min(labels.count, options.capacity ?? max(1, labels.count / 10))
     dataDescription = data.description
+    unit = data.frame.unit
     learner = bundle.learner.kind
     bootstrap = options.bootstrap
     summary = MetricSummary(probabilities: p, labels: labels, groups: groups, capacity: k, options: options)
@@ -282,7 +285,7 @@ public struct ModelEvaluation: Sendable {
       rows.sort { $0.rows > $1.rows }
     }
     let sizeable = rows.filter { $0.rows >= 30 && !$0.recall.isNaN }
-    var gap = "no two groups of at least 30 families to compare"
+    var gap = "no two groups of at least 30 to compare"
     if let low = sizeable.min(by: { $0.recall < $1.recall }), let high = sizeable.max(by: { $0.recall < $1.recall }),
       sizeable.count >= 2
     {

@@ -24,10 +24,29 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
     public var reason: String
     /// The reason when the value is missing; nil reads "<feature>: not recorded".
     public var reasonWhenMissing: String?
+    /// True when `reason` is a service need printed as written, never with the value (`reason_style: need`); nil in
+    /// bundles written before it existed.
+    public var reasonIsNeed: Bool? = nil
   }
 
   public var features: [Feature]
   public var names: [String] { features.map(\.name) }
+
+  /// How contact-list reasons word the protected attributes `protected` used as features, for the model card, the
+  /// transparency record and `train`'s warning: with their value, or as a service need (`reason_style: need`).
+  public static func reasonWording(of protected: [String], needs: Set<String>) -> String {
+    let worded = protected.filter(needs.contains), named = protected.filter { !needs.contains($0) }
+    var parts: [String] = []
+    if !named.isEmpty { parts.append("reasons can name \(named.joined(separator: ", ")) with the value") }
+    if !worded.isEmpty {
+      parts.append(
+        "reasons word \(worded.joined(separator: ", ")) as a service need (reason_style: need), never with the value")
+    }
+    return parts.joined(separator: "; ")
+  }
+
+  /// The features whose reasons are service needs (`reason_style: need`).
+  public var needReasons: Set<String> { Set(features.filter { $0.reasonIsNeed == true }.map(\.name)) }
 
   /// The schema of a training frame.
   /// - Throws: `ModelDataError` for a date-valued feature (a date is no model input, and could be a date of birth).
@@ -61,7 +80,8 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
       return Feature(
         name: column.name, kind: kind, levels: levels,
         reason: frame.reasons[column.name] ?? "\(ReasonText.humanised(column.name)): {value}",
-        reasonWhenMissing: frame.reasonsWhenMissing[column.name])
+        reasonWhenMissing: frame.reasonsWhenMissing[column.name],
+        reasonIsNeed: frame.needReasons.contains(column.name) ? true : nil)
     }
   }
 

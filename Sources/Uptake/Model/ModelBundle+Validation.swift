@@ -1,4 +1,5 @@
 import Learn
+import Records
 
 /// Checks a loaded bundle's structure, beyond its checksum (which anyone editing the file can recompute): every
 /// table matches its binning, every index is in range, every number is finite, calibration is monotone. Whatever a
@@ -15,6 +16,10 @@ extension ModelBundle {
     }
     if let calibration { try validate(calibration) }
     try validateSummaries()
+    // Printed in reports and lists: only a name `--unit` itself would take.
+    if let unit = source.flatFile?.unit, UnitName(parsing: unit.singular + "/" + unit.plural) != unit {
+      throw Invalid("the unit name is not a plain word")
+    }
   }
 
   /// The parts reports read (the training profile for drift, the simple rule, the stumps' history and importance):

@@ -44,11 +44,12 @@ public struct ModelBundle: Codable, Equatable, Sendable {
 
 /// How a model's rows are read from data, so new data are read the same way.
 public enum FrameSource: Codable, Equatable, Sendable {
-  /// One CSV with a row per unit. `read`, `keep`, `types`, `sheet` and `personalAllowed` are nil in bundles written
-  /// before they existed.
+  /// One CSV with a row per unit. `read`, `keep`, `types`, `sheet`, `personalAllowed` and `unit` (as `--unit` gave
+  /// it) are nil in bundles written before they existed.
   case flatFile(
     target: String, event: String, id: String?, group: String?, exclude: [String], read: ReadSettings? = nil,
-    keep: [String]? = nil, types: [String: ColumnType]? = nil, sheet: String? = nil, personalAllowed: [String]? = nil)
+    keep: [String]? = nil, types: [String: ColumnType]? = nil, sheet: String? = nil, personalAllowed: [String]? = nil,
+    unit: UnitName? = nil)
   /// Linked records described by `uptake.yaml` (its text, read against each new folder or SQLite file).
   case linkedRecords(config: String)
 
@@ -57,17 +58,18 @@ public enum FrameSource: Codable, Equatable, Sendable {
     .flatFile(
       target: flat.target, event: flat.event, id: flat.id, group: flat.group, exclude: flat.exclude, read: flat.read,
       keep: flat.keep, types: flat.types, sheet: flat.sheet,
-      personalAllowed: flat.personalAllowed.isEmpty ? nil : flat.personalAllowed)
+      personalAllowed: flat.personalAllowed.isEmpty ? nil : flat.personalAllowed, unit: flat.unit)
   }
 
   public var flatFile: FlatFile? {
     if case .flatFile(
-      let target, let event, let id, let group, let exclude, let read, let keep, let types, let sheet, let allowed) =
+      let target, let event, let id, let group, let exclude, let read, let keep, let types, let sheet, let allowed,
+      let unit) =
       self
     {
       return FlatFile(
         target: target, event: event, id: id, group: group, exclude: exclude, keep: keep ?? [], types: types ?? [:],
-        read: read ?? ReadSettings(), sheet: sheet, personalAllowed: allowed ?? [])
+        read: read ?? ReadSettings(), sheet: sheet, personalAllowed: allowed ?? [], unit: unit ?? .child)
     }
     return nil
   }

@@ -78,8 +78,8 @@ public struct ModelCard: Sendable {
     if let protected = t.protectedFeatures, !protected.isEmpty {
       lines.append(
         "**Protected attributes used as features:** \(protected.joined(separator: ", ")). Families are scored partly "
-          + "by them and reasons can name them; this was a choice made in `uptake.yaml`, and it should be justified "
-          + "in the transparency record.")
+          + "by them; " + FeatureSchema.reasonWording(of: protected, needs: bundle.schema.needReasons)
+          + ". This was a choice made in `uptake.yaml`, and it should be justified in the transparency record.")
       lines.append("")
     }
     lines.append("## Limits")

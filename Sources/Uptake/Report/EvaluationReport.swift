@@ -15,26 +15,29 @@ public struct EvaluationReport {
     self.owner = owner
   }
 
-  /// One sentence per metric, shown in every report (and in the README).
-  public static let definitions: [(String, String)] = [
-    (
-      "AUC", "the chance that a family who did not take up scores above one who did (0.5 is a coin toss, 1 is perfect)."
-    ),
-    ("average precision", "the mean precision over every length of list, weighted by the recall each step adds."),
-    ("log loss", "the mean of −log(probability given to what happened); lower is better."),
-    ("Brier score", "the mean squared gap between the probability and what happened (0 or 1); lower is better."),
-    (
-      "calibration error (ECE)",
-      "over ten equal-width probability bins, the row-weighted mean gap between the predicted and the observed rate."
-    ),
-    ("precision at K", "of the K families on the list, the share who would otherwise have missed out."),
-    ("recall at K", "of all families who would miss out, the share on the list of K."),
-    ("lift at K", "precision at K divided by the base rate: how many times better than a random list."),
-    (
-      "PSI",
-      "population stability index, Σ (new share − training share) · ln(new / training) over fixed bins; above 0.1 is a moderate shift, above 0.25 a major one."
-    ),
-  ]
+  /// One sentence per metric, shown in every report (and in the README), counting in `unit`s.
+  public static func definitions(_ unit: UnitName) -> [(String, String)] {
+    [
+      (
+        "AUC",
+        "the chance that a \(unit.singular) who did not take up scores above one who did (0.5 is a coin toss, 1 is perfect)."
+      ),
+      ("average precision", "the mean precision over every length of list, weighted by the recall each step adds."),
+      ("log loss", "the mean of −log(probability given to what happened); lower is better."),
+      ("Brier score", "the mean squared gap between the probability and what happened (0 or 1); lower is better."),
+      (
+        "calibration error (ECE)",
+        "over ten equal-width probability bins, the row-weighted mean gap between the predicted and the observed rate."
+      ),
+      ("precision at K", "of the K \(unit.plural) on the list, the share who would otherwise have missed out."),
+      ("recall at K", "of all \(unit.plural) who would miss out, the share on the list of K."),
+      ("lift at K", "precision at K divided by the base rate: how many times better than a random list."),
+      (
+        "PSI",
+        "population stability index, Σ (new share − training share) · ln(new / training) over fixed bins; above 0.1 is a moderate shift, above 0.25 a major one."
+      ),
+    ]
+  }
 
   /// Writes `report.md`, `report.html` (one self-contained page), `transparency.md`, `evaluation.json` and
   /// `figures/*.svg` into `folder`, each atomically.
@@ -109,7 +112,8 @@ public struct EvaluationReport {
       (
         "lift.svg",
         LineChart(
-          title: "Lift by share of families contacted", xLabel: "share of families contacted", yLabel: "lift",
+          title: "Lift by share of \(e.unit.plural) contacted", xLabel: "share of \(e.unit.plural) contacted",
+          yLabel: "lift",
           yRange: 0...maxLift, series: [.init(name: e.learner.rawValue, points: e.liftCurve)], horizontalLine: 1,
           verticalLine: (
             Double(e.summary.capacity) / Double(max(1, e.summary.rows)), "capacity \(e.summary.capacity)"
@@ -173,7 +177,7 @@ public struct EvaluationReport {
     lines.append("# Evaluation: \(e.learner.rawValue) model")
     lines.append("")
     lines.append(
-      "Data: \(e.dataDescription). \(s.rows) families, \(s.events) of whom did not take up (base rate \(pct(s.baseRate)))."
+      "Data: \(e.dataDescription). \(e.unit.counted(s.rows)), \(s.events) of whom did not take up (base rate \(pct(s.baseRate)))."
     )
     lines.append(
       "Model: trained \(bundle.training.trainedAt) on \(bundle.training.rows) rows (\(bundle.training.dataDescription))"
@@ -185,7 +189,7 @@ public struct EvaluationReport {
     lines.append("")
     let random = Double(s.capacity) * s.baseRate
     var short =
-      "Of the **\(s.capacity)** families the team can contact, the model's list holds **\(s.atCapacity.hits)** who "
+      "Of the **\(s.capacity)** \(e.unit.plural) the team can contact, the model's list holds **\(s.atCapacity.hits)** who "
       + "would otherwise have missed out: precision \(pct(s.atCapacity.precision)) (95% interval \(ci(s.precisionInterval, percent: true))), "
       + "\(pct(s.atCapacity.recall)) of everyone who missed out (\(ci(s.recallInterval, percent: true))). "
       + String(format: "A random list of %d would hold about %.0f", s.capacity, random)
@@ -221,14 +225,14 @@ public struct EvaluationReport {
       "| recall at K = \(s.capacity) | \(pct(s.atCapacity.recall)) | \(ci(s.recallInterval, percent: true)) |")
     lines.append("| lift at K = \(s.capacity) | \(f(s.atCapacity.lift, 2)) | |")
     lines.append(
-      "| precision / recall at probability ≥ \(f(s.threshold, 2)) (\(s.atThreshold.contacted) families) | "
+      "| precision / recall at probability ≥ \(f(s.threshold, 2)) (\(e.unit.counted(s.atThreshold.contacted))) | "
         + "\(pct(s.atThreshold.precision)) / \(pct(s.atThreshold.recall)) | |")
     lines.append("")
     lines.append(
       "Intervals: \(e.bootstrap.replicates) bootstrap resamples of whole families (seed \(e.bootstrap.seed)), percentile method."
     )
     lines.append("")
-    for (name, definition) in Self.definitions { lines.append("- **\(name)**: \(definition)") }
+    for (name, definition) in Self.definitions(e.unit) { lines.append("- **\(name)**: \(definition)") }
     lines.append("")
     lines.append("## Against simple alternatives")
     lines.append("")
@@ -258,14 +262,16 @@ public struct EvaluationReport {
         "Before calibration: ECE \(f(rawSummary.calibrationError)), Brier \(f(rawSummary.brier)); after: ECE "
           + "\(f(s.calibrationError)), Brier \(f(s.brier)).")
       lines.append("")
-      lines.append(Self.reliabilityTable(raw, title: "before calibration"))
+      lines.append(Self.reliabilityTable(raw, title: "before calibration", unit: e.unit))
       lines.append("")
     }
-    lines.append(Self.reliabilityTable(e.reliability, title: bundle.calibration == nil ? "model" : "after calibration"))
+    lines.append(
+      Self.reliabilityTable(
+        e.reliability, title: bundle.calibration == nil ? "model" : "after calibration", unit: e.unit))
     lines.append("")
     lines.append("![Reliability](figures/reliability.svg)")
     lines.append("")
-    lines.append("## Groups of families")
+    lines.append("## Groups of \(e.unit.plural)")
     lines.append("")
     lines.append(
       "For each group: its size, its rate of not taking up, its share of the contact list of \(s.capacity), and how well "
@@ -278,7 +284,7 @@ public struct EvaluationReport {
       lines.append("**\(table.gap.prefix(1).uppercased() + table.gap.dropFirst()).**")
       lines.append("")
       lines.append(
-        "| group | families | base rate | on list | share of list | precision at K | recall at K | predicted | observed |"
+        "| group | \(e.unit.plural) | base rate | on list | share of list | precision at K | recall at K | predicted | observed |"
       )
       lines.append("|---|---|---|---|---|---|---|---|---|")
       for r in table.rows.prefix(40) {
@@ -306,7 +312,7 @@ public struct EvaluationReport {
     lines.append("## What each feature does")
     lines.append("")
     lines.append(
-      "The model is a sum of one shape per feature. Each figure shows, for the families in these data, the mean "
+      "The model is a sum of one shape per feature. Each figure shows, for the \(e.unit.plural) in these data, the mean "
         + "contribution (log-odds of not taking up) of each range or value of the feature.")
     lines.append("")
     for shape in e.shapes { lines.append("![\(shape.feature)](figures/shape-\(Self.slug(shape.feature)).svg)") }
@@ -316,15 +322,15 @@ public struct EvaluationReport {
     lines.append("- These figures hold for these data; a later term can differ (see the drift section).")
     lines.append("- A group's interval is wide when the group is small; gaps between small groups may be noise.")
     lines.append(
-      "- The list ranks families for an offer of help; it must not be used to withhold a service or to decide anything about a family."
+      "- The list ranks \(e.unit.plural) for an offer of help; it must not be used to withhold a service or to decide anything about a \(e.unit.singular) or a family."
     )
     lines.append("")
     lines.append("The transparency record for this model is in [transparency.md](transparency.md).")
     return lines.joined(separator: "\n") + "\n"
   }
 
-  static func reliabilityTable(_ table: ReliabilityTable, title: String) -> String {
-    var lines = ["| probability bin (\(title)) | families | mean predicted | observed |", "|---|---|---|---|"]
+  static func reliabilityTable(_ table: ReliabilityTable, title: String, unit: UnitName) -> String {
+    var lines = ["| probability bin (\(title)) | \(unit.plural) | mean predicted | observed |", "|---|---|---|---|"]
     for b in table.bins {
       lines.append(
         String(format: "| %.1f–%.1f | %d | %.3f | %.3f |", b.lower, b.upper, b.count, b.predicted, b.observed))

@@ -1,4 +1,5 @@
 import Foundation
+import Records
 
 /// A transparency record under the headings of the UK Algorithmic Transparency Recording Standard, filled from the
 /// model bundle and the evaluation run; what only the council can say is marked for it to fill in.
@@ -8,7 +9,7 @@ struct TransparencyRecord {
   var owner: String?
 
   var markdown: String {
-    let t = bundle.training, s = evaluation.summary
+    let t = bundle.training, s = evaluation.summary, unit = evaluation.unit
     let fill = "_To be filled in by the council._"
     var lines: [String] = []
     lines.append("# Algorithmic transparency record: early-years take-up outreach list")
@@ -28,12 +29,13 @@ struct TransparencyRecord {
     lines.append("## How it is used and by whom")
     lines.append(
       "A data scientist trains the model and checks it with `uptake evaluate`. The outreach team receives a ranked "
-        + "contact list within its capacity (here \(s.capacity) families), with up to three plain-language reasons per "
-        + "family. The list decides who is offered help first; it does not decide eligibility or withhold any service.")
+        + "contact list within its capacity (here \(unit.counted(s.capacity))), with up to three plain-language reasons per "
+        + "\(unit.singular). The list decides who is offered help first; it does not decide eligibility or withhold any service."
+    )
     lines.append("")
     lines.append("## Human oversight")
     lines.append(
-      "Every family on the list is contacted by a person, who can see the reasons (`uptake explain` shows every "
+      "Every \(unit.singular) on the list is followed up by a person (the family is contacted), who can see the reasons (`uptake explain` shows every "
         + "feature's exact contribution) and use their own knowledge. \(fill) (who reviews the list, how families can "
         + "ask about it, how often the model is re-checked)")
     lines.append("")
@@ -45,7 +47,9 @@ struct TransparencyRecord {
     if let protected = t.protectedFeatures, !protected.isEmpty {
       lines.append(
         "- Protected characteristics used as features: \(protected.joined(separator: ", ")). Families are scored "
-          + "partly by them and contact-list reasons can name them. \(fill) (why they are needed, and who agreed)")
+          + "partly by them; contact-list "
+          + FeatureSchema.reasonWording(of: protected, needs: bundle.schema.needReasons)
+          + ". \(fill) (why they are needed, and who agreed)")
     } else {
       lines.append(
         "- No protected characteristic is a feature; protected characteristics are used only to report results by "
@@ -70,11 +74,11 @@ struct TransparencyRecord {
     lines.append(
       String(
         format:
-          "On %@ (%d families, base rate %.1f%%): AUC %.3f (95%% interval %.3f–%.3f); of the %d families on the list, %d "
+          "On %@ (%d %@, base rate %.1f%%): AUC %.3f (95%% interval %.3f–%.3f); of the %d %@ on the list, %d "
           + "would otherwise have missed out (precision %.1f%%, recall %.1f%%); calibration error %.3f.",
-        evaluation.dataDescription, s.rows, 100 * s.baseRate, s.auc, s.aucInterval.lower, s.aucInterval.upper,
-        s.capacity,
-        s.atCapacity.hits, 100 * s.atCapacity.precision, 100 * s.atCapacity.recall, s.calibrationError))
+        evaluation.dataDescription, s.rows, unit.plural, 100 * s.baseRate, s.auc, s.aucInterval.lower,
+        s.aucInterval.upper, s.capacity, unit.plural, s.atCapacity.hits, 100 * s.atCapacity.precision,
+        100 * s.atCapacity.recall, s.calibrationError))
     for b in evaluation.baselines {
       lines.append(
         String(
@@ -84,7 +88,7 @@ struct TransparencyRecord {
     lines.append("")
     lines.append("## Risks and limits")
     lines.append(
-      "- Families with few records (new arrivals, those who never used a service) have less evidence behind their "
+      "- \(unit.capitalizedPlural) with few records (new arrivals, those who never used a service) have less evidence behind their "
         + "score; a missing record is not the same as a missed appointment.")
     lines.append("- Performance differs between groups (see above); a list at fixed capacity can under-serve a group.")
     let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }

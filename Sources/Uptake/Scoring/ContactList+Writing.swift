@@ -71,7 +71,7 @@ extension ContactList {
       columns.append(
         ListColumn(
           name: "rank_in_\(byColumn.name)", friendly: "Rank in \(words)",
-          meaning: "1 is the highest chance of \(outcomeWords) within the unit's \(words)"
+          meaning: "1 is the highest chance of \(outcomeWords) within the \(unit.singular)'s \(words)"
         ) { k, _ in
           .integer(groupRanks[k])
         })
@@ -80,7 +80,7 @@ extension ContactList {
     columns.append(
       ListColumn(
         name: idName, friendly: Self.capitalised(ReasonText.humanised(idName)),
-        meaning: "the unit's id in the records (look the family up in the council's own systems)"
+        meaning: "the \(unit.singular)'s id in the records (look the family up in the council's own systems)"
       ) { _, row in
         .text(frame.ids[row])
       })
@@ -111,7 +111,8 @@ extension ContactList {
       columns.append(
         ListColumn(
           name: anchor.name, friendly: Self.capitalised(ReasonText.humanised(anchor.name)),
-          meaning: "the date the unit's prediction counts from (the records used end \(-anchor.offsetDays) days "
+          meaning:
+            "the date the \(unit.singular)'s prediction counts from (the records used end \(-anchor.offsetDays) days "
             + "before it)"
         ) { _, row in frame.anchorDay(row).map { .day($0) } ?? .missing })
     }
@@ -225,7 +226,7 @@ extension ContactList {
       ["How to read this list", "What the list on the other sheets is, and what each of its columns means"],
       [
         "What it is",
-        "Units ranked by the model's chance of \(outcomeWords), highest first"
+        "\(unit.capitalizedPlural) ranked by the model's chance of \(outcomeWords), highest first"
           + (options.by.map { ", on one sheet per \(ReasonText.humanised($0))" } ?? "")
           + (options.capacity.map { ", at most \($0)" + (options.by == nil ? "" : " per sheet") } ?? "") + ".",
       ],
@@ -233,12 +234,12 @@ extension ContactList {
     lines += about.map { [$0.0, $0.1] }
     lines.append([
       "The chance",
-      "An estimate from past records of families like this one, not a certainty and not a judgement about the "
-        + "family. Of many families with a chance of 0.8, about 8 in 10 would be expected to have the outcome.",
+      "An estimate from past records of \(unit.plural) like this one, not a certainty and not a judgement about the "
+        + "\(unit.singular) or the family. Of many \(unit.plural) with a chance of 0.8, about 8 in 10 would be expected to have the outcome.",
     ])
     lines.append([
       "Reasons",
-      "The features that raise this unit's chance most, in words, largest first: each raises it by at least "
+      "The features that raise this \(unit.singular)'s chance most, in words, largest first: each raises it by at least "
         + String(format: "%.1f", Self.reasonThreshold) + " on the model's log-odds scale (about 2 percentage points). "
         + "They say what the model used, not what caused anything; a row may have fewer reasons than columns.",
     ])

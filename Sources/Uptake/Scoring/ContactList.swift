@@ -45,6 +45,8 @@ public struct ContactList: Sendable {
   /// Each listed row's rank within its `by` group (1 = highest in the group), parallel to `rows`; nil without `by`.
   public let groupRanks: [Int]?
   public let scored: ScoredData
+  /// What a row is ("child"), in the list's column meanings and guide.
+  var unit: UnitName { scored.data.frame.unit }
   public let options: ContactListOptions
 
   /// Ranks every scored unit, then applies the minimum probability, one-per-family and the capacity (overall or per

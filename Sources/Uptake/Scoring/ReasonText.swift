@@ -5,7 +5,8 @@ import Records
 /// `{value}` stands for the value: numbers without needless decimals, yes/no for booleans, the level for text.
 /// A missing value gives the feature's `reason_when_missing`, or "<feature>: not recorded" (a template such as
 /// "{value} km from the hub" would not read). A yes/no feature whose template has no `{value}` (e.g. "12-month
-/// review not completed") describes the "yes" case, so for "no" it reads "<template>: no".
+/// review not completed") describes the "yes" case, so for "no" it reads "<template>: no". A need-style reason
+/// (`reason_style: need`, for a protected attribute kept as a feature) is printed as written, whatever the value.
 ///
 /// Templates are split and columns unpacked once, so rendering a million rows' reasons costs string joins only.
 public struct ReasonText: Sendable {
@@ -22,6 +23,8 @@ public struct ReasonText: Sendable {
     var levels: [String]
     /// Every value is 0, 1 or missing (e.g. an `exists` aggregation).
     var yesNo: Bool
+    /// Printed as written, never with the value (`reason_style: need`).
+    var isNeed = false
   }
 
   private let features: [Prepared]
@@ -34,6 +37,7 @@ public struct ReasonText: Sendable {
         template: feature.reason, parts: nil,
         missingText: feature.reasonWhenMissing ?? "\(Self.humanised(feature.name)): not recorded", numbers: nil,
         isBoolean: false, codes: nil, levels: [], yesNo: false)
+      prepared.isNeed = feature.reasonIsNeed == true
       if let range = feature.reason.range(of: "{value}") {
         prepared.parts = (String(feature.reason[..<range.lowerBound]), String(feature.reason[range.upperBound...]))
       }
@@ -58,6 +62,7 @@ public struct ReasonText: Sendable {
   public func render(feature j: Int, row: Int) -> String {
     let f = features[j]
     guard let text = text(f, row: row) else { return f.missingText }
+    if f.isNeed { return f.template }
     if let parts = f.parts { return parts.prefix + text + parts.suffix }
     if f.yesNo, f.numbers![row] == 0 { return f.template + ": no" }
     return f.template

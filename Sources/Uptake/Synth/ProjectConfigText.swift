@@ -54,6 +54,7 @@ enum ProjectConfigText {
 
     id: child_id
     group: family_id
+    unit: child        # what a row is, as reports and lists count it ("1,204 children")
 
     as_of:
       column: eligible_2yo_from
