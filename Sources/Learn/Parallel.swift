@@ -47,4 +47,16 @@ public enum Parallel {
       DispatchQueue.concurrentPerform(iterations: ranges.count) { c in work(c, ranges[c]) }
     }
   }
+
+  /// `body(0) … body(count − 1)` computed side by side (no BLAS inside), in order: for independent per-feature work.
+  public static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+    var results = [T?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { out in
+      // Each index writes only its own slot.
+      nonisolated(unsafe) let base = out.baseAddress
+      nonisolated(unsafe) let work = body
+      DispatchQueue.concurrentPerform(iterations: count) { i in base![i] = work(i) }
+    }
+    return results.map { $0! }
+  }
 }

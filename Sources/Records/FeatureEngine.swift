@@ -41,9 +41,11 @@ public struct FeatureEngine: Sendable {
           path: resolve(file), types: spec.types, columns: wanted, settings: spec.read,
           exactCase: config.keyColumns(of: spec.name), sheet: spec.sheet)
       } else {
-        tables[spec.name] = try SQLiteReader.read(
-          database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types, settings: spec.read,
-          exactCase: config.keyColumns(of: spec.name))
+        tables[spec.name] = try Trace.stage("read table \(spec.name)") {
+          try SQLiteReader.read(
+            database: resolve(config.database!), table: spec.sqliteTable!, types: spec.types, settings: spec.read,
+            exactCase: config.keyColumns(of: spec.name))
+        }
       }
     }
     return FeatureEngine(config: config, tables: tables)
@@ -55,6 +57,12 @@ public struct FeatureEngine: Sendable {
   /// `dataUntil` overrides the config's end of the data (`--data-until`); `today` bounds the default end.
   public func frame(
     asOf override: Day? = nil, extras: [ProjectConfig.ColumnRef] = [], dataUntil: Day? = nil, today: Day = .today
+  ) throws -> FeatureFrame {
+    try Trace.stage("features") { try buildFrame(asOf: override, extras: extras, dataUntil: dataUntil, today: today) }
+  }
+
+  private func buildFrame(
+    asOf override: Day?, extras: [ProjectConfig.ColumnRef], dataUntil: Day?, today: Day
   ) throws -> FeatureFrame {
     try checkDateColumns()
     let population = tables[config.population.table]!

@@ -16,6 +16,16 @@ public enum TableReader {
     path: String, types: [String: ColumnType] = [:], columns: Set<String>? = nil, settings: ReadSettings = .init(),
     exactCase: Set<String> = [], sheet: String? = nil
   ) throws -> Table {
+    try Trace.stage("read " + (path.split(separator: "/").last.map(String.init) ?? path)) {
+      try readAnyKind(
+        path: path, types: types, columns: columns, settings: settings, exactCase: exactCase, sheet: sheet)
+    }
+  }
+
+  private static func readAnyKind(
+    path: String, types: [String: ColumnType], columns: Set<String>?, settings: ReadSettings,
+    exactCase: Set<String>, sheet: String?
+  ) throws -> Table {
     if path == StandardInput.path {
       try refuseSheet(sheet)
       return try CSVReader.parse(

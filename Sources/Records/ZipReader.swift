@@ -29,34 +29,33 @@ struct ZipReader {
     case tooLarge(limit: Int)
   }
 
-  let bytes: Data
+  let bytes: ZipBytes
   /// Files (not folders) in directory order.
   let entries: [Entry]
 
-  /// Reads the file at `path` into memory and its central directory.
+  /// Reads the central directory of the file at `path`; parts are read from the file when asked for.
   init(path: String) throws {
-    let data: Data
-    // Read, not mapped: a mapped file cut short while it is read would stop the process with SIGBUS.
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw Problem.notZip("it cannot be read")
-    }
-    try self.init(bytes: data)
+    guard let file = ZipBytes(path: path) else { throw Problem.notZip("it cannot be read") }
+    bytes = file
+    entries = try Self.directory(of: file)
   }
 
-  init(bytes: Data) throws {
-    self.bytes = bytes
-    self.entries = try Self.directory(of: bytes)
+  init(bytes data: Data) throws {
+    bytes = ZipBytes(data)
+    entries = try Self.directory(of: bytes)
   }
 
   /// The bytes of `entry`, inflated; more than `limit` bytes is `Problem.tooLarge`.
   func contents(of entry: Entry, limit: Int) throws -> Data {
     if entry.encrypted { throw Problem.damagedPart("is encrypted") }
     if entry.uncompressedSize > limit { throw Problem.tooLarge(limit: limit) }
+    // Deflate never grows data by more than a few bytes per 16 KB block: more compressed bytes than the limit is as
+    // bad as more output.
+    if entry.compressedSize > limit + limit / 256 + 1024 { throw Problem.tooLarge(limit: limit) }
     let start = try dataStart(of: entry)
-    guard entry.compressedSize <= bytes.count - start else {
+    guard entry.compressedSize <= bytes.count - start, let compressed = bytes.read(start, entry.compressedSize) else {
       throw Problem.damagedPart("claims more compressed bytes than the file holds (damaged or cut short)")
     }
-    let compressed = bytes.subdata(in: start..<start + entry.compressedSize)
     let output: Data
     let crc: UInt32
     switch entry.method {
@@ -122,51 +121,59 @@ struct ZipReader {
   /// Where `entry`'s compressed bytes start: after its local header, whose name and extra field lengths are its own.
   private func dataStart(of entry: Entry) throws -> Int {
     let at = entry.localHeaderOffset
-    guard let signature = Self.uint32(bytes, at), signature == Self.localSignature,
-      let nameLength = Self.uint16(bytes, at + 26), let extraLength = Self.uint16(bytes, at + 28)
+    guard let header = bytes.read(at, 30), let signature = Self.uint32(header, 0), signature == Self.localSignature,
+      let nameLength = Self.uint16(header, 26), let extraLength = Self.uint16(header, 28)
     else { throw Problem.damagedPart("has a damaged local header") }
     let start = at + 30 + Int(nameLength) + Int(extraLength)
     guard start <= bytes.count else { throw Problem.damagedPart("has a damaged local header") }
     return start
   }
 
+  /// A central directory larger than this is no workbook's (Excel's hold a few kilobytes).
+  static let maxDirectory = 64 << 20
+
   /// The entries of the central directory, every offset checked against the archive's length.
-  private static func directory(of bytes: Data) throws -> [Entry] {
-    guard let end = endRecord(in: bytes) else { throw Problem.notZip("it is not a zip archive") }
-    guard let diskNumber = uint16(bytes, end + 4), diskNumber == 0 else {
+  private static func directory(of file: ZipBytes) throws -> [Entry] {
+    // The end record is in the last 64 KB + 22 bytes (its comment may be 64 KB), the zip64 locator 20 bytes before.
+    let tailStart = max(0, file.count - (22 + 0xFFFF + 20))
+    guard let tail = file.read(tailStart, file.count - tailStart), let end = endRecord(in: tail) else {
+      throw Problem.notZip("it is not a zip archive")
+    }
+    guard let diskNumber = uint16(tail, end + 4), diskNumber == 0 else {
       throw Problem.notZip("it is one part of a split zip archive")
     }
-    var count = Int(uint16(bytes, end + 10) ?? 0)
-    var size = Int(uint32(bytes, end + 12) ?? 0)
-    var offset = Int(uint32(bytes, end + 16) ?? 0)
+    var count = Int(uint16(tail, end + 10) ?? 0)
+    var size = Int(uint32(tail, end + 12) ?? 0)
+    var offset = Int(uint32(tail, end + 16) ?? 0)
     if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
-      guard let locator = uint32(bytes, end - 20), locator == zip64LocatorSignature,
-        let zip64End = uint64(bytes, end - 12), zip64End < bytes.count,
-        uint32(bytes, zip64End) == zip64EndSignature,
-        let count64 = uint64(bytes, zip64End + 32), let size64 = uint64(bytes, zip64End + 40),
-        let offset64 = uint64(bytes, zip64End + 48)
+      guard let locator = uint32(tail, end - 20), locator == zip64LocatorSignature,
+        let zip64End = uint64(tail, end - 12), let record = file.read(zip64End, 56),
+        uint32(record, 0) == zip64EndSignature,
+        let count64 = uint64(record, 32), let size64 = uint64(record, 40), let offset64 = uint64(record, 48)
       else { throw Problem.notZip("its zip64 directory is damaged") }
       (count, size, offset) = (count64, size64, offset64)
     }
-    guard offset <= bytes.count, size <= bytes.count - offset, count <= size / 46 else {
+    guard offset <= file.count, size <= file.count - offset, count <= size / 46 else {
       throw Problem.notZip("its directory lies outside the file (damaged or cut short)")
     }
+    guard size <= maxDirectory else { throw Problem.notZip("its directory is larger than any workbook's") }
+    guard let bytes = file.read(offset, size) else { throw Problem.notZip("its directory cannot be read") }
     var entries: [Entry] = []
     entries.reserveCapacity(count)
-    var at = offset
+    var at = 0
     for _ in 0..<count {
       guard uint32(bytes, at) == centralSignature, let flags = uint16(bytes, at + 8),
         let method = uint16(bytes, at + 10), let crc = uint32(bytes, at + 16),
         let compressed32 = uint32(bytes, at + 20), let uncompressed32 = uint32(bytes, at + 24),
         let nameLength = uint16(bytes, at + 28).map(Int.init), let extraLength = uint16(bytes, at + 30).map(Int.init),
         let commentLength = uint16(bytes, at + 32).map(Int.init), let local32 = uint32(bytes, at + 42),
-        at + 46 + nameLength + extraLength + commentLength <= offset + size
+        at + 46 + nameLength + extraLength + commentLength <= size
       else { throw Problem.notZip("its directory is damaged") }
       let nameBytes = bytes.subdata(in: at + 46..<at + 46 + nameLength)
       let extra = bytes.subdata(in: at + 46 + nameLength..<at + 46 + nameLength + extraLength)
       var sizes = (uncompressed: Int(uncompressed32), compressed: Int(compressed32), local: Int(local32))
       try applyZip64(extra, to: &sizes)
-      guard sizes.local < bytes.count else { throw Problem.notZip("its directory points outside the file") }
+      guard sizes.local < file.count else { throw Problem.notZip("its directory points outside the file") }
       // Names are UTF-8 in every workbook; CP437 names (flag bit 11 clear) are ASCII there too.
       let name = String(decoding: nameBytes, as: UTF8.self)
       if !name.hasSuffix("/") {
@@ -245,5 +252,54 @@ struct ZipReader {
     let base = data.startIndex + at
     let value = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[base + $1]) << (8 * $1) }
     return value <= UInt64(Int.max / 2) ? Int(value) : nil
+  }
+}
+
+/// An archive's bytes, read where asked: from memory, or from the file with `pread`, so that only the directory and
+/// the parts asked for are ever held (a workbook may be gigabytes of which one sheet is read). Not mapped: a mapped
+/// file cut short while it is read would stop the process with SIGBUS.
+final class ZipBytes: @unchecked Sendable {
+  let count: Int
+  private let memory: Data?
+  private let descriptor: Int32
+
+  init(_ data: Data) {
+    memory = data
+    count = data.count
+    descriptor = -1
+  }
+
+  /// nil when the file cannot be opened.
+  init?(path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    var status = stat()
+    guard fstat(fd, &status) == 0 else {
+      close(fd)
+      return nil
+    }
+    descriptor = fd
+    count = Int(status.st_size)
+    memory = nil
+  }
+
+  deinit { if descriptor >= 0 { close(descriptor) } }
+
+  /// `length` bytes from `offset`; nil when they lie outside the archive or cannot all be read.
+  func read(_ offset: Int, _ length: Int) -> Data? {
+    guard offset >= 0, length >= 0, offset <= count, length <= count - offset else { return nil }
+    if let memory { return memory.subdata(in: memory.startIndex + offset..<memory.startIndex + offset + length) }
+    var data = Data(count: length)
+    let complete = data.withUnsafeMutableBytes { buffer -> Bool in
+      var done = 0
+      while done < length {
+        let n = pread(descriptor, buffer.baseAddress! + done, length - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return false }
+        done += n
+      }
+      return true
+    }
+    return complete ? data : nil
   }
 }

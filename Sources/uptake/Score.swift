@@ -75,24 +75,29 @@ extension UptakeCommand {
         let began = clock.now
         do {
           try checkOutput(out)
-          let bundle = try ModelBundle.load(path: model)
+          let bundle = try Trace.stage("load model") { try ModelBundle.load(path: model) }
           let loaded = try DataLoader.forScoring(
             data.request(extras: (by.map { [$0] } ?? []) + columns), source: bundle.source)
           let read = clock.now
           for note in loaded.frame.notes { warn(note) }
-          let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
+          let scored = try Trace.stage("score") { try ScoredData(bundle: bundle, data: loaded, threads: threads) }
           if onePerFamily && loaded.frame.groups == nil {
             warn("--one-per-family: the data have no family column, so every row is kept")
           }
           for note in scored.notes { warn(note) }
-          let list = ContactList(
-            scored,
-            options: ContactListOptions(
-              capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons, minProbability: minProbability,
-              friendlyHeaders: headers == .friendly, percent: percent))
-          switch format {
-          case .csv: try list.write(to: out)
-          case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
+          let list = Trace.stage("rank and reasons") {
+            ContactList(
+              scored,
+              options: ContactListOptions(
+                capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons,
+                minProbability: minProbability,
+                friendlyHeaders: headers == .friendly, percent: percent))
+          }
+          try Trace.stage("write list") {
+            switch format {
+            case .csv: try list.write(to: out)
+            case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
+            }
           }
           let done = clock.now
           let say = summaryPrinter(for: out)

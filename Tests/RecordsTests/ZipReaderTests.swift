@@ -63,6 +63,18 @@ struct ZipReaderTests {
     }
   }
 
+  @Test("a stored part claiming gigabytes is too large before a byte of it is read")
+  func hugeStoredPart() throws {
+    var bytes = try Self.zipBytes([("xl/worksheets/sheet1.xml", Data(count: 1000))], method: .none)
+    let central = try #require(Self.offset(of: [0x50, 0x4b, 0x01, 0x02], in: bytes))
+    // Compressed and uncompressed sizes of 4 GB − 2 (no zip64 needed).
+    bytes.replaceSubrange(central + 20..<central + 28, with: [0xFE, 0xFF, 0xFF, 0xFF, 0xFE, 0xFF, 0xFF, 0xFF])
+    let reader = try ZipReader(bytes: bytes)
+    #expect(throws: ZipReader.Problem.tooLarge(limit: 16 << 20)) {
+      _ = try reader.contents(of: reader.entries[0], limit: 16 << 20)
+    }
+  }
+
   @Test("a deflate stream cut short is damaged, not read past its end (it was an endless loop)")
   func cutShortStream() throws {
     let bytes = try Self.zipBytes([("xl/workbook.xml", Self.sampleText(200_000))])

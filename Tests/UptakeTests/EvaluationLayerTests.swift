@@ -52,6 +52,36 @@ struct EvaluationLayerTests {
     #expect(Metrics.auc(scores: scores, labels: frame.labels!) > 0.6)
   }
 
+  @Test("the rule's binned AUC is exact for up to 256 distinct values and within 1/256 of exact for continuous ones")
+  func binnedAUC() {
+    var rng = SplitMix64(seed: 11)
+    for n in [60, 1_000, 200_000] {
+      let labels = (0..<n).map { _ in rng.nextUnit() < 0.3 }
+      let decile = labels.map { $0 ? Double(Int(rng.nextUnit() * 7) + 3) : Double(Int(rng.nextUnit() * 10) + 1) }
+      let withMissing = decile.enumerated().map { $0.offset % 13 == 0 ? Double.nan : $0.element }
+      let continuous = labels.map { ($0 ? 0.4 : 0) + rng.nextUnit() }
+      // The exact AUC, missing values ranked lowest as the rule ranks them.
+      func exact(_ v: [Double]) -> Double {
+        Metrics.auc(scores: v.map { $0.isNaN ? -Double.greatestFiniteMagnitude : $0 }, labels: labels)
+      }
+      #expect(abs(BaselineRule.rankingAUC(decile, labels: labels) - exact(decile)) < 1e-12)
+      #expect(abs(BaselineRule.rankingAUC(withMissing, labels: labels) - exact(withMissing)) < 1e-12)
+      #expect(abs(BaselineRule.rankingAUC(continuous, labels: labels) - exact(continuous)) < 1.0 / 256, "\(n)")
+      #expect(BaselineRule.rankingAUC(decile, labels: labels.map { _ in true }).isNaN)
+    }
+  }
+
+  @Test("profile deciles of a large column come from an even sample, within 1% of the rows of the exact ones")
+  func sampledDeciles() {
+    var rng = SplitMix64(seed: 5)
+    let values = (0..<400_000).map { _ in rng.nextUnit() }
+    let edges = DataProfile.deciles(values)
+    #expect(edges.count == 9)
+    for (q, e) in edges.enumerated() { #expect(abs(e - Double(q + 1) / 10) < 0.01, "\(q)") }
+    let small = [3.0, 1, 2, .nan, 5, 4, 7, 6, 9, 8, 10]
+    #expect(DataProfile.deciles(small) == [2, 3, 4, 5, 6, 7, 8, 9])  // the 10th value is the last bin's
+  }
+
   @Test("a calibrated bundle's scores use the calibrated probabilities; contributions stay the learner's")
   func calibratedScores() throws {
     let frame = sampleFrame()

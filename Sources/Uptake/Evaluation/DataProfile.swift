@@ -26,30 +26,34 @@ public struct DataProfile: Codable, Equatable, Sendable {
   /// Levels beyond this many share one "other" bin.
   static let maxLevels = 20
 
+  /// Deciles are taken from at most this many values: all of them up to it, else an even sample (every k-th value),
+  /// whose deciles are within about 0.5% of the rows of the exact ones (a quantile of 20,000 draws has a standard error of at most 0.35%) — ample for drift bins.
+  static let decileSample = 20_000
+
+  /// Profiles every feature side by side, and the score.
   public init(columns: [FeatureColumn], margins: [Double]) {
-    features = columns.map { column in
-      switch column {
-      case .numeric(let name, let values):
-        let present = values.filter { !$0.isNaN }
-        let edges = Self.deciles(present)
-        var feature = Feature(
-          name: name, categorical: false, edges: edges, levels: [],
-          shares: Self.shares(Self.bins(values, edges: edges), count: edges.count + 2))
-        feature.wholeNumbers = present.allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
-        return feature
-      case .categorical(let name, let codes, let levels):
-        var counts = [Int](repeating: 0, count: levels.count)
-        for c in codes where c >= 0 { counts[Int(c)] += 1 }
-        let kept = levels.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }.prefix(Self.maxLevels)
-          .map { levels[$0] }
-        let feature = Feature(name: name, categorical: true, edges: [], levels: kept, shares: [])
-        var out = feature
-        out.shares = Self.shares(feature.bins(column), count: kept.count + 2)
-        return out
-      }
-    }
+    features = Parallel.map(columns.count) { Self.feature(columns[$0]) }
     scoreEdges = Self.deciles(margins)
-    scoreShares = Self.shares(Self.bins(margins, edges: scoreEdges), count: scoreEdges.count + 2)
+    scoreShares = Self.shares(margins, edges: scoreEdges)
+  }
+
+  static func feature(_ column: FeatureColumn) -> Feature {
+    switch column {
+    case .numeric(let name, let values):
+      let edges = Self.deciles(values)
+      var feature = Feature(
+        name: name, categorical: false, edges: edges, levels: [], shares: Self.shares(values, edges: edges))
+      feature.wholeNumbers = values.allSatisfy { $0.isNaN || ($0 == $0.rounded() && abs($0) < 1e15) }
+      return feature
+    case .categorical(let name, let codes, let levels):
+      var counts = [Int](repeating: 0, count: levels.count)
+      for c in codes where c >= 0 { counts[Int(c)] += 1 }
+      let kept = levels.indices.filter { counts[$0] > 0 }.sorted { counts[$0] > counts[$1] }.prefix(Self.maxLevels)
+        .map { levels[$0] }
+      var feature = Feature(name: name, categorical: true, edges: [], levels: kept, shares: [])
+      feature.shares = Self.shares(feature.bins(column), count: kept.count + 2)
+      return feature
+    }
   }
 
   /// Population stability index of each feature and of the score, new data against training.
@@ -60,8 +64,7 @@ public struct DataProfile: Codable, Equatable, Sendable {
       let actual = Self.shares(feature.bins(column), count: feature.shares.count)
       return (feature.name, Self.psi(expected: feature.shares, actual: actual))
     }
-    let score = Self.psi(
-      expected: scoreShares, actual: Self.shares(Self.bins(margins, edges: scoreEdges), count: scoreShares.count))
+    let score = Self.psi(expected: scoreShares, actual: Self.shares(margins, edges: scoreEdges))
     return (perFeature, score)
   }
 
@@ -73,10 +76,14 @@ public struct DataProfile: Codable, Equatable, Sendable {
     }
   }
 
-  /// Distinct decile cut points of `values` (up to 9).
+  /// Distinct decile cut points of the present values of `values` (up to 9), from `decileSample` of them at most.
   static func deciles(_ values: [Double]) -> [Double] {
-    guard !values.isEmpty else { return [] }
-    let sorted = values.sorted()
+    let step = max(1, values.count / decileSample)
+    var sample: [Double] = []
+    sample.reserveCapacity(min(values.count, decileSample + 1))
+    for i in stride(from: 0, to: values.count, by: step) where !values[i].isNaN { sample.append(values[i]) }
+    guard !sample.isEmpty else { return [] }
+    let sorted = sample.sorted()
     var edges: [Double] = []
     for q in 1...9 {
       let v = sorted[min(sorted.count - 1, q * sorted.count / 10)]
@@ -86,19 +93,24 @@ public struct DataProfile: Codable, Equatable, Sendable {
     return edges
   }
 
-  /// Bin per value: the first edge the value does not exceed, `edges.count` above them all, `edges.count + 1`
-  /// for missing.
-  static func bins(_ values: [Double], edges: [Double]) -> [Int] {
-    values.map { v in
-      if v.isNaN { return edges.count + 1 }
-      var low = 0, high = edges.count
-      while low < high {
-        let mid = (low + high) / 2
-        if v <= edges[mid] { high = mid } else { low = mid + 1 }
-      }
-      return low
+  /// Share of `values` in each bin of `edges` (as `bins` numbers them), counted without a bin array.
+  static func shares(_ values: [Double], edges: [Double]) -> [Double] {
+    var counts = [Int](repeating: 0, count: edges.count + 2)
+    edges.withUnsafeBufferPointer { e in
+      for v in values { counts[v.isNaN ? e.count + 1 : EdgeSearch.bin(v, e)] += 1 }
     }
+    let total = Double(max(1, values.count))
+    return counts.map { Double($0) / total }
   }
+
+  /// The bin of one value: the first edge it does not exceed, `edges.count` above them all, `edges.count + 1` if
+  /// missing.
+  static func bin(_ v: Double, edges: [Double]) -> Int {
+    v.isNaN ? edges.count + 1 : edges.withUnsafeBufferPointer { EdgeSearch.bin(v, $0) }
+  }
+
+  /// Bin per value (see `bin`).
+  static func bins(_ values: [Double], edges: [Double]) -> [Int] { values.map { bin($0, edges: edges) } }
 
   static func shares(_ bins: [Int], count: Int) -> [Double] {
     var counts = [Double](repeating: 0, count: count)

@@ -140,6 +140,10 @@ extension ModelBundle {
 
   /// Writes the bundle atomically (a temporary file renamed into place).
   public func save(to path: String) throws {
+    try Trace.stage("write model") { try write(to: path) }
+  }
+
+  private func write(to path: String) throws {
     let encoder = JSONCoding.encoder(pretty: true)
     let envelope = Envelope(format: Self.format, schemaVersion: Self.schemaVersion, checksum: try checksum, model: self)
     var data = try encoder.encode(envelope)

@@ -54,9 +54,11 @@ public enum ModelTrainer {
     guard labels.count >= 50 else {
       throw ModelDataError("only \(labels.count) rows with an outcome; at least 50 are needed to train and validate")
     }
-    let schema = try FeatureSchema(frame: frame)
-    guard !schema.features.isEmpty else { throw ModelDataError("the data have no feature columns") }
-    let (columns, _) = try schema.columns(of: frame)
+    let (schema, columns) = try Trace.stage("checks and encoding") {
+      let schema = try FeatureSchema(frame: frame)
+      guard !schema.features.isEmpty else { throw ModelDataError("the data have no feature columns") }
+      return (schema, try schema.columns(of: frame).columns)
+    }
     let groups = GroupSplit.keys(frame.groups ?? frame.ids)
     let (trainRows, validRows) = GroupSplit.split(
       rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
@@ -66,30 +68,12 @@ public enum ModelTrainer {
     let train = columns.map { $0.selecting(trainRows) }
     let trainLabels = trainRows.map { labels[$0] }
 
-    var warnings: [String] = []
-    let learner: FittedLearner
-    switch options.learner {
-    case .stumps:
-      var configuration = options.stumps
-      configuration.seed = options.seed
-      let model = try configuration.fit(
-        train, labels: trainLabels, groups: trainRows.map { groups[$0] }, threads: options.threads,
-        progress: options.progress)
-      learner = .stumps(model)
-      warnings.append("stumps: \(model.history.stopReason)")
-      for name in train.filter(\.isConstant).map(\.name) {
-        warnings.append("stumps: feature \(name) is constant in the training data (or all missing); it adds nothing")
-      }
-    case .logistic:
-      let design = LogisticDesign(fitting: train)
-      let model = try options.logistic.fit(
-        design.matrix(train), labels: trainLabels, featureNames: design.columnNames, threads: options.threads)
-      learner = .logistic(model, design: design)
-      warnings += model.warnings.map { "logistic: \($0)" }
+    var (learner, warnings) = try Trace.stage("fit") {
+      try fit(options, train, trainLabels, groups: trainRows.map { groups[$0] })
     }
 
     // Every row is scored once: the profile needs all margins, the metrics the held-out ones.
-    let margins = try learner.score(columns, threads: options.threads).margins
+    let margins = try Trace.stage("score rows") { try learner.score(columns, threads: options.threads).margins }
     let validMargins = validRows.map { margins[$0] }
     let validLabels = validRows.map { labels[$0] }
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
@@ -112,7 +96,8 @@ public enum ModelTrainer {
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     var record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
-      dataFingerprint: Fingerprint.of(frame), dataDescription: data.description, rows: labels.count,
+      dataFingerprint: Trace.stage("fingerprint") { Fingerprint.of(frame) }, dataDescription: data.description,
+      rows: labels.count,
       rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
       seed: options.seed, threads: max(1, options.threads ?? Parallel.availableCores),
       fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
@@ -120,10 +105,34 @@ public enum ModelTrainer {
       validation: metrics, warnings: warnings)
     record.dataUntil = frame.dataUntil?.description
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
+    let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins) }
+    let rule = Trace.stage("simple rule") { BaselineRule.best(columns: train, labels: trainLabels) }
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
-      profile: DataProfile(columns: columns, margins: margins),
-      baselineRule: BaselineRule.best(columns: train, labels: trainLabels))
+      profile: profile, baselineRule: rule)
+  }
+
+  /// The learner fitted on the training rows, and what it noted on the way.
+  static func fit(
+    _ options: TrainingOptions, _ train: [FeatureColumn], _ trainLabels: [Bool], groups: [Int]
+  ) throws -> (FittedLearner, [String]) {
+    switch options.learner {
+    case .stumps:
+      var configuration = options.stumps
+      configuration.seed = options.seed
+      let model = try configuration.fit(
+        train, labels: trainLabels, groups: groups, threads: options.threads, progress: options.progress)
+      var warnings = ["stumps: \(model.history.stopReason)"]
+      for name in train.filter(\.isConstant).map(\.name) {
+        warnings.append("stumps: feature \(name) is constant in the training data (or all missing); it adds nothing")
+      }
+      return (.stumps(model), warnings)
+    case .logistic:
+      let design = LogisticDesign(fitting: train)
+      let model = try options.logistic.fit(
+        design.matrix(train), labels: trainLabels, featureNames: design.columnNames, threads: options.threads)
+      return (.logistic(model, design: design), model.warnings.map { "logistic: \($0)" })
+    }
   }
 }
 
