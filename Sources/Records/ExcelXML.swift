@@ -98,6 +98,13 @@ class ExcelPartReader: NSObject, XMLParserDelegate {
         file: file, part: part,
         problem: "is not UTF-8 XML (Excel writes every part so); open the workbook in Excel and save it again")
     }
+    // Excel never writes a document type declaration; one here can only declare entities (expanded, dropped or
+    // resolved differently by each XML parser, which silently changed cell text in a trial), so it is refused.
+    if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+      throw ExcelError.damaged(
+        file: file, part: part,
+        problem: "declares a document type or entities, which Excel never writes (a hand-made or hostile file)")
+    }
     // From a stream, which the parser reads in 128 KB chunks: given the whole Data at once it pushes it to libxml2 as
     // one chunk, and a part over 10 MB (about 20,000 rows of 10 columns) then fails with libxml2's error 1.
     let parser = XMLParser(stream: InputStream(data: data))

@@ -23,6 +23,9 @@ public enum FileSignature: Equatable, Sendable {
   case gzip
   /// A zip archive that is not a workbook.
   case zip
+  /// A zip archive whose directory cannot be read: cut short (a copy that did not finish) or damaged; `problem` says
+  /// how.
+  case damagedZip(problem: String)
   /// Data with NUL bytes near its start and no UTF-16 byte-order mark.
   case binary
 
@@ -43,7 +46,7 @@ public enum FileSignature: Equatable, Sendable {
       let name: [UInt8] = "EncryptedPackage".utf8.flatMap { [$0, 0] }
       return contains(name, in: file) ? .encryptedWorkbook : .xls
     case .zip:
-      return isWorkbook(zipAt: path) ? .xlsx : .zip
+      return zipKind(at: path)
     case let kind:
       return kind
     }
@@ -75,16 +78,22 @@ public enum FileSignature: Equatable, Sendable {
       return "is gzip-compressed; decompress it first (gunzip)"
     case .zip:
       return "is a zip archive, not a workbook; extract the CSV files from it"
+    case .damagedZip(let problem):
+      return "is a zip archive (as an .xlsx workbook is) that cannot be read: \(problem), as when a copy did not "
+        + "finish or the file is damaged; copy or export it again"
     case .binary:
       return "is not a text file (it holds NUL bytes); export the table as CSV UTF-8"
     }
   }
 
-  /// Whether the zip at `path` is a workbook; a zip that cannot be opened is not one.
-  static func isWorkbook(zipAt path: String) -> Bool {
-    guard let archive = try? ZipReader(path: path) else { return false }
+  /// A workbook, another zip, or a zip whose directory cannot be read.
+  static func zipKind(at path: String) -> FileSignature {
+    let archive: ZipReader
+    do { archive = try ZipReader(path: path) } catch ZipReader.Problem.notZip(let problem) {
+      return .damagedZip(problem: problem)
+    } catch { return .damagedZip(problem: "\(error)") }
     let parts = Set(archive.entries.map { $0.name.lowercased() })
-    return parts.contains("[content_types].xml") && parts.contains("xl/workbook.xml")
+    return parts.contains("[content_types].xml") && parts.contains("xl/workbook.xml") ? .xlsx : .zip
   }
 
   /// Whether `pattern` occurs anywhere in `file`, read from its start in chunks (an OLE2 file's directory, which

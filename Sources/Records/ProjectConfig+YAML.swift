@@ -249,8 +249,7 @@ struct ConfigReader {
       guard let name = UnitName(parsing: text) else {
         throw fail(
           node,
-          "unit \(text) is not a name for a row of the population; write a word such as child or family, or "
-            + "singular/plural (pupil/pupils), in letters")
+          "unit \"\(text)\" is not a name for a row of the population; " + UnitName.rule)
       }
       unit = name
     }
@@ -530,6 +529,27 @@ struct ConfigReader {
     return a
   }
 
+  /// A reason is a sentence a contact list shows: never blank, `{value}` written exactly (a `{ value }` would be printed
+  /// as it is), and no `{value}` in the sentence for a missing value, which has none.
+  func checkReasons(_ feature: ProjectConfig.Feature, _ m: [String: Node]) throws {
+    let name = feature.name
+    let written = [("reason", feature.reason), ("reason_when_missing", feature.reasonWhenMissing)]
+    for (key, text) in written {
+      guard let text else { continue }
+      if text.allSatisfy(\.isWhitespace) {
+        throw fail(m[key], "\(key) of \(name) is empty; write the sentence a contact list shows")
+      }
+      let placeholders = text.ranges(of: /\{\s*[vV][aA][lL][uU][eE]\s*\}/).map { String(text[$0]) }
+      if placeholders.contains(where: { $0 != "{value}" }) {
+        throw fail(m[key], "\(key) of \(name) writes the placeholder as \(placeholders[0]); write it {value} exactly")
+      }
+      if key == "reason_when_missing" && !placeholders.isEmpty {
+        throw fail(
+          m[key], "reason_when_missing of \(name) is said when the value is missing, so it cannot hold {value}")
+      }
+    }
+  }
+
   func feature(_ node: Node) throws -> ProjectConfig.Feature {
     let m = try mapping(
       node, "a feature",
@@ -542,6 +562,7 @@ struct ConfigReader {
       name: name, column: nil, table: nil, aggregation: nil, of: nil, filter: [:], window: .init(lastDays: nil),
       reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
     feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
+    try checkReasons(feature, m)
     if let style = m["reason_style"] {
       switch try string(style, "reason_style of \(name)") {
       case "value": break

@@ -12,11 +12,17 @@ public struct UnitName: Sendable, Equatable, Codable {
     self.plural = plural
   }
 
+  /// What a name must be, for errors.
+  public static let rule =
+    "write the singular (child, family, pupil) or singular/plural (person/people), in letters a–z, spaces and "
+    + "hyphens, at most 40 each"
+
   /// The default: uptake's populations are children, who are grouped into families.
   public static let child = UnitName(singular: "child", plural: "children")
 
-  /// `child`, `family`, `person` (plurals of common words known), or `singular/plural` (`pupil/pupils`): lower-case
-  /// letters, spaces and hyphens only, since the name is printed in reports. Nil when `text` is not such a name.
+  /// A singular (`child`, `family`, `pupil`: plurals of common words known, others made by rule) or
+  /// `singular/plural` (`person/people`): letters a–z, spaces and hyphens only, at most 40 each, since the name is
+  /// printed in reports. Nil otherwise, and for a word that looks plural (`pupils`) or that YAML reads as a boolean.
   public init?(parsing text: String) {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false).map {
       $0.trimmingCharacters(in: .whitespaces).lowercased()
@@ -30,9 +36,16 @@ public struct UnitName: Sendable, Equatable, Codable {
       return
     }
     let word = parts[0]
+    // YAML would have read these as true, false or null had they not been quoted: no name for a row.
+    guard !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(word) else { return nil }
     let known = ["child": "children", "person": "people", "family": "families", "baby": "babies"]
     if let plural = known[word] {
       self.init(singular: word, plural: plural)
+    } else if let singular = known.first(where: { $0.value == word })?.key {
+      self.init(singular: singular, plural: word)
+    } else if word.hasSuffix("s") && !word.hasSuffix("ss") {
+      // Most likely a plural ("pupils"): making it plural again would print "pupilses"; ask for the singular.
+      return nil
     } else if word.hasSuffix("y"), let before = word.dropLast().last, !"aeiou".contains(before) {
       self.init(singular: word, plural: word.dropLast() + "ies")
     } else if ["s", "x", "z", "ch", "sh"].contains(where: word.hasSuffix) {

@@ -62,7 +62,14 @@ struct ZipReader {
     case 0:
       (output, crc) = (compressed, compressed.crc32(checksum: 0))
     case 8:
-      (output, crc) = try Self.inflate(compressed, expected: entry.uncompressedSize, limit: limit)
+      // Inflating stops one byte past the declared size: a part that grows beyond it is damaged (or a bomb whose
+      // header lies), found after at most that many bytes rather than after the memory limit.
+      do {
+        (output, crc) = try Self.inflate(
+          compressed, expected: entry.uncompressedSize, limit: min(limit, entry.uncompressedSize + 1))
+      } catch Problem.tooLarge where entry.uncompressedSize < limit {
+        throw Problem.damagedPart("expands past the size its header declares (damaged, or a hostile file)")
+      }
     default:
       throw Problem.damagedPart("uses compression method \(entry.method), which uptake does not read")
     }

@@ -27,7 +27,9 @@ extension UptakeCommand {
     var folds: Int = 5
     @Option(name: .long, help: "Share of the latest as-of dates tested by the temporal split.")
     var testShare: Double = 0.25
-    @Option(name: .long, help: "Families the team can contact (default: a tenth of the tested rows).")
+    @Option(
+      name: .long,
+      help: "Rows (children, families: the unit) the team can contact (default: a tenth of the tested rows).")
     var capacity: Int?
     @Option(name: .long, help: "Folder for leaderboard.md, leaderboard.json and figures.")
     var report: String?
@@ -67,7 +69,8 @@ extension UptakeCommand {
             data: loaded, scheme: chosen, capacity: capacity, seed: seed,
             bootstrap: .init(replicates: bootstrap, seed: seed),
             rule: rule)
-          print("benchmark on \(loaded.description): \(run.schemeDescription); \(run.rowsTested) units tested")
+          print(
+            "benchmark on \(loaded.description): \(run.schemeDescription); \(run.unit.counted(run.rowsTested)) tested")
           for line in dataSummary(loaded) { print(line) }
           print(run.table)
           if let report {

@@ -25,7 +25,8 @@ extension UptakeCommand {
     var model: String
     @OptionGroup var data: DataOptions
     @OptionGroup var progress: ProgressOptions
-    @Option(name: .long, help: "Families the team can contact (default: a tenth of the rows).")
+    @Option(
+      name: .long, help: "Rows (children, families: the unit) the team can contact (default: a tenth of the rows).")
     var capacity: Int?
     @Option(name: .long, parsing: .upToNextOption, help: "Columns to report subgroups for (e.g. ward imd_decile).")
     var by: [String] = []

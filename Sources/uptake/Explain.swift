@@ -56,7 +56,7 @@ extension UptakeCommand {
             for note in scored.notes { warn(note) }
             try writeAll(scored)
             summaryPrinter(for: out)(
-              "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.rowCount) units, "
+              "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.unit.counted(loaded.frame.rowCount)), "
                 + "\(bundle.schema.features.count) contributions each")
             return
           }

@@ -41,9 +41,12 @@ struct FlatFileOptions: ParsableArguments {
       throw ValidationError("--target and --event go together: name the outcome column and its event value")
     }
     _ = try declaredTypes()
+    if unit != nil && target == nil {
+      throw ValidationError("--unit names a flat file's rows and goes with --target and --event")
+    }
     if let unit, UnitName(parsing: unit) == nil {
       throw ValidationError(
-        "--unit \"\(unit)\": expected a word such as child or family, or singular/plural (pupil/pupils), in letters")
+        "--unit \"\(unit)\" is not a name for a row; " + UnitName.rule)
     }
   }
 

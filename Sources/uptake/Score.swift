@@ -46,8 +46,10 @@ extension UptakeCommand {
     var headers: HeaderStyle = .plain
     @Flag(name: .long, help: "Write probabilities as percentages (87.4%).")
     var percent = false
-    @Option(name: .long, help: "csv (default) or xlsx (a workbook: a guide sheet, one sheet per --by group).")
-    var format: ListFormat = .csv
+    @Option(
+      name: .long,
+      help: "csv or xlsx (a workbook: a guide sheet, one sheet per --by group); default: as --out's extension says.")
+    var format: ListFormat?
     @Option(name: .long, help: "Where to write the contact list (- streams the CSV to standard output).")
     var out: String = "contact-list.csv"
     @Option(name: .long, help: "Threads (default: every core).")
@@ -63,11 +65,22 @@ extension UptakeCommand {
       if format == .xlsx && out == CSVWriter.standardOutput {
         throw ValidationError("--format xlsx writes a workbook file; name it with --out (e.g. --out list.xlsx)")
       }
+      // A workbook named .csv, or CSV text named .xlsx, would not open in the spreadsheet the team uses.
+      let named: ListFormat? =
+        out.lowercased().hasSuffix(".xlsx") ? .xlsx : out.lowercased().hasSuffix(".csv") ? .csv : nil
+      if let format, let named, format != named {
+        throw ValidationError(
+          "--format \(format.rawValue) does not match --out \(out); name the file .\(format.rawValue), or leave --format "
+            + "out to write what the name says")
+      }
       if let by, columns.contains(by) { throw ValidationError("--columns \(by): it is already the --by column") }
     }
 
     enum HeaderStyle: String, ExpressibleByArgument, CaseIterable { case plain, friendly }
     enum ListFormat: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
+
+    /// `--format`, else what `--out`'s extension says (.xlsx: a workbook), else CSV.
+    var listFormat: ListFormat { format ?? (out.lowercased().hasSuffix(".xlsx") ? .xlsx : .csv) }
 
     func run() throws {
       progress.showing { _ in
@@ -94,7 +107,7 @@ extension UptakeCommand {
                 friendlyHeaders: headers == .friendly, percent: percent))
           }
           try Trace.stage("write list") {
-            switch format {
+            switch listFormat {
             case .csv: try list.write(to: out)
             case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
             }
@@ -102,11 +115,11 @@ extension UptakeCommand {
           let done = clock.now
           let say = summaryPrinter(for: out)
           say(
-            "scored \(loaded.frame.rowCount) units from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
+            "scored \(loaded.frame.unit.counted(loaded.frame.rowCount)) from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
               + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
           if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
             say(
-              "  data until \(end.description); \(loaded.frame.censoredCount) of these units have an outcome window "
+              "  data until \(end.description); \(loaded.frame.censoredCount) of these \(loaded.frame.unit.plural) have an outcome window "
                 + "not over yet, scored all the same")
           }
           say(

@@ -53,12 +53,14 @@ struct ZipReaderTests {
     #expect(throws: ZipReader.Problem.tooLarge(limit: 1_000_000)) {
       _ = try reader.contents(of: reader.entries[0], limit: 1_000_000)
     }
-    // The header's uncompressed size lowered to 10 bytes: the inflated bytes themselves are counted.
+    // The header's uncompressed size lowered to 10 bytes: inflating stops at the 11th byte, the part is damaged.
     var lying = bytes
     let central = try #require(Self.offset(of: [0x50, 0x4b, 0x01, 0x02], in: lying))
     lying.replaceSubrange(central + 24..<central + 28, with: [10, 0, 0, 0])
     let liar = try ZipReader(bytes: lying)
-    #expect(throws: ZipReader.Problem.tooLarge(limit: 1_000_000)) {
+    #expect(
+      throws: ZipReader.Problem.damagedPart("expands past the size its header declares (damaged, or a hostile file)")
+    ) {
       _ = try liar.contents(of: liar.entries[0], limit: 1_000_000)
     }
   }
@@ -114,6 +116,41 @@ struct ZipReaderTests {
     for length in stride(from: 0, to: whole.count, by: 7) {
       guard let reader = try? ZipReader(bytes: whole.prefix(length)) else { continue }
       for entry in reader.entries { _ = try? reader.contents(of: entry, limit: 1 << 20) }
+    }
+  }
+
+  @Test("a workbook cut short is a damaged zip, said so, not 'a zip archive, not a workbook'")
+  func cutWorkbook() throws {
+    let whole = try Data(contentsOf: Self.data.appendingPathComponent("excel/children.xlsx"))
+    try withScratchFolder { folder in
+      let path = folder + "/cut.xlsx"
+      try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: path))
+      guard case .damagedZip(let problem) = try FileSignature.of(path: path) else {
+        Issue.record("a damaged zip expected")
+        return
+      }
+      #expect(problem == "it is not a zip archive")
+      #expect(FileSignature.damagedZip(problem: problem).refusal?.contains("copy or export it again") == true)
+    }
+  }
+
+  @Test("a part declaring a document type or entities is refused, never parsed (entities changed cell text)")
+  func doctype() throws {
+    try withScratchFolder { folder in
+      for declaration in ["<!DOCTYPE x [<!ENTITY ok \"o\">]>", "<!ENTITY a \"b\">"] {
+        var parts = WorkbookFixture(sheets: [("Sheet1", headerRow("a"))]).parts.map { ($0.0, Data($0.1.utf8)) }
+        let index = try #require(parts.firstIndex { $0.0 == "xl/workbook.xml" })
+        let text = String(decoding: parts[index].1, as: UTF8.self)
+        parts[index].1 = Data(text.replacingOccurrences(of: "?>", with: "?>" + declaration).utf8)
+        let path = folder + "/d\(declaration.count).xlsx"
+        try writeZip(path: path, entries: parts)
+        guard case .damaged(_, _, let problem)? = excelError({ _ = try ExcelWorkbook.csvBytes(path: path) })
+        else {
+          Issue.record("a damaged-workbook error expected for \(declaration)")
+          continue
+        }
+        #expect(problem.contains("declares a document type or entities"))
+      }
     }
   }
 

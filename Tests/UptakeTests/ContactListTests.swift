@@ -180,6 +180,24 @@ struct ContactListTests {
     let guide = String(decoding: try ExcelWorkbook.csvBytes(path: xlsx, sheet: "How to read this list"), as: UTF8.self)
     #expect(guide.contains("not what caused anything") && guide.contains("rank_in_ward"))
     #expect(try score(["--format", "xlsx"], out: "-").status == 64)
+    // The name says the format when --format is not given; a --format the name contradicts is refused.
+    #expect(try score([], out: Self.council + "/named.xlsx").status == 0)
+    #expect(try FileSignature.of(path: Self.council + "/named.xlsx") == .xlsx)
+    let clash = try score(["--format", "csv"], out: Self.council + "/clash.xlsx")
+    #expect(clash.status == 64 && clash.stderr.contains("--format csv does not match --out"), "\(clash.stderr)")
+  }
+
+  @Test("flat-file options given for linked records, or --unit without --target, are errors, not ignored")
+  func flatOptionsRefused() throws {
+    let linked = try runUptake([
+      "train", "--data", Self.council + "/council", "--target", "x", "--event", "1", "--unit", "family",
+      "--out", Self.council + "/f.json",
+    ])
+    #expect(
+      linked.status == 1 && linked.stderr.contains("flat-file options do not apply")
+        && linked.stderr.contains("council/uptake.yaml"), "\(linked.stderr)")
+    let unit = try runUptake(["check", "--data", Self.council + "/council", "--unit", "family"])
+    #expect(unit.status == 64 && unit.stderr.contains("--unit names a flat file's rows"), "\(unit.stderr)")
   }
 
   /// LibreOffice's `soffice`, when installed.

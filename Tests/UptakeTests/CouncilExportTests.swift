@@ -98,7 +98,7 @@ struct CouncilExportTests {
       root + "/cut-list.csv",
     ])
     #expect(
-      s.status == 0 && s.stdout.contains("of these units have an outcome window not over yet, scored all the same"))
+      s.status == 0 && s.stdout.contains("of these children have an outcome window not over yet, scored all the same"))
     // A later data_until in the config makes fewer outcomes unknown; --data-until overrides it.
     let later = try runUptake(["train", "--data", clean, "--data-until", "2023-12-01", "--out", root + "/cut2.json"])
     #expect(later.stdout.contains("data until: 2023-12-01 (--data-until)"), "\(later.stdout)")

@@ -47,7 +47,7 @@ struct ExplainTests {
     let r = try runUptake([
       "explain", "--model", Self.folder + "/m.json", "--data", Self.folder + "/in.csv", "--all", "--out", out,
     ])
-    #expect(r.status == 0 && r.stdout.contains("300 units, 2 contributions each"), "\(r.stdout) \(r.stderr)")
+    #expect(r.status == 0 && r.stdout.contains("300 children, 2 contributions each"), "\(r.stdout) \(r.stderr)")
     let (header, rows) = try readCSV(out)
     #expect(header == ["id", "probability", "log_odds", "baseline", "x", "c"])
     #expect(rows.count == 300)

@@ -134,7 +134,18 @@ struct FeatureEngineTests {
     #expect(badTable.contains("line \(line)"))
     // unit: a word (plural known or made), or singular/plural; anything else (markup, digits) names its line.
     let badUnit = error(replacing: "unit: child ", with: "unit: \"<b>kids</b>\" ")
-    #expect(badUnit.contains("unit <b>kids</b> is not a name") && badUnit.contains("line"), "\(badUnit)")
+    #expect(badUnit.contains("unit \"<b>kids</b>\" is not a name") && badUnit.contains("line"), "\(badUnit)")
+    // A reason is never blank, writes {value} exactly, and the sentence for a missing value holds none.
+    let blank = error(replacing: "reason: \"lone parent: {value}\"", with: "reason: \"  \"")
+    #expect(blank.contains("reason of lone_parent is empty") && blank.contains("line"), "\(blank)")
+    let spaced = error(replacing: "reason: \"lone parent: {value}\"", with: "reason: \"lone parent: { Value }\"")
+    #expect(spaced.contains("writes the placeholder as { Value }; write it {value} exactly"), "\(spaced)")
+    let missing = error(
+      replacing: "reason: \"lone parent: {value}\"",
+      with: "reason: \"lone parent: {value}\"\n    reason_when_missing: \"lone parent {value}\"")
+    #expect(missing.contains("reason_when_missing of lone_parent is said when the value is missing"), "\(missing)")
+    let boolean = error(replacing: "unit: child ", with: "unit: yes ")
+    #expect(boolean.contains("unit \"yes\" is not a name"), "\(boolean)")
     let families = try ProjectConfig.parse(
       original.replacingOccurrences(of: "unit: child ", with: "unit: family "), file: "uptake.yaml", headers: headers)
     #expect(families.unit == UnitName(singular: "family", plural: "families"))
@@ -150,7 +161,14 @@ struct FeatureEngineTests {
     #expect(UnitName(parsing: "boy")?.plural == "boys")
     #expect(UnitName(parsing: "box")?.plural == "boxes")
     #expect(UnitName(parsing: "cactus/cacti") == UnitName(singular: "cactus", plural: "cacti"))
-    for bad in ["", "/", "a/b/c", "kid1", "<b>", "child;", String(repeating: "a", count: 41), "a/ "] {
+    // A known plural is taken as such; another word that looks plural is refused rather than made "pupilses".
+    #expect(UnitName(parsing: "children") == .child)
+    #expect(UnitName(parsing: "families")?.singular == "family")
+    #expect(UnitName(parsing: "class")?.plural == "classes")
+    for bad in [
+      "", "/", "a/b/c", "kid1", "<b>", "child;", String(repeating: "a", count: 41), "a/ ", "pupils", "true", "off",
+      "null",
+    ] {
       #expect(UnitName(parsing: bad) == nil, "\(bad)")
     }
   }

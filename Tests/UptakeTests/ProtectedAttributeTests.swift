@@ -72,5 +72,26 @@ struct ProtectedAttributeTests {
     #expect(reasons.contains { $0 == need }, "\(scored.stdout.prefix(800))")
     let named = reasons.filter { $0.hasPrefix("first language") && $0 != "first language: not recorded" }
     #expect(named.isEmpty, "\(named.prefix(5))")
+    // explain says the need only where the feature raises the chance; where it lowers it, that it shows no need.
+    let children = try String(contentsOfFile: dir + "/council/children.csv", encoding: .utf8).split(separator: "\n")
+    let header = children[0].split(separator: ",", omittingEmptySubsequences: false)
+    let idColumn = try #require(header.firstIndex(of: "child_id"))
+    var seen = Set<Bool>()
+    for line in children.dropFirst().prefix(40) where seen.count < 2 {
+      let id = String(line.split(separator: ",", omittingEmptySubsequences: false)[idColumn])
+      let run = try runUptake([
+        "explain", "--model", dir + "/m.json", "--data", dir + "/council", "--id", id, "--format", "json",
+      ])
+      guard run.status == 0, let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any],
+        let items = json["items"] as? [[String: Any]],
+        let item = items.first(where: { $0["feature"] as? String == "first_language" }),
+        let logOdds = item["logOdds"] as? Double, let reason = item["reason"] as? String,
+        item["value"] as? String != "missing"
+      else { continue }
+      seen.insert(logOdds > 0)
+      #expect(reason == (logOdds > 0 ? need : "no need shown (it lowers the chance)"), "\(id): \(reason)")
+    }
+    #expect(seen == [true, false], "explained no unit on one side of the need")
+
   }
 }

@@ -51,6 +51,8 @@ public struct DataCheck: Codable, Sendable {
   public var tables: [TableReport] = []
   public var links: [LinkReport] = []
   public var population: Int = 0
+  /// What a row of the population is ("child").
+  public var unit: UnitName = .child
   public var dataUntil: String?
   public var cohorts: [Cohort] = []
   public var censored: Int = 0
@@ -92,6 +94,7 @@ public struct DataCheck: Codable, Sendable {
   mutating func describe(_ loaded: LoadedData) {
     let frame = loaded.frame
     population = frame.rowCount
+    unit = frame.unit
     dataUntil = frame.dataUntil?.description
     censored = frame.censoredCount
     features = frame.features.map(\.name)
@@ -281,7 +284,7 @@ extension DataCheck {
           + (l.rows > 0 ? String(format: " (%.1f%%)", 100 * Double(l.matched) / Double(l.rows)) : ""))
     }
     if population > 0 || !tables.isEmpty {
-      lines.append("population: \(population) units; features: \(features.count)")
+      lines.append("population: \(unit.counted(population)); features: \(features.count)")
     }
     if let dataUntil { lines.append("data until: \(dataUntil)") }
     if !cohorts.isEmpty {

@@ -96,6 +96,7 @@ public enum DataLoader {
       return loaded
     case .folder, .sqlite:
       let configPath = self.configPath(request, pathKind)
+      try refuseFlatFileOptions(request, configPath: configPath)
       let loaded = try linked(request, pathKind, config: try configText(configPath))
       guard loaded.frame.labels != nil else {
         throw DataError("\(configPath) defines no outcome:, so there is nothing to learn; add one (see the README)")
@@ -127,8 +128,19 @@ public enum DataLoader {
   public static func forInspection(_ request: DataRequest) throws -> LoadedData {
     let pathKind = try kind(of: request.path)
     if pathKind == .csv { return try forTraining(request) }
+    try refuseFlatFileOptions(request, configPath: configPath(request, pathKind))
     let text = try configText(configPath(request, pathKind))
     return restrictedToCohort(try linked(request, pathKind, config: text), request)
+  }
+
+  /// `--target`, `--event`, `--unit` and the rest describe one flat file; for linked records uptake.yaml says all that,
+  /// so they would be ignored — an error rather than a silent default.
+  static func refuseFlatFileOptions(_ request: DataRequest, configPath: String) throws {
+    guard request.flat != nil else { return }
+    throw DataError(
+      "\(request.pathName) is read as linked records, described by \(configPath); --target, --event, --id, --group, "
+        + "--unit and the other flat-file options do not apply to them: say the outcome, id, group and unit in the "
+        + "config, or give a CSV or .xlsx file as --data")
   }
 
   /// The config's text, or an error saying where it was looked for and what to do.

@@ -235,7 +235,8 @@ extension ContactList {
     lines.append([
       "The chance",
       "An estimate from past records of \(unit.plural) like this one, not a certainty and not a judgement about the "
-        + "\(unit.singular) or the family. Of many \(unit.plural) with a chance of 0.8, about 8 in 10 would be expected to have the outcome.",
+        + (unit.singular == "family" ? "family" : "\(unit.singular) or the family")
+        + ". Of many \(unit.plural) with a chance of 0.8, about 8 in 10 would be expected to have the outcome.",
     ])
     lines.append([
       "Reasons",

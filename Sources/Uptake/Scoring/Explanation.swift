@@ -46,7 +46,8 @@ public struct Explanation: Codable, Equatable, Sendable {
       let value = text.value(feature: j, row: row)
       return Item(
         feature: scored.bundle.schema.features[j].name, value: value.isEmpty ? "missing" : value, logOdds: c,
-        probabilityShare: abs(logOddsGap) < 1e-12 ? 0 : gap * c / logOddsGap, reason: text.render(feature: j, row: row))
+        probabilityShare: abs(logOddsGap) < 1e-12 ? 0 : gap * c / logOddsGap,
+        reason: text.render(feature: j, row: row, raises: c > 0))
     }
     .sorted { abs($0.logOdds) != abs($1.logOdds) ? abs($0.logOdds) > abs($1.logOdds) : $0.feature < $1.feature }
     id = frame.ids[row]

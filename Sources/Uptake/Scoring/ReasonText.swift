@@ -58,11 +58,13 @@ public struct ReasonText: Sendable {
     }
   }
 
-  /// The reason of feature `j` for `row`.
-  public func render(feature j: Int, row: Int) -> String {
+  /// The reason of feature `j` for `row`; `raises` says whether the feature raises this row's chance (a need-style
+  /// reason is only said when it does: "may want information in another language" for a value that lowers the
+  /// chance would say the opposite of the records).
+  public func render(feature j: Int, row: Int, raises: Bool = true) -> String {
     let f = features[j]
     guard let text = text(f, row: row) else { return f.missingText }
-    if f.isNeed { return f.template }
+    if f.isNeed { return raises ? f.template : "no need shown (it lowers the chance)" }
     if let parts = f.parts { return parts.prefix + text + parts.suffix }
     if f.yesNo, f.numbers![row] == 0 { return f.template + ": no" }
     return f.template
