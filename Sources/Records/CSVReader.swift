@@ -228,9 +228,12 @@ struct Parser {
   }
 
   /// Reads rows from `position` to `end`, feeding one accumulator per column.
-  mutating func accumulate(width: Int, header: [String]) throws -> (rows: Int, accumulators: [ColumnAccumulator]) {
+  /// Columns declared categorical (`asText`) are built as text from the first row, so they are never read again.
+  mutating func accumulate(
+    width: Int, header: [String], asText: [Bool]
+  ) throws -> (rows: Int, accumulators: [ColumnAccumulator]) {
     var fields: [Field] = []
-    var accumulators = [ColumnAccumulator](repeating: ColumnAccumulator(), count: width)
+    var accumulators = asText.map { $0 ? ColumnAccumulator.text : ColumnAccumulator() }
     var rows = 0
     let chunkStart = position
     // Held once here: reading `self.reader` per field retained and released its marker arrays each time.
@@ -238,7 +241,7 @@ struct Parser {
     while position < end {
       if rows & 0x3FFF == 0, let progress { progress.tracker.chunk(progress.chunk, read: position - chunkStart) }
       // Fast path: a row whose every still-numeric column holds a plain number, parsed while its end is found.
-      if rows > 0, let consumed = fastNumericRow(&accumulators, width: width) {
+      if rows > 0, let consumed = fastPlainRow(&accumulators, width: width, row: rows, reader: reader) {
         position = consumed
         line += 1
         rows += 1
@@ -262,54 +265,77 @@ struct Parser {
     return (rows, accumulators)
   }
 
-  /// Tries to read the row at `position` when every column is numeric so far and every field is a plain number
-  /// or empty: each number is parsed straight from the bytes while its end is found. Returns the position after
-  /// the row, or nil (changing nothing) when any field needs the general path — quotes, `NA`, text, a wrong field
-  /// count — so errors and type changes are handled by `nextRow` exactly as before.
+  /// Tries to read the row at `position` when no field is quoted and every field of a still-numeric column is a plain
+  /// number or empty: each number is parsed straight from the bytes while its end is found, and the fields of other
+  /// columns (an outcome read as text, a code) are handed to their accumulators as the general path would. Returns
+  /// the position after the row, or nil (changing nothing) when any field needs the general path — quotes, `NA` in a
+  /// numeric column, a wrong field count — so errors and type changes are handled by `nextRow` exactly as before.
   @inline(__always)
-  func fastNumericRow(_ accumulators: inout [ColumnAccumulator], width: Int) -> Int? {
+  func fastPlainRow(
+    _ accumulators: inout [ColumnAccumulator], width: Int, row: Int, reader: ValueReader
+  ) -> Int? {
     let base = bytes.baseAddress!
     let d = delimiter
     var p = position
+    // Per column: the parsed number, or (for a column that is not plain numeric) the field's bounds as Doubles.
     return withUnsafeTemporaryAllocation(of: (Double, Bool).self, capacity: width) { values -> Int? in
-      for j in 0..<width {
-        let last = j == width - 1
-        if let selected, !selected[j] {
-          // A skipped column: find its end; a quote needs the general path.
-          while p < end && base[p] != d && base[p] != 10 && base[p] != 13 {
-            if base[p] == 34 { return nil }
-            p += 1
-          }
-          values[j] = (.nan, true)
-        } else if !accumulators[j].isPlainNumeric {
-          return nil
-        } else if p < end && (base[p] == d || base[p] == 10 || base[p] == 13) {
-          values[j] = (.nan, true)  // empty field: missing
-        } else {
-          guard p < end, let (value, length, isInteger) = ValueParsing.scanNumber(base + p, limit: end - p) else {
-            return nil
-          }
-          values[j] = (value, isInteger)
-          p += length
-        }
-        // The field must end exactly here, with a delimiter, or the row's end for the last field.
-        if !last {
-          guard p < end && base[p] == d else { return nil }
-          p += 1
-        } else if p < end {
-          if base[p] == 13 && p + 1 < end && base[p + 1] == 10 {
-            p += 2
-          } else if base[p] == 10 {
-            p += 1
+      withUnsafeTemporaryAllocation(of: Field.self, capacity: width) { texts -> Int? in
+        var textColumns = 0
+        for j in 0..<width {
+          let last = j == width - 1
+          if let selected, !selected[j] {
+            // A skipped column: find its end; a quote needs the general path.
+            while p < end && base[p] != d && base[p] != 10 && base[p] != 13 {
+              if base[p] == 34 { return nil }
+              p += 1
+            }
+            values[j] = (.nan, true)
+          } else if !accumulators[j].isPlainNumeric {
+            // A text (or date, or boolean) column: its unquoted field's bounds, added below as the general path would.
+            let start = p
+            while p < end && base[p] != d && base[p] != 10 && base[p] != 13 {
+              if base[p] == 34 || p - start > 4096 { return nil }
+              p += 1
+            }
+            texts[textColumns] = Field(start: start, end: p, quoted: false, hasDoubledQuotes: false)
+            values[j] = (.nan, false)
+            textColumns += 1
+          } else if p < end && (base[p] == d || base[p] == 10 || base[p] == 13) {
+            values[j] = (.nan, true)  // empty field: missing
           } else {
-            return nil
+            guard p < end, let (value, length, isInteger) = ValueParsing.scanNumber(base + p, limit: end - p) else {
+              return nil
+            }
+            values[j] = (value, isInteger)
+            p += length
+          }
+          // The field must end exactly here, with a delimiter, or the row's end for the last field.
+          if !last {
+            guard p < end && base[p] == d else { return nil }
+            p += 1
+          } else if p < end {
+            if base[p] == 13 && p + 1 < end && base[p + 1] == 10 {
+              p += 2
+            } else if base[p] == 10 {
+              p += 1
+            } else {
+              return nil
+            }
           }
         }
+        accumulators.withUnsafeMutableBufferPointer { acc in
+          var t = 0
+          for j in 0..<width where selected?[j] ?? true {
+            if acc[j].isPlainNumeric {
+              acc[j].addNumber(values[j].0, integral: values[j].1)
+            } else {
+              acc[j].add(bytes, texts[t], row: row, reader: reader)
+              t += 1
+            }
+          }
+        }
+        return p
       }
-      accumulators.withUnsafeMutableBufferPointer { acc in
-        for j in 0..<width where selected?[j] ?? true { acc[j].addNumber(values[j].0, integral: values[j].1) }
-      }
-      return p
     }
   }
 
@@ -371,6 +397,7 @@ struct Parser {
     let dataStart = position, dataLine = line
 
     // One pass, in row chunks across cores: infer each column's type and build its values while the type fits.
+    let asText = header.map { types[$0] == .categorical }
     let boundaries = Self.rowBoundaries(bytes, from: dataStart, chunks: bytes.count - dataStart > 4 << 20 ? 2 : 1)
     var parts = [Result<(rows: Int, accumulators: [ColumnAccumulator]), Error>?](
       repeating: nil, count: boundaries.count - 1)
@@ -397,7 +424,7 @@ struct Parser {
         chunk.end = boundaries[c + 1]
         chunk.selected = keep
         if let chunkProgress { chunk.progress = (chunkProgress, c) }
-        base[c] = Result { try chunk.accumulate(width: width, header: header) }
+        base[c] = Result { try chunk.accumulate(width: width, header: header, asText: asText) }
       }
     }
     tracker?.finish()
@@ -442,6 +469,18 @@ struct Parser {
 
 /// One column during the single pass: the evidence for its type, and its values built as that type while it fits.
 struct ColumnAccumulator {
+  /// A column declared categorical: text from the first value (no evidence for other types gathered).
+  static var text: ColumnAccumulator {
+    var accumulator = ColumnAccumulator()
+    accumulator.evidence.number = false
+    accumulator.evidence.integer = false
+    accumulator.evidence.date = false
+    accumulator.evidence.boolean = false
+    (accumulator.doubles, accumulator.days, accumulator.booleans) = (nil, nil, nil)
+    accumulator.categorical = ColumnBuilder(type: .categorical, capacity: 0)
+    return accumulator
+  }
+
   var evidence = TypeEvidence()
   /// Built while every value so far is a number (or missing).
   var doubles: [Double]? = []

@@ -100,6 +100,15 @@ extension FeatureFrame {
 extension FeatureFrame {
   /// The first id that appears more than once, and how often, or nil when every id is unique.
   public var duplicateId: (id: String, count: Int)? {
+    // Sorted 64-bit hashes first: unique ids (the usual case) are confirmed without a dictionary of a million
+    // strings; equal hashes (a duplicate, or a collision) send it to the exact count below.
+    var hashes = ids.map { id -> UInt64 in
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325
+      for b in id.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+      return h
+    }
+    hashes.sort()
+    guard zip(hashes, hashes.dropFirst()).contains(where: { $0 == $1 }) else { return nil }
     var seen: [String: Int] = [:]
     var first: String? = nil
     for id in ids {

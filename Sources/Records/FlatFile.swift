@@ -79,14 +79,16 @@ public struct FlatFile: Sendable, Equatable {
     guard table.rowCount > 0 else {
       throw FlatFileError(source: table.source, message: "has a header but no data rows; export the rows too")
     }
-    let targetColumn = table[target]!
-    let all = Array(0..<table.rowCount)
-    let texts = targetColumn.texts(all)
-    let present = Set(texts.filter { !$0.isEmpty })
+    // The target as codes into its distinct values (a categorical column's own): a million rows are compared as
+    // integers, not as strings.
+    let (codes, levels) = table[target]!.keyCodes()
+    var counts = [Int](repeating: 0, count: levels.count)
+    for c in codes where c >= 0 { counts[c] += 1 }
+    let present = Set(levels.indices.filter { counts[$0] > 0 && !levels[$0].isEmpty }.map { levels[$0] })
     // An outcome has a few values; a column of many, or of personal data, is shown by count only.
     let withheld =
       PersonalData.isSensitive(column: target) || present.count > 20 || PersonalValues.kind(of: Array(present)) != nil
-    guard present.contains(event) else {
+    guard let eventCode = levels.firstIndex(of: event), counts[eventCode] > 0 else {
       throw FlatFileError(
         source: table.source,
         message: "column \(target) never holds \(event); its values are "
@@ -94,7 +96,8 @@ public struct FlatFile: Sendable, Equatable {
             ? "withheld (\(present.count) distinct values; an outcome column holds a few, such as yes and no)"
             : present.sorted().prefix(10).joined(separator: ", ")))
     }
-    let rows = all.filter { !texts[$0].isEmpty }
+    let known = codes.map { $0 >= 0 && !levels[$0].isEmpty }
+    let rows = known.allSatisfy { $0 } ? Array(0..<table.rowCount) : codes.indices.filter { known[$0] }
     let used = Set([target] + [id, group].compactMap { $0 } + exclude)
     let candidates = table.columns.filter { !used.contains($0.name) }
     let setAside = candidates.filter { !keep.contains($0.name) && Self.looksLikeIdentifier($0) }.map(\.name)
@@ -102,15 +105,19 @@ public struct FlatFile: Sendable, Equatable {
       ids: id.map { table[$0]!.texts(rows) } ?? rows.map { String($0 + 1) },
       groups: group.map { table[$0]!.texts(rows) },
       asOf: [],
-      features: candidates.filter { !setAside.contains($0.name) }.map { $0.subset(rows) },
+      features: candidates.filter { !setAside.contains($0.name) }.map {
+        rows.count == table.rowCount ? $0 : $0.subset(rows)
+      },
       reasons: [:], protected: [],
-      labels: rows.map { texts[$0] == event })
+      labels: rows.map { codes[$0] == eventCode })
     frame.notes = table.notes
     frame.personalAllowed = Set(personalAllowed)
     frame.unit = unit
     // A binary outcome has one other value; several are worth a look ("pending" is not "did not happen").
     var others: [String: Int] = [:]
-    for row in rows where texts[row] != event { others[texts[row], default: 0] += 1 }
+    for (code, count) in counts.enumerated() where code != eventCode && count > 0 && !levels[code].isEmpty {
+      others[levels[code]] = count
+    }
     if others.count > 1 && !withheld {
       frame.notes.append(
         "column \(target): \(others.values.reduce(0, +)) rows count as not \(event): "
@@ -143,7 +150,12 @@ public struct FlatFile: Sendable, Equatable {
     case .categorical(let codes, let levels):
       return levels.count == rows && !codes.contains(-1)
     case .integer(let values):
-      return !values.contains(where: \.isNaN) && Set(values).count == rows
+      // Stops at the first repeat, which a count or a code meets within a few rows.
+      var seen = Set<Double>(minimumCapacity: 1024)
+      for v in values {
+        if v.isNaN || !seen.insert(v).inserted { return false }
+      }
+      return true
     default:
       return false
     }

@@ -81,8 +81,9 @@ public enum DataLoader {
       guard let flat = request.flat else {
         throw DataError("\(request.pathName) is one CSV file: name its outcome with --target COL --event VALUE")
       }
-      var (frame, leftOut) = try flat.frame(path: request.path)
-      try checkUniqueIds(frame, source: request.pathName)
+      let table = try flat.table(path: request.path)
+      var (frame, leftOut) = try Trace.stage("table to frame") { try flat.frame(table) }
+      try Trace.stage("unique ids") { try checkUniqueIds(frame, source: request.pathName) }
       frame.notes += identityNotes(id: flat.id, group: flat.group)
       let source = FrameSource.flat(flat)
       try checkExtras(request.extras, identity: [flat.id, flat.group], allowed: Set(flat.personalAllowed))

@@ -41,10 +41,11 @@ public struct BaselineRule: Codable, Equatable, Sendable {
     return best?.rule
   }
 
-  /// Values sampled to place the bins, and the most bins used.
-  static let sampleSize = 16_384, maxBins = 256
+  /// Values sampled to place the bins, the most bins used, and the most rows counted (an even sample beyond: an
+  /// AUC from 200,000 rows has a standard error under 0.002, far below the gaps that decide the rule).
+  static let sampleSize = 16_384, maxBins = 256, maxRows = 200_000
 
-  /// The AUC of ranking by `values` (higher first, missing lowest) in O(n log bins): labels are counted per bin and
+  /// The AUC of ranking by `values` (higher first, missing lowest) in O(rows log bins): labels are counted per bin and
   /// ties inside a bin count a half. A feature with at most `maxBins` distinct values (a decile, a count, yes/no) gets
   /// a bin per value, so its AUC is exact; a continuous one gets quantile bins, within about 1/`maxBins` of the exact
   /// AUC — enough to choose the rule, whose AUC every evaluation then computes exactly.
@@ -66,11 +67,13 @@ public struct BaselineRule: Codable, Equatable, Sendable {
     // Bin 0 is missing (ranked last); bin k + 1 holds values up to edges[k]; the last bin values above every edge.
     // counts[2b] are others in bin b, counts[2b + 1] events, indexed without a branch on the label.
     var counts = [Int](repeating: 0, count: 2 * (edges.count + 2))
+    let rowStep = max(1, values.count / maxRows)
     edges.withUnsafeBufferPointer { e in
       counts.withUnsafeMutableBufferPointer { c in
-        for (v, label) in zip(values, labels) {
+        for i in stride(from: 0, to: values.count, by: rowStep) {
+          let v = values[i]
           let bin = v.isNaN ? 0 : EdgeSearch.bin(v, e) &+ 1
-          c[2 &* bin &+ Int(unsafeBitCast(label, to: UInt8.self))] &+= 1
+          c[2 &* bin &+ Int(unsafeBitCast(labels[i], to: UInt8.self))] &+= 1
         }
       }
     }

@@ -14,6 +14,14 @@ public enum FittedLearner: Codable, Equatable, Sendable {
     }
   }
 
+  /// Margins only (log-odds per row), for training's profile and validation: without the `n × p` contributions.
+  public func margins(_ columns: [FeatureColumn], threads: Int? = nil) throws -> [Double] {
+    switch self {
+    case .stumps(let model): return model.margins(try BinnedMatrix(columns, binnings: model.binnings, threads: threads))
+    case .logistic(let model, let design): return model.margins(design.matrix(columns))
+    }
+  }
+
   /// Margins, the baseline and per-feature contributions (`n × p`, column-major, in schema order) of `columns`;
   /// `baseline + Σⱼ contributions[i, j] = margins[i]` for every row.
   public func score(_ columns: [FeatureColumn], threads: Int? = nil) throws -> Scores {

@@ -41,7 +41,7 @@ public struct ModelCard: Sendable {
         + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out: \(t.leftOutReason ?? "as the request asked")" : ""))
     if let end = t.dataUntil { lines.append("- Data until: \(end)") }
     if let range = t.asOfRange { lines.append("- As-of dates: \(range[0]) to \(range[1])") }
-    lines.append("- Data fingerprint (FNV-1a 64 of ids, outcomes and features): `\(t.dataFingerprint)`")
+    lines.append("- Data fingerprint (a 64-bit hash of ids, outcomes and features): `\(t.dataFingerprint)`")
     lines.append("")
     lines.append("## Model")
     switch bundle.learner {

@@ -59,34 +59,40 @@ public enum ModelTrainer {
       guard !schema.features.isEmpty else { throw ModelDataError("the data have no feature columns") }
       return (schema, try schema.columns(of: frame).columns)
     }
-    let groups = GroupSplit.keys(frame.groups ?? frame.ids)
-    let (trainRows, validRows) = GroupSplit.split(
-      rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
+    let (groups, trainRows, validRows) = Trace.stage("split") {
+      let groups = GroupSplit.keys(frame.groups ?? frame.ids)
+      let (trainRows, validRows) = GroupSplit.split(
+        rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
+      return (groups, trainRows, validRows)
+    }
     guard !validRows.isEmpty && !trainRows.isEmpty else {
       throw ModelDataError("too few families to hold any out for validation; add rows or raise the fraction")
     }
-    let train = columns.map { $0.selecting(trainRows) }
-    let trainLabels = trainRows.map { labels[$0] }
+    let (train, trainLabels) = Trace.stage("select training rows") {
+      (columns.map { $0.selecting(trainRows) }, trainRows.map { labels[$0] })
+    }
 
     var (learner, warnings) = try Trace.stage("fit") {
       try fit(options, train, trainLabels, groups: trainRows.map { groups[$0] })
     }
 
     // Every row is scored once: the profile needs all margins, the metrics the held-out ones.
-    let margins = try Trace.stage("score rows") { try learner.score(columns, threads: options.threads).margins }
+    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
     let validMargins = validRows.map { margins[$0] }
     let validLabels = validRows.map { labels[$0] }
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
-    let metrics = ValidationMetrics(
-      baseRate: Double(validLabels.filter { $0 }.count) / Double(validLabels.count),
-      auc: Metrics.auc(scores: validMargins, labels: validLabels),
-      logLoss: Metrics.logLoss(margins: validMargins, labels: validLabels),
-      calibrationError: ReliabilityTable(probabilities: validMargins.map(LogisticMath.sigmoid), labels: validLabels)
-        .expectedCalibrationError,
-      calibratedCalibrationError: calibrator.map { c in
-        ReliabilityTable(probabilities: validMargins.map { c.probability(margin: $0) }, labels: validLabels)
-          .expectedCalibrationError
-      })
+    let metrics = Trace.stage("validation metrics") {
+      ValidationMetrics(
+        baseRate: Double(validLabels.filter { $0 }.count) / Double(validLabels.count),
+        auc: Metrics.auc(scores: validMargins, labels: validLabels),
+        logLoss: Metrics.logLoss(margins: validMargins, labels: validLabels),
+        calibrationError: ReliabilityTable(probabilities: validMargins.map(LogisticMath.sigmoid), labels: validLabels)
+          .expectedCalibrationError,
+        calibratedCalibrationError: calibrator.map { c in
+          ReliabilityTable(probabilities: validMargins.map { c.probability(margin: $0) }, labels: validLabels)
+            .expectedCalibrationError
+        })
+    }
     if let calibrated = metrics.calibratedCalibrationError, calibrated > metrics.calibrationError {
       warnings.append(
         String(
