@@ -152,15 +152,21 @@ extension ContactList {
     let columns = self.columns
     let text = ReasonText(frame: scored.data.frame, schema: scored.bundle.schema)
     let n = scored.scores.rowCount
-    scored.scores.contributions.storage.withUnsafeBufferPointer { phi in
-      for (k, row) in rows.enumerated() {
-        var cells = columns.map { $0.cell(k, row) }
-        let top = Self.topFeatures(phi, rows: n, row: row, count: options.reasons)
-        for i in 0..<options.reasons {
-          cells.append(i < top.count ? .text(text.render(feature: top[i], row: row)) : .missing)
-        }
-        body(cells)
+    let count = options.reasons
+    let top = scored.scores.contributions.storage.withUnsafeBufferPointer {
+      Self.topFeatures($0, rows: n, count: count)
+    }
+    // Reasons rendered in the order rows sit in memory, not in rank order: rank order jumps across every feature
+    // column, a cache miss per value read.
+    var reasons = [Cell](repeating: .missing, count: rows.count * count)
+    for (k, row) in rows.enumerated().sorted(by: { $0.element < $1.element }) {
+      for i in 0..<count {
+        let feature = top[row * count + i]
+        if feature >= 0 { reasons[k * count + i] = .text(text.render(feature: Int(feature), row: row)) }
       }
+    }
+    for (k, row) in rows.enumerated() {
+      body(columns.map { $0.cell(k, row) } + reasons[k * count..<(k + 1) * count])
     }
   }
 

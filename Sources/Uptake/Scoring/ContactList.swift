@@ -85,24 +85,39 @@ public struct ContactList: Sendable {
     return column.texts(Array(0..<scored.probabilities.count))
   }
 
-  /// Up to `count` features whose contributions for `row` (in column-major `phi`) are at least `threshold`, largest
-  /// first (ties: lower index).
-  /// - Complexity: O(p · count), no sorting.
+  /// For every row, up to `count` features whose contributions (in column-major `phi`) are at least `threshold`,
+  /// largest first (ties: lower index): row `i`'s are at `i * count ..< (i + 1) * count`, −1 where there are fewer.
+  /// - Complexity: O(n · p · count), reading `phi` once in order.
   static func topFeatures(
-    _ phi: UnsafeBufferPointer<Double>, rows n: Int, row: Int, count: Int, threshold: Double = reasonThreshold
-  ) -> [Int] {
+    _ phi: UnsafeBufferPointer<Double>, rows n: Int, count: Int, threshold: Double = reasonThreshold
+  ) -> [Int32] {
     let p = n == 0 ? 0 : phi.count / n
-    var top: [(feature: Int, value: Double)] = []
-    top.reserveCapacity(count + 1)
-    for j in 0..<p {
-      let c = phi[j * n + row]
-      guard c >= threshold else { continue }
-      if top.count == count, let last = top.last, c <= last.value { continue }
-      var k = top.count
-      while k > 0 && top[k - 1].value < c { k -= 1 }
-      top.insert((j, c), at: k)
-      if top.count > count { top.removeLast() }
+    var features = [Int32](repeating: -1, count: n * count)
+    guard count > 0 else { return features }
+    var values = [Double](repeating: -.infinity, count: n * count)
+    // Feature by feature down the column-major matrix, so it is read in order: row by row across it, each of the
+    // p values of a row lay a column apart, a cache miss each.
+    features.withUnsafeMutableBufferPointer { top in
+      values.withUnsafeMutableBufferPointer { best in
+        for j in 0..<p {
+          let column = phi.baseAddress! + j * n
+          for row in 0..<n {
+            let c = column[row]
+            let base = row * count
+            guard c >= threshold, c > best[base + count - 1] else { continue }
+            // Insert after equal values, so that ties keep the earlier feature first.
+            var k = count - 1
+            while k > 0 && best[base + k - 1] < c {
+              best[base + k] = best[base + k - 1]
+              top[base + k] = top[base + k - 1]
+              k -= 1
+            }
+            best[base + k] = c
+            top[base + k] = Int32(j)
+          }
+        }
+      }
     }
-    return top.map(\.feature)
+    return features
   }
 }
