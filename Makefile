@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libsqlite3-dev
 
-.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features bench-score fuzz sanitize golden clean
+.PHONY: deps test build release demo models format lint bench-logistic bench-stumps bench-csv bench-features bench-score bench-race fuzz sanitize golden clean
 
 ## Installs OpenBLAS, LAPACKE and SQLite from Debian when their headers are missing (no prompt).
 deps:
@@ -67,6 +67,12 @@ bench-score: deps
 	python3 -m pip install -q -r benchmarks/requirements.txt
 	$(SWIFT) build -c release --product uptake
 	python3 benchmarks/score.py
+
+## The whole job, CSV to trained model to scored list, against pandas + scikit-learn / LightGBM / XGBoost.
+bench-race: deps
+	python3 -m pip install -q -r benchmarks/requirements.txt
+	$(SWIFT) build -c release --product uptake
+	python3 benchmarks/race.py
 
 ## libFuzzer (with AddressSanitizer) on the CSV reader, the config parser, model bundles (raw bytes, and valid bundles
 ## edited and re-checksummed) and the xlsx reader (raw files, and XML parts zipped into a workbook), FUZZ_SECONDS each
