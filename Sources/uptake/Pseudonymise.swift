@@ -68,6 +68,19 @@ extension UptakeCommand {
           isFolder.boolValue
           ? try FileManager.default.contentsOfDirectory(atPath: data).sorted().filter { $0.hasSuffix(".csv") }
             .map { data + "/" + $0 } : [data]
+        if isFolder.boolValue {
+          // Only CSV files are rewritten: anything else would be left behind, unpseudonymised (a workbook may hold
+          // the real ids) and missing from the copy its uptake.yaml describes.
+          let others = try FileManager.default.contentsOfDirectory(atPath: data).sorted().filter {
+            !$0.hasSuffix(".csv") && $0 != "uptake.yaml" && !$0.hasPrefix(".")
+          }
+          if !others.isEmpty {
+            fail(
+              "\(data) holds files pseudonymise does not rewrite: \(others.prefix(5).joined(separator: ", "))"
+                + (others.count > 5 ? " and \(others.count - 5) more" : "") + "; it reads and writes CSV only — "
+                + "export workbooks as CSV and move other files out of the folder; nothing was written")
+          }
+        }
         let headers = try inputs.flatMap { try TableReader.header(path: $0) }
         if let name = columnSet.sorted().first(where: { !headers.contains($0) }) {
           fail(

@@ -119,7 +119,7 @@ extension UptakeCommand {
           for note in loaded.frame.notes { warn(note) }
           if !loaded.frame.protectedFeatures.isEmpty {
             warn(
-              protectedFeaturesWarning(
+              FeatureSchema.protectedFeaturesWarning(
                 loaded.frame.protectedFeatures, needs: loaded.frame.needReasons, unit: loaded.frame.unit))
           }
           let unknown = try monotoneConstraints().keys.filter { loaded.frame.feature($0) == nil }
@@ -171,16 +171,3 @@ extension UptakeCommand {
 }
 
 extension LearnerKind: ExpressibleByArgument {}
-
-/// What `train` says when a protected attribute is a feature: allowed, but never silently.
-func protectedFeaturesWarning(_ names: [String], needs: Set<String>, unit: UnitName) -> String {
-  let it = names.count == 1 ? "it" : "them"
-  let allNeeds = names.allSatisfy(needs.contains)
-  return
-    "\(names.joined(separator: ", ")) \(names.count == 1 ? "is a protected attribute" : "are protected attributes") "
-    + "(protected: in uptake.yaml) used as \(names.count == 1 ? "a feature" : "features"): \(unit.plural) are scored "
-    + "partly by \(it); " + FeatureSchema.reasonWording(of: names, needs: needs) + "; the transparency record "
-    + "(evaluate --report) and the model card say so. If that is not intended, remove \(it) from features: a need "
-    + "can be a service fact instead (e.g. interpreter_needed rather than first_language)"
-    + (allNeeds ? "" : ", or reason_style: need can word \(it) as one")
-}

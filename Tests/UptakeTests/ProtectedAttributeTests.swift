@@ -20,6 +20,8 @@ struct ProtectedAttributeTests {
     let text = try String(contentsOfFile: config, encoding: .utf8)
     try (text + "  - name: first_language\n    column: children.first_language\n")
       .write(toFile: config, atomically: true, encoding: .utf8)
+    let checked = try runUptake(["check", "--data", dir + "/council"])
+    #expect((checked.stdout + checked.stderr).contains("first_language is a protected attribute"), "\(checked.stdout)")
     let trained = try runUptake(["train", "--data", dir + "/council", "--out", dir + "/m.json"])
     #expect(trained.status == 0, "\(trained.stderr)")
     #expect(

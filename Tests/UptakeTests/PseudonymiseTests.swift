@@ -72,6 +72,24 @@ struct PseudonymiseTests {
 
 @Suite("Personal-data column names")
 struct PersonalDataNameTests {
+  @Test("a folder holding a workbook or another file is refused before anything is written (it was left behind)")
+  func otherFiles() throws {
+    let dir = try temporaryFolder("pseudonymise-others")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/c", withIntermediateDirectories: true)
+    try "child_id,x\nC1,1\n".write(toFile: dir + "/c/children.csv", atomically: true, encoding: .utf8)
+    try Data("PK".utf8).write(to: URL(fileURLWithPath: dir + "/c/areas.xlsx"))
+    let run = try runUptake([
+      "pseudonymise", "--data", dir + "/c", "--columns", "child_id", "--key-file", dir + "/k.key", "--out", dir + "/p",
+    ])
+    #expect(
+      run.status == 1 && run.stderr.contains("does not rewrite: areas.xlsx")
+        && run.stderr.contains("nothing was written"),
+      "\(run.stderr)")
+    #expect(
+      !FileManager.default.fileExists(atPath: dir + "/p") && !FileManager.default.fileExists(atPath: dir + "/k.key"))
+  }
+
   @Test("names, dates of birth, contact details and free text are recognised; ordinary features are not")
   func names() {
     for sensitive in [

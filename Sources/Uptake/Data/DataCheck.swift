@@ -85,6 +85,11 @@ public struct DataCheck: Codable, Sendable {
       let loaded = try DataLoader.forInspection(request)
       warnings += loaded.frame.notes
       if let reason = loaded.leftOutReason { warnings.append("units left out: \(reason)") }
+      let frame = loaded.frame
+      if !frame.protectedFeatures.isEmpty {
+        warnings.append(
+          FeatureSchema.protectedFeaturesWarning(frame.protectedFeatures, needs: frame.needReasons, unit: frame.unit))
+      }
       describe(loaded)
     } catch {
       errors.append("\(error)")

@@ -58,6 +58,8 @@ public struct Benchmark: Sendable {
   public var dataDescription: String
   /// What a row is ("child").
   public var unit: UnitName
+  /// Whether intervals resampled whole families (the data have a family column) or single rows.
+  public var resampledByFamily: Bool
   public var scheme: ValidationScheme
   /// The scheme in words, saying whether folds kept families whole.
   public var schemeDescription: String
@@ -87,6 +89,7 @@ public struct Benchmark: Sendable {
     let k = min(tested.count, capacity ?? max(1, tested.count / 10))
     dataDescription = data.description
     unit = data.frame.unit
+    resampledByFamily = data.frame.groups != nil
     self.scheme = scheme
     if case .groupedKFold = scheme {
       schemeDescription = scheme.description + (data.frame.groups != nil ? " by family" : " by row (no family column)")
@@ -233,7 +236,8 @@ public struct Benchmark: Sendable {
       "Data: \(dataDescription). Scheme: \(schemeDescription). \(unit.counted(rowsTested)) tested, \(eventsTested) of whom did not take up "
         + String(format: "(base rate %.1f%%).", 100 * Double(eventsTested) / Double(max(1, rowsTested))),
       "Every learner was trained and tested on the same rows; the rule was chosen on each training part; intervals "
-        + "are bootstrap resamples of whole families.", "", table, "",
+        + "are bootstrap resamples of " + (resampledByFamily ? "whole families." : "rows."),
+      "", table, "",
       "![ROC curves](figures/benchmark-roc.svg) ![Precision–recall curves](figures/benchmark-precision-recall.svg)", "",
     ]
     lines += EvaluationReport.definitions(unit).map { "- **\($0.0)**: \($0.1)" }

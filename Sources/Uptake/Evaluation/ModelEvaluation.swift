@@ -125,6 +125,8 @@ public struct ModelEvaluation: Sendable {
   public var dataDescription: String
   /// What a row is ("child"), for every count in the reports.
   public var unit: UnitName
+  /// Whether the bootstrap resampled whole families (the data have a family column) or single rows.
+  public var resampledByFamily: Bool
   public var learner: LearnerKind
   public var bootstrap: Bootstrap
   public var summary: MetricSummary
@@ -167,6 +169,7 @@ public struct ModelEvaluation: Sendable {
     let k = min(labels.count, options.capacity ?? max(1, labels.count / 10))
     dataDescription = data.description
     unit = data.frame.unit
+    resampledByFamily = data.frame.groups != nil
     learner = bundle.learner.kind
     bootstrap = options.bootstrap
     summary = MetricSummary(probabilities: p, labels: labels, groups: groups, capacity: k, options: options)

@@ -45,6 +45,19 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
     return parts.joined(separator: "; ")
   }
 
+  /// What `train` and `check` say when a protected attribute is a feature: allowed, but never silently.
+  public static func protectedFeaturesWarning(_ names: [String], needs: Set<String>, unit: UnitName) -> String {
+    let it = names.count == 1 ? "it" : "them"
+    let allNeeds = names.allSatisfy(needs.contains)
+    return
+      "\(names.joined(separator: ", ")) \(names.count == 1 ? "is a protected attribute" : "are protected attributes") "
+      + "(protected: in uptake.yaml) used as \(names.count == 1 ? "a feature" : "features"): \(unit.plural) are scored "
+      + "partly by \(it); " + FeatureSchema.reasonWording(of: names, needs: needs) + "; the transparency record "
+      + "(evaluate --report) and the model card say so. If that is not intended, remove \(it) from features: a need "
+      + "can be a service fact instead (e.g. interpreter_needed rather than first_language)"
+      + (allNeeds ? "" : ", or reason_style: need can word \(it) as one")
+  }
+
   /// The features whose reasons are service needs (`reason_style: need`).
   public var needReasons: Set<String> { Set(features.filter { $0.reasonIsNeed == true }.map(\.name)) }
 

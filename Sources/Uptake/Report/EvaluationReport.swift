@@ -229,7 +229,7 @@ public struct EvaluationReport {
         + "\(pct(s.atThreshold.precision)) / \(pct(s.atThreshold.recall)) | |")
     lines.append("")
     lines.append(
-      "Intervals: \(e.bootstrap.replicates) bootstrap resamples of whole families (seed \(e.bootstrap.seed)), percentile method."
+      "Intervals: \(e.bootstrap.replicates) bootstrap resamples of \(e.resampledByFamily ? "whole families" : "rows") (seed \(e.bootstrap.seed)), percentile method."
     )
     lines.append("")
     for (name, definition) in Self.definitions(e.unit) { lines.append("- **\(name)**: \(definition)") }
