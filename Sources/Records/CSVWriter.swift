@@ -176,6 +176,9 @@ public enum RecordsError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .refusedOutput(let path, let reason):
       return "will not write \(path): \(reason)"
+    case .cannotWrite(let path, let reason) where reason == String(cString: strerror(EPIPE)):
+      // `uptake score --out - | head`: the reader stopped early, which is no fault of a folder or a disk.
+      return "cannot write \(path): whatever was reading it stopped early (as head does); the rest was not written"
     case .cannotWrite(let path, let reason):
       return "cannot write \(path): \(reason); check the folder exists, is writable and the disk has space"
     case .cannotCreateDirectory(let path, let reason):

@@ -26,7 +26,9 @@ public enum PartialFiles {
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
       source.setEventHandler {
         lock.locked { for path in paths { unlink(path) } }
-        let message = "uptake: interrupted; partial outputs removed, earlier files left as they were\n"
+        // On a terminal a progress bar may be showing: the message starts on a cleared line, not after it.
+        let clear = isatty(2) != 0 ? "\r\u{1B}[K" : ""
+        let message = clear + "uptake: interrupted; partial outputs removed, earlier files left as they were\n"
         _ = message.withCString { write(2, $0, strlen($0)) }
         _exit(128 + sig)
       }

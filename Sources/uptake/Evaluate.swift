@@ -67,7 +67,9 @@ extension UptakeCommand {
           if let display {
             options.progress = { done, total in display.update("evaluating (bootstrap)", done, of: total) }
           }
-          let evaluation = try ModelEvaluation(bundle: bundle, data: loaded, options: options)
+          let evaluation = try Trace.stage("evaluate (scores, metrics, bootstrap)") {
+            try ModelEvaluation(bundle: bundle, data: loaded, options: options)
+          }
           let s = evaluation.summary
           print("evaluated the \(bundle.learner.kind.rawValue) model on \(loaded.description)")
           for caution in evaluation.cautions { print("  caution: \(caution)") }
@@ -101,7 +103,9 @@ extension UptakeCommand {
                 ? "none (every PSI below 0.1)"
                 : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
           if let report {
-            let written = try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
+            let written = try Trace.stage("write report") {
+              try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
+            }
             print(
               "wrote \(report)/report.md, report.html, transparency.md, evaluation.json and \(written.count - 4) figures"
             )

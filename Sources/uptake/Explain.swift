@@ -52,9 +52,9 @@ extension UptakeCommand {
           let bundle = try ModelBundle.load(path: model)
           let loaded = try DataLoader.forScoring(data.request(), source: bundle.source)
           if all {
-            let scored = try ScoredData(bundle: bundle, data: loaded)
+            let scored = try Trace.stage("score") { try ScoredData(bundle: bundle, data: loaded) }
             for note in scored.notes { warn(note) }
-            try writeAll(scored)
+            try Trace.stage("write contributions") { try writeAll(scored) }
             summaryPrinter(for: out)(
               "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.unit.counted(loaded.frame.rowCount)), "
                 + "\(bundle.schema.features.count) contributions each")

@@ -40,7 +40,7 @@ extension UptakeCommand {
           case .flatFile: labelName = loaded.source.flatFile!.target
           case .linkedRecords: labelName = loaded.frame.labels == nil ? "label" : loaded.outcomeName ?? "label"
           }
-          try loaded.frame.write(to: out, labelName: labelName)
+          try Trace.stage("write features") { try loaded.frame.write(to: out, labelName: labelName) }
           let say = summaryPrinter(for: out)
           let target = out == CSVWriter.standardOutput ? "standard output" : out
           say("wrote \(target): \(loaded.frame.rowCount) rows, \(loaded.frame.features.count) features")

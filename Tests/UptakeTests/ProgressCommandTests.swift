@@ -7,10 +7,11 @@ import Testing
   .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "no script(1) to make a terminal"))
 struct ProgressCommandTests {
   /// Standard error and output of `uptake ARGUMENTS` run on a pseudo-terminal by script(1), as a person would run it,
-  /// with bars drawn from the first moment (`UPTAKE_PROGRESS_DELAY=0`) so that quick test steps show them too.
-  static func onTerminal(_ arguments: [String]) throws -> String {
+  /// with bars drawn from the first moment (`UPTAKE_PROGRESS_DELAY=0`, unless `delay` says otherwise) so that quick
+  /// test steps show them too.
+  static func onTerminal(_ arguments: [String], delay: String = "0") throws -> String {
     let command = shellQuoted(
-      ["UPTAKE_PROGRESS_DELAY=0", productsDirectory.appendingPathComponent("uptake").path] + arguments)
+      ["UPTAKE_PROGRESS_DELAY=\(delay)", productsDirectory.appendingPathComponent("uptake").path] + arguments)
     return try standardOutput(of: "/usr/bin/script", ["-qec", "env " + command, "/dev/null"]).text
   }
 
@@ -48,6 +49,33 @@ struct ProgressCommandTests {
     let evaluate = try Self.onTerminal(["evaluate", "--model", dir + "/m.json", "--data", small, "--bootstrap", "50"])
     #expect(
       evaluate.contains("evaluating (bootstrap) [") && evaluate.contains("150/150  ETA"), "\(evaluate.suffix(600))")
+  }
+
+  @Test(
+    "a bar never wraps (a long file name gives way), never prints a name's control characters, and a bad delay is said")
+  func narrowAndHostile() throws {
+    let dir = try temporaryFolder("progress-width")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = try Self.flatFile(in: dir, rows: 150_000)
+    let long = dir + "/" + String(repeating: "early_years_export_", count: 6) + "x\u{1B}[31m.csv"
+    try FileManager.default.moveItem(atPath: data, toPath: long)
+    let shown = try Self.onTerminal([
+      "features", "--data", long, "--target", "y", "--event", "yes", "--id", "id", "--out", dir + "/f.csv",
+    ])
+    let draws = shown.components(separatedBy: "\r\u{1B}[K").filter { $0.contains("ETA") }
+    #expect(!draws.isEmpty, "\(shown.suffix(400))")
+    // script(1) gives no window size, so the width is the default 80: at most 79 columns drawn.
+    for draw in draws { #expect(draw.count <= 79 && !draw.contains("\u{1B}[31m"), "\(draw)") }
+    #expect(draws.contains { $0.hasPrefix("reading early_years") && $0.contains("…") }, "\(draws.prefix(2))")
+
+    let odd = try runUptake(
+      [
+        "features", "--data", long, "--target", "y", "--event", "yes", "--id", "id", "--out", dir + "/g.csv", "--quiet",
+      ],
+      environment: ["UPTAKE_TRACE": "maybe"])
+    #expect(odd.status == 0 && odd.stderr.contains("UPTAKE_TRACE=maybe is not 1 or 0"), "\(odd.stderr)")
+    let delay = try Self.onTerminal(["check", "--data", long, "--target", "y", "--event", "yes"], delay: "soon")
+    #expect(delay.contains("UPTAKE_PROGRESS_DELAY=soon is not a number of seconds"), "\(delay.suffix(400))")
   }
 
   @Test("features shows building features on linked records; benchmark its folds")

@@ -104,9 +104,17 @@ public struct Benchmark: Sendable {
     var curves: [(String, [(x: Double, y: Double)], [(x: Double, y: Double)])] = []
     func add(_ name: String, scores: [Double], probabilistic: Bool, fit: Double, score: Double) {
       // The ranking metrics and their intervals hold for a rule's scores too; the probability metrics do not.
-      let summary = MetricSummary(
-        probabilities: scores, labels: testedLabels, groups: testedGroups, capacity: k,
-        options: EvaluationOptions(capacity: k, bootstrap: bootstrap))
+      // Three bootstrap intervals (AUC, precision and recall at K): most of a benchmark's time, so a bar and a stage.
+      var counted = bootstrap
+      let counter = ReplicateCounter(total: 3 * bootstrap.replicates) { done, total in
+        WorkProgress.tell("bootstrap (\(name))", done, of: total)
+      }
+      counted.onReplicate = { counter.tick() }
+      let summary = Trace.stage("bootstrap (\(name))") {
+        MetricSummary(
+          probabilities: scores, labels: testedLabels, groups: testedGroups, capacity: k,
+          options: EvaluationOptions(capacity: k, bootstrap: counted))
+      }
       rows.append(
         LeaderboardRow(
           name: name, auc: summary.auc, aucInterval: summary.aucInterval, averagePrecision: summary.averagePrecision,
@@ -130,17 +138,21 @@ public struct Benchmark: Sendable {
         train.frame = data.frame.selecting(fold.train)
         var test = data
         test.frame = data.frame.selecting(fold.test)
+        // Each fold's own stages are not traced (a line per stage per fold would bury the breakdown): the fits and
+        // scores of a learner are one stage below.
         let t0 = clock.now
-        let bundle = try ModelTrainer.train(
-          train, options: TrainingOptions(learner: learner, seed: seed, threads: threads))
+        let bundle = try Trace.listening(nil) {
+          try ModelTrainer.train(train, options: TrainingOptions(learner: learner, seed: seed, threads: threads))
+        }
         let t1 = clock.now
-        let scored = try ScoredData(bundle: bundle, data: test, threads: threads)
+        let scored = try Trace.listening(nil) { try ScoredData(bundle: bundle, data: test, threads: threads) }
         let t2 = clock.now
         fit += (t1 - t0).seconds
         score += (t2 - t1).seconds
         for (i, row) in fold.test.enumerated() { scores[row] = scored.probabilities[i] }
         WorkProgress.tell("benchmarking (folds)", fitted + f + 1, of: LearnerKind.allCases.count * folds.count)
       }
+      Trace.report?("\(learner.rawValue): \(folds.count) fits and scores", fit + score)
       add(learner.rawValue, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
     }
     // The given rule, or the best single-feature rule chosen on each fold's training rows.
