@@ -1,6 +1,9 @@
 import Linalg
 
 extension StumpBoost.Configuration {
+  /// Mixed into the seed of early stopping's hold-out, so it is independent of any split made with `seed` itself.
+  static let earlyStoppingSeedSalt: UInt64 = 0x5DEE_CE66_D1CE_5EED
+
   /// Newton boosting of the log-loss with one stump per round, chosen greedily over all features.
   ///
   /// Each round: gradients `gᵢ = wᵢ(pᵢ − yᵢ)` and hessians `hᵢ = wᵢ pᵢ(1 − pᵢ)` at the current margins; one
@@ -41,8 +44,10 @@ extension StumpBoost.Configuration {
     var trainRows = Array(0..<n)
     var heldOut: [Int] = []
     if let stopping = earlyStopping, validation == nil {
+      // A seed of its own: a caller that held out its validation families with `seed` (as `uptake train` does) has
+      // already removed every family this split would choose with it, which left early stopping nothing to watch.
       (trainRows, heldOut) = GroupSplit.split(
-        rows: n, groups: groups, fraction: stopping.validationFraction, seed: seed)
+        rows: n, groups: groups, fraction: stopping.validationFraction, seed: seed ^ Self.earlyStoppingSeedSalt)
     }
     let trainColumns = heldOut.isEmpty ? columns : columns.map { $0.selecting(trainRows) }
     let trainLabels = heldOut.isEmpty ? labels : trainRows.map { labels[$0] }

@@ -93,3 +93,20 @@ struct EvaluationLayerTests {
     }
   }
 }
+
+@Suite("Early stopping in training")
+struct EarlyStoppingTests {
+  @Test("train's stumps hold out a share for early stopping and record its loss every round")
+  func stopsEarly() throws {
+    let frame = sampleFrame()
+    let bundle = try ModelTrainer.train(
+      sampleData(frame),
+      options: .init(stumps: .init(rounds: 400, learningRate: 0.9, earlyStopping: .init(patience: 10)), threads: 1))
+    guard case .stumps(let model) = bundle.learner else {
+      Issue.record("stumps expected")
+      return
+    }
+    #expect(!model.history.validationLoss.isEmpty, "\(model.history.stopReason)")
+    #expect(model.history.stopReason.contains("early stopping"), "\(model.history.stopReason)")
+  }
+}
