@@ -348,13 +348,34 @@ struct StumpTrainer {
   /// Moves the validation margins and returns the mean weighted validation log-loss.
   mutating func applyToValidation(_ stump: StumpSplit.Candidate, _ validation: Validation) -> Double {
     let n = validation.bins.rows
-    var loss = 0.0, total = 0.0
-    for i in 0..<n {
-      validationMargins[i] += stump.binValues[Int(validation.bins.bins[stump.feature * n + i])]
-      loss += validation.weights[i] * LogisticMath.logLoss(validationMargins[i], validation.labels[i])
-      total += validation.weights[i]
+    // Side by side in fixed row chunks (the loss needs a logarithm per row per round: most of the validation cost);
+    // the chunks' sums are added in order, so the result depends only on the thread count.
+    let chunks = Parallel.ranges(count: n, chunks: n >= 65_536 ? threads : 1)
+    var partial = [(loss: Double, total: Double)](repeating: (0, 0), count: chunks.count)
+    let feature = stump.feature * n
+    validationMargins.withUnsafeMutableBufferPointer { margins in
+      validation.bins.bins.withUnsafeBufferPointer { bins in
+        validation.weights.withUnsafeBufferPointer { weights in
+          validation.labels.withUnsafeBufferPointer { labels in
+            partial.withUnsafeMutableBufferPointer { out in
+              nonisolated(unsafe) let (m, b, w, y, o) = (margins, bins, weights, labels, out)
+              let values = stump.binValues
+              Parallel.forEach(chunks, callsBLAS: false) { c, range in
+                var loss = 0.0, total = 0.0
+                for i in range {
+                  m[i] += values[Int(b[feature + i])]
+                  loss += w[i] * LogisticMath.logLoss(m[i], y[i])
+                  total += w[i]
+                }
+                o[c] = (loss, total)
+              }
+            }
+          }
+        }
+      }
     }
-    return loss / total
+    let sums = partial.reduce((loss: 0.0, total: 0.0)) { ($0.loss + $1.loss, $0.total + $1.total) }
+    return sums.loss / sums.total
   }
 
   /// Sums the stumps per feature into centred lookup tables.
