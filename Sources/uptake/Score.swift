@@ -66,9 +66,7 @@ extension UptakeCommand {
         throw ValidationError("--format xlsx writes a workbook file; name it with --out (e.g. --out list.xlsx)")
       }
       // A workbook named .csv, or CSV text named .xlsx, would not open in the spreadsheet the team uses.
-      let named: ListFormat? =
-        out.lowercased().hasSuffix(".xlsx") ? .xlsx : out.lowercased().hasSuffix(".csv") ? .csv : nil
-      if let format, let named, format != named {
+      if let format, let named = ListFormat(naming: out), format != named {
         throw ValidationError(
           "--format \(format.rawValue) does not match --out \(out); name the file .\(format.rawValue), or leave --format "
             + "out to write what the name says")
@@ -77,10 +75,19 @@ extension UptakeCommand {
     }
 
     enum HeaderStyle: String, ExpressibleByArgument, CaseIterable { case plain, friendly }
-    enum ListFormat: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
+    enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+      case csv, xlsx
 
-    /// `--format`, else what `--out`'s extension says (.xlsx: a workbook), else CSV.
-    var listFormat: ListFormat { format ?? (out.lowercased().hasSuffix(".xlsx") ? .xlsx : .csv) }
+      /// The format a file name's extension says (`.csv`, `.xlsx`, any case); nil for another name.
+      init?(naming path: String) {
+        let name = path.lowercased()
+        guard let format = Self.allCases.first(where: { name.hasSuffix("." + $0.rawValue) }) else { return nil }
+        self = format
+      }
+    }
+
+    /// `--format`, else what `--out`'s extension says, else CSV.
+    var listFormat: ListFormat { format ?? ListFormat(naming: out) ?? .csv }
 
     func run() throws {
       progress.showing { _ in

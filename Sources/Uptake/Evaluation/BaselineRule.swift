@@ -50,20 +50,10 @@ public struct BaselineRule: Codable, Equatable, Sendable {
   /// a bin per value, so its AUC is exact; a continuous one gets quantile bins, within about 1/`maxBins` of the exact
   /// AUC — enough to choose the rule, whose AUC every evaluation then computes exactly.
   static func rankingAUC(_ values: [Double], labels: [Bool]) -> Double {
-    let step = max(1, values.count / sampleSize)
-    var sample: [Double] = []
-    for i in stride(from: 0, to: values.count, by: step) where !values[i].isNaN { sample.append(values[i]) }
-    sample.sort()
-    var distinct: [Double] = []
-    for v in sample where distinct.last != v { distinct.append(v) }
-    var edges = distinct
-    if distinct.count > maxBins {
-      edges = []
-      for q in 1...maxBins {
-        let v = sample[min(sample.count - 1, q * sample.count / maxBins)]
-        if edges.last.map({ v > $0 }) ?? true { edges.append(v) }
-      }
-    }
+    let sample = EdgeSearch.sortedSample(values, atMost: sampleSize)
+    var edges: [Double] = []
+    for v in sample where edges.last != v { edges.append(v) }
+    if edges.count > maxBins { edges = EdgeSearch.quantileEdges(sample, count: maxBins, divisions: maxBins) }
     // Bin 0 is missing (ranked last); bin k + 1 holds values up to edges[k]; the last bin values above every edge.
     // counts[2b] are others in bin b, counts[2b + 1] events, indexed without a branch on the label.
     var counts = [Int](repeating: 0, count: 2 * (edges.count + 2))

@@ -83,22 +83,13 @@ public struct DataProfile: Codable, Equatable, Sendable {
 
   /// Distinct decile cut points of the present values of `values` (up to 9), from `decileSample` of them at most.
   static func deciles(_ values: [Double]) -> [Double] {
-    let step = max(1, values.count / decileSample)
-    var sample: [Double] = []
-    sample.reserveCapacity(min(values.count, decileSample + 1))
-    for i in stride(from: 0, to: values.count, by: step) where !values[i].isNaN { sample.append(values[i]) }
-    guard !sample.isEmpty else { return [] }
-    let sorted = sample.sorted()
-    var edges: [Double] = []
-    for q in 1...9 {
-      let v = sorted[min(sorted.count - 1, q * sorted.count / 10)]
-      if edges.last.map({ v > $0 }) ?? true { edges.append(v) }
-    }
-    if edges.last == sorted.last { edges.removeLast() }
+    let sorted = EdgeSearch.sortedSample(values, atMost: decileSample)
+    var edges = EdgeSearch.quantileEdges(sorted, count: 9, divisions: 10)
+    if let last = sorted.last, edges.last == last { edges.removeLast() }
     return edges
   }
 
-  /// Share of `values` in each bin of `edges` (as `bins` numbers them), counted without a bin array.
+  /// Share of `values` in each bin of `edges` (numbered as `bins` does), counted without a bin array.
   static func shares(_ values: [Double], edges: [Double]) -> [Double] {
     var counts = [Int](repeating: 0, count: edges.count + 2)
     edges.withUnsafeBufferPointer { e in
@@ -108,14 +99,10 @@ public struct DataProfile: Codable, Equatable, Sendable {
     return counts.map { Double($0) / total }
   }
 
-  /// The bin of one value: the first edge it does not exceed, `edges.count` above them all, `edges.count + 1` if
-  /// missing.
-  static func bin(_ v: Double, edges: [Double]) -> Int {
-    v.isNaN ? edges.count + 1 : edges.withUnsafeBufferPointer { EdgeSearch.bin(v, $0) }
+  /// Bin per value: the first edge it does not exceed, `edges.count` above them all, `edges.count + 1` if missing.
+  static func bins(_ values: [Double], edges: [Double]) -> [Int] {
+    edges.withUnsafeBufferPointer { e in values.map { $0.isNaN ? e.count + 1 : EdgeSearch.bin($0, e) } }
   }
-
-  /// Bin per value (see `bin`).
-  static func bins(_ values: [Double], edges: [Double]) -> [Int] { values.map { bin($0, edges: edges) } }
 
   static func shares(_ bins: [Int], count: Int) -> [Double] {
     var counts = [Double](repeating: 0, count: count)
