@@ -106,7 +106,32 @@ struct EarlyStoppingTests {
       Issue.record("stumps expected")
       return
     }
-    #expect(!model.history.validationLoss.isEmpty, "\(model.history.stopReason)")
-    #expect(model.history.stopReason.contains("early stopping"), "\(model.history.stopReason)")
+    // The validated fit stopped early; the model that ships was refitted on every row for those rounds, scaled.
+    let stopped = bundle.training.warnings.first { $0.contains("early stopping") }
+    #expect(stopped != nil, "\(bundle.training.warnings)")
+    let refit = try #require(bundle.training.refit)
+    #expect(refit.rows == frame.rowCount)
+    #expect(refit.rounds == model.history.roundsKept && model.history.roundsKept < 400)
+    #expect(model.history.validationLoss.isEmpty, "the refit has no hold-out")
+  }
+
+  @Test("the model that ships is refitted on every row; the validation figures are of the model without them")
+  func refitsOnEveryRow() throws {
+    let frame = sampleFrame()
+    let bundle = try ModelTrainer.train(sampleData(frame), options: .init(learner: .logistic, threads: 1))
+    let refit = try #require(bundle.training.refit)
+    #expect(refit.rows == frame.rowCount && refit.rounds == nil)
+    #expect(bundle.training.trainingRows + bundle.training.validationRows == frame.rowCount)
+    // Refitted on every row, the coefficients differ from a fit on the training rows alone.
+    guard case .logistic(let model, _) = bundle.learner else {
+      Issue.record("logistic expected")
+      return
+    }
+    let rows = Array(0..<frame.rowCount)
+    let columns = try FeatureSchema(frame: frame).columns(of: frame).columns
+    let design = LogisticDesign(fitting: columns)
+    let everyRow = try LogisticRegression.Configuration(penalty: .l2(.C(1))).fit(
+      design.matrix(columns), labels: rows.map { frame.labels![$0] }, featureNames: design.columnNames, threads: 1)
+    for (a, b) in zip(model.coefficients, everyRow.coefficients) { #expect(abs(a - b) <= 1e-9) }
   }
 }

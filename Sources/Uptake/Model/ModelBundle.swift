@@ -102,6 +102,15 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var validationByFamily: Bool
   public var validation: ValidationMetrics
   public var warnings: [String]
+  /// Set when the shipped model was refitted on every row after validation (the validation figures are the model
+  /// fitted without the held-out rows); nil when the model is the one validated, as in older bundles.
+  public var refit: Refit? = nil
+
+  public struct Refit: Codable, Equatable, Sendable {
+    public var rows: Int
+    /// Stumps: the rounds boosted on every row (the validated rounds scaled to the rows).
+    public var rounds: Int?
+  }
 }
 
 public struct ValidationMetrics: Codable, Equatable, Sendable {

@@ -65,7 +65,12 @@ public struct ModelCard: Sendable {
       "On \(t.validationRows) held-out rows (" + (t.validationByFamily ? "whole families" : "single rows")
         + " held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
         + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate)). "
-        + "Trained on the other \(t.trainingRows) rows.")
+        + "Trained on the other \(t.trainingRows) rows"
+        + (t.refit.map {
+          "; the model in this bundle was then refitted on all \($0.rows) rows with the same settings"
+            + ($0.rounds.map { " (\($0) rounds: the validated rounds scaled to the rows)" } ?? "")
+            + "; these figures are of the model fitted without the held-out rows"
+        } ?? "") + ".")
     lines.append("")
     lines.append("## Features and their reasons")
     lines.append("")

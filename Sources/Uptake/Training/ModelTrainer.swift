@@ -76,9 +76,20 @@ public enum ModelTrainer {
       try fit(options, train, trainLabels, groups: trainRows.map { groups[$0] })
     }
 
-    // Every row is scored once: the profile needs all margins, the metrics the held-out ones.
-    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
+    // The held-out families measure the model fitted without them; then, on data small enough that every row counts,
+    // the model that ships is refitted on all of them (the rounds scaled to the rows), so no labelled row is wasted.
+    var refit: TrainingRecord.Refit? = nil
+    var margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
     let validMargins = validRows.map { margins[$0] }
+    if labels.count <= refitRowLimit {
+      let (refitted, rounds, notes) = try Trace.stage("refit on every row") {
+        try refitOnEveryRow(options, learner, columns, labels, groups: groups, fittedRows: trainRows.count)
+      }
+      learner = refitted
+      warnings += notes
+      refit = .init(rows: labels.count, rounds: rounds)
+      margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
+    }
     let validLabels = validRows.map { labels[$0] }
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
     let metrics = Trace.stage("validation metrics") {
@@ -110,12 +121,43 @@ public enum ModelTrainer {
       validationByFamily: frame.groups != nil,
       validation: metrics, warnings: warnings)
     record.dataUntil = frame.dataUntil?.description
+    record.refit = refit
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
     let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins) }
     let rule = Trace.stage("simple rule") { BaselineRule.best(columns: train, labels: trainLabels) }
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: profile, baselineRule: rule)
+  }
+
+  /// Up to this many labelled rows, the shipped model is refitted on all of them after validation. Above it, the
+  /// held-out share costs no measurable accuracy (1M × 50 race: test AUC equal to LightGBM's fitted on every row),
+  /// while a second fit would double the time `train` takes.
+  public static let refitRowLimit = 200_000
+
+  /// The learner fitted again on every row with the validated settings: stumps without an early-stopping hold-out,
+  /// for the kept rounds scaled by how many more rows they now see (at most the configured rounds).
+  static func refitOnEveryRow(
+    _ options: TrainingOptions, _ fitted: FittedLearner, _ columns: [FeatureColumn], _ labels: [Bool], groups: [Int],
+    fittedRows: Int
+  ) throws -> (FittedLearner, rounds: Int?, [String]) {
+    switch fitted {
+    case .stumps(let model):
+      var configuration = options.stumps
+      configuration.seed = options.seed
+      let boostedRows = Double(fittedRows) * (1 - (configuration.earlyStopping?.validationFraction ?? 0))
+      let scaled = Double(model.history.roundsKept) * Double(labels.count) / max(1, boostedRows)
+      configuration.rounds = min(configuration.rounds, Int(scaled.rounded()))
+      configuration.earlyStopping = nil
+      let refitted = try configuration.fit(
+        columns, labels: labels, groups: groups, threads: options.threads, progress: options.progress)
+      return (.stumps(refitted), configuration.rounds, [])
+    case .logistic:
+      let design = LogisticDesign(fitting: columns)
+      let model = try options.logistic.fit(
+        design.matrix(columns), labels: labels, featureNames: design.columnNames, threads: options.threads)
+      return (.logistic(model, design: design), nil, model.warnings.map { "logistic (refit on every row): \($0)" })
+    }
   }
 
   /// The learner fitted on the training rows, and what it noted on the way.
