@@ -37,7 +37,7 @@ SETS = {
 }
 
 
-def split(name, folder, data):
+def split(name, data):
     """Writes (once) and returns the fixed 70/30 split of one data set."""
     file, outcome, event, family, ids = SETS[name]
     out = os.path.join(HERE, "data", "accuracy", name)
@@ -141,7 +141,7 @@ def main():
         sys.exit("build uptake first: swift build -c release --product uptake")
     print("test AUC on fixed 70/30 splits (benchmarks/accuracy.py); fit seconds in brackets")
     for name in args.sets.split(","):
-        train_path, test_path = split(name, HERE, args.data)
+        train_path, test_path = split(name, args.data)
         rows = {f"uptake {learner}": uptake(learner, name, train_path, test_path) for learner in ["stumps", "logistic"]}
         rows.update(peers(*peer_frames(name, train_path, test_path)))
         print(f"\n{name} ({sum(1 for _ in open(train_path)) - 1} train rows, {sum(1 for _ in open(test_path)) - 1} test)")

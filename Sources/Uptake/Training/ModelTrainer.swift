@@ -78,18 +78,23 @@ public enum ModelTrainer {
 
     // The held-out families measure the model fitted without them; then, on data small enough that every row counts,
     // the model that ships is refitted on all of them (the rounds scaled to the rows), so no labelled row is wasted.
+    // Every row is scored once by the model that ships (the profile needs all margins); the held-out rows by the
+    // validated model, which is that model unless it is refitted.
     var refit: TrainingRecord.Refit? = nil
-    var margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
-    let validMargins = validRows.map { margins[$0] }
+    var heldOutMargins: [Double]? = nil
     if labels.count <= refitRowLimit {
+      heldOutMargins = try Trace.stage("score held-out rows") {
+        try learner.margins(columns.map { $0.selecting(validRows) }, threads: options.threads)
+      }
       let (refitted, rounds, notes) = try Trace.stage("refit on every row") {
         try refitOnEveryRow(options, learner, columns, labels, groups: groups, fittedRows: trainRows.count)
       }
       learner = refitted
-      warnings += notes
+      warnings += notes.filter { !warnings.contains($0) }
       refit = .init(rows: labels.count, rounds: rounds)
-      margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
     }
+    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
+    let validMargins = heldOutMargins ?? validRows.map { margins[$0] }
     let validLabels = validRows.map { labels[$0] }
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
     let metrics = Trace.stage("validation metrics") {
@@ -136,28 +141,23 @@ public enum ModelTrainer {
   public static let refitRowLimit = 200_000
 
   /// The learner fitted again on every row with the validated settings: stumps without an early-stopping hold-out,
-  /// for the kept rounds scaled by how many more rows they now see (at most the configured rounds).
+  /// for the kept rounds scaled by how many more rows they now see (at most the configured rounds). Returns the notes
+  /// of the refit that the validated fit did not already give (a stumps refit's rounds and constant features repeat).
   static func refitOnEveryRow(
     _ options: TrainingOptions, _ fitted: FittedLearner, _ columns: [FeatureColumn], _ labels: [Bool], groups: [Int],
     fittedRows: Int
   ) throws -> (FittedLearner, rounds: Int?, [String]) {
-    switch fitted {
-    case .stumps(let model):
-      var configuration = options.stumps
-      configuration.seed = options.seed
-      let boostedRows = Double(fittedRows) * (1 - (configuration.earlyStopping?.validationFraction ?? 0))
+    var everyRow = options
+    var rounds: Int? = nil
+    if case .stumps(let model) = fitted {
+      let boostedRows = Double(fittedRows) * (1 - (options.stumps.earlyStopping?.validationFraction ?? 0))
       let scaled = Double(model.history.roundsKept) * Double(labels.count) / max(1, boostedRows)
-      configuration.rounds = min(configuration.rounds, Int(scaled.rounded()))
-      configuration.earlyStopping = nil
-      let refitted = try configuration.fit(
-        columns, labels: labels, groups: groups, threads: options.threads, progress: options.progress)
-      return (.stumps(refitted), configuration.rounds, [])
-    case .logistic:
-      let design = LogisticDesign(fitting: columns)
-      let model = try options.logistic.fit(
-        design.matrix(columns), labels: labels, featureNames: design.columnNames, threads: options.threads)
-      return (.logistic(model, design: design), nil, model.warnings.map { "logistic (refit on every row): \($0)" })
+      everyRow.stumps.rounds = min(options.stumps.rounds, Int(scaled.rounded()))
+      everyRow.stumps.earlyStopping = nil
+      rounds = everyRow.stumps.rounds
     }
+    let (refitted, notes) = try fit(everyRow, columns, labels, groups: groups)
+    return (refitted, rounds, rounds == nil ? notes : [])
   }
 
   /// The learner fitted on the training rows, and what it noted on the way.
