@@ -149,10 +149,7 @@ extension UptakeCommand {
               + (t.validationByFamily ? ", families kept whole)" : ")")
               + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out" : "; none left out"))
           if let refit = t.refit {
-            print(
-              "  refit:      the model saved was then fitted on all \(refit.rows) rows"
-                + (refit.rounds.map { " (\($0) rounds)" } ?? "") + "; the validation figures are of the model without "
-                + "the held-out rows")
+            print("  refit:      " + refit.sentence(rows: t.rows, rounds: bundle.stumpRounds))
           }
           for line in dataSummary(loaded) { print(line) }
           print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")

@@ -74,4 +74,28 @@ struct BundleValidationTests {
     }
     #expect(status == 1 && stderr.contains("the unit name is not a plain word"), "\(stderr)")
   }
+
+  @Test("a re-checksummed record of the refit that no training could have made is refused")
+  func tamperedRefit() throws {
+    let dir = Self.trained.dir
+    let r = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out",
+      dir + "/refitted.json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/refitted.json"))
+    let envelope = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let (ok, okErr) = try scoreEdited(envelope) { _ in }
+    #expect(ok == 0, "\(okErr)")
+    for (key, value) in [("validatedRounds", -1), ("boostedRows", 0), ("boostedRows", 1_000_000)] {
+      let (status, stderr) = try scoreEdited(envelope) { m in
+        var training = m["training"] as! [String: Any]
+        var refit = training["refit"] as! [String: Any]
+        refit[key] = value
+        training["refit"] = refit
+        m["training"] = training
+      }
+      #expect(status == 1 && stderr.contains("record of the refit"), "\(key) = \(value): \(stderr)")
+    }
+  }
 }

@@ -110,9 +110,13 @@ struct EarlyStoppingTests {
     let stopped = bundle.training.warnings.first { $0.contains("early stopping") }
     #expect(stopped != nil, "\(bundle.training.warnings)")
     let refit = try #require(bundle.training.refit)
-    #expect(refit.rows == frame.rowCount)
-    #expect(refit.rounds == model.history.roundsKept && model.history.roundsKept < 400)
+    #expect(refit.outcome == .refitted)
+    let validated = try #require(refit.validatedRounds), boosted = try #require(refit.boostedRows)
+    #expect(validated < 400 && boosted < bundle.training.trainingRows)
+    let scaled = Int((Double(validated) * Double(frame.rowCount) / Double(boosted)).rounded())
+    #expect(model.configuration.rounds == min(400, scaled) && model.history.roundsKept <= model.configuration.rounds)
     #expect(model.history.validationLoss.isEmpty, "the refit has no hold-out")
+    #expect(refit.sentence(rows: frame.rowCount, rounds: bundle.stumpRounds).contains("\(validated) rounds chosen"))
   }
 
   @Test("the model that ships is refitted on every row; the validation figures are of the model without them")
@@ -120,7 +124,7 @@ struct EarlyStoppingTests {
     let frame = sampleFrame()
     let bundle = try ModelTrainer.train(sampleData(frame), options: .init(learner: .logistic, threads: 1))
     let refit = try #require(bundle.training.refit)
-    #expect(refit.rows == frame.rowCount && refit.rounds == nil)
+    #expect(refit.outcome == .refitted && refit.validatedRounds == nil)
     #expect(bundle.training.trainingRows + bundle.training.validationRows == frame.rowCount)
     // Refitted on every row, the coefficients differ from a fit on the training rows alone.
     guard case .logistic(let model, _) = bundle.learner else {
@@ -133,5 +137,41 @@ struct EarlyStoppingTests {
     let everyRow = try LogisticRegression.Configuration(penalty: .l2(.C(1))).fit(
       design.matrix(columns), labels: rows.map { frame.labels![$0] }, featureNames: design.columnNames, threads: 1)
     for (a, b) in zip(model.coefficients, everyRow.coefficients) { #expect(abs(a - b) <= 1e-9) }
+  }
+
+  @Test("a calibrated model is kept as validated: its calibrator fits that model's held-out scores, no other's")
+  func calibratedModelIsKept() throws {
+    let frame = sampleFrame()
+    for learner in LearnerKind.allCases {
+      let bundle = try ModelTrainer.train(
+        sampleData(frame), options: .init(learner: learner, threads: 1, calibration: .platt))
+      #expect(bundle.training.refit?.outcome == .keptForCalibration)
+      // The calibrator was fitted on the held-out margins of exactly the model saved.
+      let columns = try bundle.schema.columns(of: frame).columns
+      let margins = try bundle.learner.margins(columns, threads: 1)
+      let refitted = try ModelTrainer.train(sampleData(frame), options: .init(learner: learner, threads: 1))
+      let refittedMargins = try refitted.learner.margins(columns, threads: 1)
+      #expect(zip(margins, refittedMargins).contains { abs($0 - $1) > 1e-9 }, "the uncalibrated model was refitted")
+    }
+  }
+
+  @Test("a model with no split, and held-out rows of one outcome, are said in the warnings")
+  func silentFailuresAreSaid() throws {
+    // Outcomes unrelated to the features, few rows and large leaves: no stump gains anything.
+    var frame = sampleFrame(rows: 60)
+    frame.labels = (0..<60).map { $0 % 2 == 0 }
+    let flat = try ModelTrainer.train(
+      sampleData(frame), options: .init(stumps: .init(minRowsPerSide: 40, earlyStopping: .init()), threads: 1))
+    #expect(flat.training.warnings.contains { $0.contains("no split improved the fit") }, "\(flat.training.warnings)")
+    // Two events in 60 rows, placed where the held-out fifth has none (the first such pair).
+    var checked = false
+    for first in 0..<40 where !checked {
+      frame.labels = (0..<60).map { $0 == first || $0 == first + 10 }
+      let rare = try ModelTrainer.train(sampleData(frame), options: .init(learner: .logistic, threads: 1))
+      guard rare.training.validation.baseRate == 0 else { continue }
+      #expect(rare.training.warnings.contains { $0.contains("all have the same outcome") }, "\(rare.training.warnings)")
+      checked = true
+    }
+    #expect(checked, "no placement left the held-out rows without an event")
   }
 }

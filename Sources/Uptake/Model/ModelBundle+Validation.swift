@@ -41,6 +41,13 @@ extension ModelBundle {
     guard profile.scoreEdges.allSatisfy(\.isFinite),
       profile.scoreShares.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 })
     else { throw Invalid("the score profile is not a set of shares") }
+    if let refit = training.refit {
+      // Read by the summary, card and record: rounds and rows that a refit could have had.
+      let rounds = refit.validatedRounds, rows = refit.boostedRows
+      guard (rounds == nil) == (rows == nil), (rounds ?? 0) >= 0, (rows ?? 1) >= 1, (rows ?? 0) <= training.rows,
+        rounds == nil || refit.outcome == .refitted
+      else { throw Invalid("the record of the refit on every row does not fit the training record") }
+    }
     if let rule = baselineRule, !names.contains(rule.feature) {
       throw Invalid("the simple rule names an unknown feature")
     }

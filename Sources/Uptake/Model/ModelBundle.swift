@@ -23,6 +23,12 @@ public struct ModelBundle: Codable, Equatable, Sendable {
   /// The single-feature rule every evaluation compares the model with.
   public var baselineRule: BaselineRule?
 
+  /// The boosting rounds of a stumps model (nil for logistic regression).
+  public var stumpRounds: Int? {
+    if case .stumps(let model) = learner { return model.configuration.rounds }
+    return nil
+  }
+
   public init(
     source: FrameSource, schema: FeatureSchema, learner: FittedLearner, training: TrainingRecord,
     calibration: Calibrator? = nil, profile: DataProfile, baselineRule: BaselineRule?
@@ -102,14 +108,45 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var validationByFamily: Bool
   public var validation: ValidationMetrics
   public var warnings: [String]
-  /// Set when the shipped model was refitted on every row after validation (the validation figures are the model
-  /// fitted without the held-out rows); nil when the model is the one validated, as in older bundles.
+  /// Whether the saved model was fitted again on every row after validation, and why not; nil in older bundles.
   public var refit: Refit? = nil
 
+  /// What `train` did after validation: the validation figures are always of the model fitted without the held-out
+  /// rows; the model saved is that one, or one fitted again on every row with the same settings.
   public struct Refit: Codable, Equatable, Sendable {
-    public var rows: Int
-    /// Stumps: the rounds boosted on every row (the validated rounds scaled to the rows).
-    public var rounds: Int?
+    public enum Outcome: String, Codable, Sendable {
+      /// Fitted again on every row.
+      case refitted
+      /// Kept: a calibrator was fitted to its held-out margins, and would not fit another model's.
+      case keptForCalibration = "kept_for_calibration"
+      /// Kept: more rows than `ModelTrainer.refitRowLimit`, where the held-out share costs no measurable accuracy.
+      case keptLargeData = "kept_large_data"
+    }
+    public var outcome: Outcome
+    /// Stumps, refitted: the rounds early stopping kept in the validated fit, and the rows they were boosted on.
+    public var validatedRounds: Int? = nil
+    public var boostedRows: Int? = nil
+
+    /// In words, for the train summary, the model card and the transparency record; `rounds` are the saved stumps'.
+    public func sentence(rows: Int, rounds: Int?) -> String {
+      switch outcome {
+      case .keptForCalibration:
+        return "the model saved is the one validated (a calibrator was fitted to its held-out scores, so it is not "
+          + "fitted again on every row)"
+      case .keptLargeData:
+        return "the model saved is the one validated (more than \(ModelTrainer.refitRowLimit) rows: it is not fitted "
+          + "again on every row)"
+      case .refitted:
+        var text = "the model saved was fitted again on all \(rows) rows after validation, with the same settings"
+        if let validatedRounds, let boostedRows, let rounds {
+          let scaled = Int((Double(validatedRounds) * Double(rows) / Double(max(1, boostedRows))).rounded())
+          text +=
+            " (\(validatedRounds) rounds chosen by early stopping on \(boostedRows) rows, scaled to \(rows) rows: "
+            + (scaled > rounds ? "\(scaled), held to the \(rounds) that --rounds allows" : "\(rounds)") + ")"
+        }
+        return text
+      }
+    }
   }
 }
 

@@ -66,11 +66,7 @@ public struct ModelCard: Sendable {
         + " held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
         + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate)). "
         + "Trained on the other \(t.trainingRows) rows"
-        + (t.refit.map {
-          "; the model in this bundle was then refitted on all \($0.rows) rows with the same settings"
-            + ($0.rounds.map { " (\($0) rounds: the validated rounds scaled to the rows)" } ?? "")
-            + "; these figures are of the model fitted without the held-out rows"
-        } ?? "") + ".")
+        + (t.refit.map { "; " + $0.sentence(rows: t.rows, rounds: bundle.stumpRounds) } ?? "") + ".")
     lines.append("")
     lines.append("## Features and their reasons")
     lines.append("")
