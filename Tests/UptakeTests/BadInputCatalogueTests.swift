@@ -144,6 +144,41 @@ struct BadInputCatalogueTests {
     }
   }
 
+  @Test("values near the limit of a double: logistic regression refuses to train on them and scoring names the feature")
+  func hugeValues() throws {
+    // Found by a trial: ±1e308 overflowed standardising, so train saved a model (calling the column constant) that
+    // score then refused, and score said only "a feature value" when new data held such a value.
+    var rows = "id,y,x,big\n"
+    for i in 0..<200 {
+      rows += "\(i),\(i % 3 == 0 ? "yes" : "no"),\(i % 11),\(i == 5 ? "-1e308" : i == 9 ? "1.7e308" : "\(i)")\n"
+    }
+    let logistic = try run(
+      ["in.csv": Self.bytes(rows)],
+      [
+        "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--learner", "logistic", "--out",
+        "DIR/out.csv",
+      ])
+    defer { try? FileManager.default.removeItem(atPath: logistic.dir) }
+    #expect(
+      logistic.status == 1 && logistic.stderr.contains("feature big has values beyond ±1e150"), "\(logistic.stderr)")
+    #expect(logistic.outputUnchanged && logistic.leftovers.isEmpty)
+    // A model trained on ordinary values scores such a row as an error that names the feature.
+    var ordinary = "id,y,x,big\n"
+    for i in 0..<200 { ordinary += "\(i),\(i % 3 == 0 ? "yes" : "no"),\(i % 11),\((i / 3) % 2)\n" }
+    try ordinary.write(toFile: logistic.dir + "/train.csv", atomically: true, encoding: .utf8)
+    let dir = logistic.dir
+    let trained = try runUptake([
+      "train", "--data", dir + "/train.csv", "--target", "y", "--event", "yes", "--learner", "logistic", "--out",
+      dir + "/model.json",
+    ])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let scored = try runUptake([
+      "score", "--model", dir + "/model.json", "--data", dir + "/in.csv", "--out", dir + "/out.csv",
+    ])
+    #expect(scored.status == 1 && scored.stderr.contains("feature big gives it no finite log-odds"), "\(scored.stderr)")
+    #expect((try? String(contentsOfFile: dir + "/out.csv", encoding: .utf8)) == "OLD")
+  }
+
   @Test("personal-data columns are never features; data too large for memory is refused before reading")
   func personalDataAndMemory() throws {
     var rows = "id,y,surname,months_at_address\n"

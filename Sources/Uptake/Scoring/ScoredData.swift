@@ -26,9 +26,15 @@ public struct ScoredData: Sendable {
     // A probability that is not a number is never written or ranked.
     let bad = probabilities.indices.filter { !probabilities[$0].isFinite || !scores.margins[$0].isFinite }
     if let first = bad.first {
+      let features = bundle.schema.names.indices.filter { !scores.contributions[first, $0].isFinite }
+      let culprit =
+        features.isEmpty
+        ? "a feature value or the model gives no finite log-odds"
+        : "feature " + features.map { bundle.schema.names[$0] }.joined(separator: ", ")
+          + " gives it no finite log-odds (a value far outside the training data's range?)"
       throw DataError(
-        "\(bad.count) units could not be scored (the first is unit \(first + 1) in reading order): a feature value or "
-          + "the model gives no finite log-odds; check the data and the model")
+        "\(bad.count) units could not be scored (the first is unit \(first + 1) in reading order): \(culprit); check "
+          + "the data and the model")
     }
   }
 }

@@ -195,6 +195,12 @@ public enum ModelTrainer {
       }
       return (.stumps(model), warnings)
     case .logistic:
+      // Standardising squares each value: beyond 1e150 that overflows, and the design would be silently wrong.
+      for case .numeric(let name, let values) in train where values.contains(where: { abs($0) > 1e150 }) {
+        throw ModelDataError(
+          "feature \(name) has values beyond ±1e150, too large for logistic regression to standardise; rescale the "
+            + "column (or leave it out with --exclude), or train --learner stumps, which uses only the values' order")
+      }
       let design = LogisticDesign(fitting: train)
       let model = try options.logistic.fit(
         design.matrix(train), labels: trainLabels, featureNames: design.columnNames, threads: options.threads)
