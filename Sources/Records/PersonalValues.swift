@@ -1,13 +1,15 @@
 /// Personal data recognised by its values, for columns whose names give nothing away (`x7`, `contact`, `ref`):
-/// e-mail addresses, UK telephone numbers, full UK postcodes and NHS numbers (with a valid check digit). A column is
-/// judged personal when at least five of its distinct values, and at least half of them, are of one such kind; names
-/// and free text cannot be told from values this way, so the column-name rules still carry most of the weight.
+/// e-mail addresses, UK telephone numbers, full UK postcodes, NHS numbers (with a valid check digit) and people's
+/// full names (two to four capitalised words, the first a common given name). A column is judged personal when at
+/// least five of its distinct values, and at least half of them, are of one such kind; free text and names written
+/// otherwise cannot be told from values this way, so the column-name rules still carry much of the weight.
 public enum PersonalValues {
   public enum Kind: String, Sendable, CaseIterable {
     case email = "e-mail addresses"
     case phone = "telephone numbers"
     case postcode = "full postcodes"
     case nhsNumber = "NHS numbers"
+    case fullName = "people's names"
   }
 
   /// The kind of personal data most of `values` are, or nil. Looks at the first 2,000 distinct non-empty values.
@@ -95,8 +97,38 @@ public enum PersonalValues {
       let sum = (0..<9).reduce(0) { $0 + d[$1] * (10 - $1) }
       let check = 11 - sum % 11
       return check != 10 && (check == 11 ? 0 : check) == d[9]
+    case .fullName:
+      // "Mia Johnson", "Mary-Jane O'Neill": a few capitalised words, the first a given name. Categories such as
+      // "White British" or "Month-to-month" start with no given name.
+      let words = text.split(separator: " ")
+      guard words.count >= 2 && words.count <= 4, let first = words.first?.split(separator: "-").first else {
+        return false
+      }
+      return givenNames.contains(String(first))
+        && words.allSatisfy { w in
+          w.first!.isUppercase && w.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" || $0 == "’" }
+        }
     }
   }
+
+  /// Common given names in England and Wales (ONS baby-name lists, 1960s to 2020s: the parents and children of
+  /// early-years records).
+  static let givenNames: Set<String> = [
+    "Aaliyah", "Aaron", "Abdul", "Abigail", "Adam", "Aisha", "Alexander", "Alfie", "Ali", "Alice", "Amelia", "Amy",
+    "Andrew", "Angela", "Anna", "Anthony", "Archie", "Arthur", "Ava", "Ayesha", "Barbara", "Ben", "Benjamin", "Beth",
+    "Callum", "Carl", "Caroline", "Charles", "Charlie", "Charlotte", "Chloe", "Christopher", "Claire", "Connor",
+    "Craig", "Daniel", "Darren", "David", "Dean", "Deborah", "Donna", "Dylan", "Edward", "Eleanor", "Elijah",
+    "Elizabeth", "Ella", "Ellie", "Emily", "Emma", "Ethan", "Evie", "Fatima", "Florence", "Freya", "Gary", "George",
+    "Grace", "Hannah", "Harper", "Harry", "Harvey", "Hassan", "Helen", "Henry", "Holly", "Hussain", "Ibrahim",
+    "Isabella", "Isla", "Ivy", "Jack", "Jacob", "Jade", "James", "Jamie", "Jane", "Jason", "Jennifer", "Jessica",
+    "Joanne", "John", "Jordan", "Joseph", "Joshua", "Julie", "Karen", "Katie", "Kelly", "Kevin", "Kirsty", "Laura",
+    "Lauren", "Leah", "Lee", "Leo", "Lewis", "Liam", "Lily", "Lisa", "Logan", "Louise", "Lucy", "Luke", "Maisie",
+    "Mark", "Martin", "Mary", "Mason", "Matthew", "Maya", "Megan", "Mia", "Michael", "Michelle", "Millie",
+    "Mohammed", "Muhammad", "Natalie", "Nathan", "Nicola", "Noah", "Olivia", "Oliver", "Oscar", "Paul", "Peter",
+    "Poppy", "Rachel", "Rebecca", "Richard", "Robert", "Rosie", "Ruby", "Ryan", "Samantha", "Samuel", "Sarah",
+    "Scott", "Sharon", "Sophia", "Sophie", "Stephen", "Steven", "Stuart", "Susan", "Teddy", "Theo", "Thomas", "Tracey",
+    "Victoria", "William", "Willow", "Zainab", "Zara",
+  ]
 
   /// A full UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), an optional space, inward code (9AA).
   static func isPostcode(_ text: String) -> Bool {

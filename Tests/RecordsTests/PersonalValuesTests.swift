@@ -38,6 +38,12 @@ struct PersonalValuesTests {
     // Telephone numbers a spreadsheet stored as whole numbers, their leading zero lost.
     let stored = Column(name: "contact", values: .integer((10...30).map { Double(77_009_001_00 + $0) }))
     #expect(PersonalValues.kind(of: stored) == .phone)
+    // A handful of full names (a health visitor column, say): found by a trial printed in reasons and reports.
+    #expect(
+      PersonalValues.kind(of: [
+        "Mia Johnson", "Oliver Smith", "Mary-Jane O'Neill", "Amelia Khan", "Jack Brown",
+        "Fatima Begum",
+      ]) == .fullName)
   }
 
   @Test(
@@ -48,6 +54,13 @@ struct PersonalValuesTests {
     #expect(PersonalValues.kind(of: ["LS1", "LS2", "M1", "B33", "CR2", "DN55", "W1A"]) == nil)
     #expect(PersonalValues.kind(of: ["yes", "no", "Yes", "No", "unknown"]) == nil)
     #expect(PersonalValues.kind(of: ["English", "Polish", "Urdu", "Other", "Not recorded"]) == nil)
+    // Categories of capitalised words: ethnicity, contracts, payment methods, providers.
+    #expect(
+      PersonalValues.kind(of: [
+        "White British", "Asian or Asian British", "Black or Black British", "Mixed", "Any Other White Background",
+        "Month-to-month", "One year", "Two year", "Electronic check", "Mailed check", "Bank transfer (automatic)",
+        "Little Stars Nursery", "Rainbow Day Care", "St Mary's Primary", "Grace Academy",
+      ]) == nil)
     // Ten-digit numbers with a wrong check digit: one in eleven passes by chance, far below half.
     let wrong = (0..<200).compactMap { i -> String? in
       let nine = (0..<9).map { (i * 7 + $0 * 3) % 10 }
