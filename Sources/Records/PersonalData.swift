@@ -22,8 +22,11 @@ public enum PersonalData {
     return exact.contains(letters) || suffixes.contains { key.hasSuffix($0) } || prefixes.contains { key.hasPrefix($0) }
   }
 
-  /// The value as it may be shown in a message about `column`.
+  /// The value as it may be shown in a message about `column`: withheld when the column is personal by its name, or
+  /// the value itself looks like a name, an e-mail address, a telephone, postcode or NHS number (a name typed into a
+  /// number column was printed in its error).
   public static func shown(_ value: String, column: String) -> String {
-    isSensitive(column: column) ? "(value withheld: personal data)" : "\"\(value)\""
+    isSensitive(column: column) || PersonalValues.Kind.allCases.contains { PersonalValues.matches(value, $0) }
+      ? "(value withheld: personal data)" : "\"\(value)\""
   }
 }

@@ -46,6 +46,14 @@ struct PersonalValuesTests {
       ]) == .fullName)
   }
 
+  @Test("a value that looks personal is withheld from messages, whatever its column is called")
+  func withheldValues() {
+    #expect(PersonalData.shown("Jane Doe-Smith", column: "rr") == "(value withheld: personal data)")
+    #expect(PersonalData.shown("parent@example.org", column: "x") == "(value withheld: personal data)")
+    #expect(PersonalData.shown("N/A", column: "rr") == "\"N/A\"")
+    #expect(PersonalData.shown("12%", column: "rate") == "\"12%\"")
+  }
+
   @Test(
     "ordinary categories are not personal: area codes, districts, yes/no, languages, ten-digit codes that fail the check"
   )
