@@ -153,15 +153,16 @@ extension ContactList {
     let text = ReasonText(frame: scored.data.frame, schema: scored.bundle.schema)
     let n = scored.scores.rowCount
     let count = options.reasons
+    // Reasons found and rendered in the order rows sit in memory, not in rank order: rank order jumps across every
+    // feature column, a cache miss per value read.
+    let inMemoryOrder = rows.enumerated().sorted(by: { $0.element < $1.element })
     let top = scored.scores.contributions.storage.withUnsafeBufferPointer {
-      Self.topFeatures($0, rows: n, count: count)
+      Self.topFeatures($0, rows: n, listed: inMemoryOrder.map(\.element), count: count)
     }
-    // Reasons rendered in the order rows sit in memory, not in rank order: rank order jumps across every feature
-    // column, a cache miss per value read.
     var reasons = [Cell](repeating: .missing, count: rows.count * count)
-    for (k, row) in rows.enumerated().sorted(by: { $0.element < $1.element }) {
+    for (slot, (k, row)) in inMemoryOrder.enumerated() {
       for i in 0..<count {
-        let feature = top[row * count + i]
+        let feature = top[slot * count + i]
         if feature >= 0 { reasons[k * count + i] = .text(text.render(feature: Int(feature), row: row)) }
       }
     }

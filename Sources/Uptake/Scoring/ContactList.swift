@@ -85,25 +85,27 @@ public struct ContactList: Sendable {
     return column.texts(Array(0..<scored.probabilities.count))
   }
 
-  /// For every row, up to `count` features whose contributions (in column-major `phi`) are at least `threshold`,
-  /// largest first (ties: lower index): row `i`'s are at `i * count ..< (i + 1) * count`, −1 where there are fewer.
-  /// - Complexity: O(n · p · count), reading `phi` once in order.
+  /// For each of `listed` (row numbers, ascending), up to `count` features whose contributions (in column-major `phi`
+  /// of `n` rows) are at least `threshold`, largest first (ties: lower index): `listed[k]`'s are at
+  /// `k * count ..< (k + 1) * count`, −1 where there are fewer. Only listed rows are looked at: a list held to a
+  /// capacity needs reasons for its rows, not for every unit scored.
+  /// - Complexity: O(listed · p · count), each feature's column read in row order.
   static func topFeatures(
-    _ phi: UnsafeBufferPointer<Double>, rows n: Int, count: Int, threshold: Double = reasonThreshold
+    _ phi: UnsafeBufferPointer<Double>, rows n: Int, listed: [Int], count: Int, threshold: Double = reasonThreshold
   ) -> [Int32] {
     let p = n == 0 ? 0 : phi.count / n
-    var features = [Int32](repeating: -1, count: n * count)
+    var features = [Int32](repeating: -1, count: listed.count * count)
     guard count > 0 else { return features }
-    var values = [Double](repeating: -.infinity, count: n * count)
+    var values = [Double](repeating: -.infinity, count: listed.count * count)
     // Feature by feature down the column-major matrix, so it is read in order: row by row across it, each of the
     // p values of a row lay a column apart, a cache miss each.
     features.withUnsafeMutableBufferPointer { top in
       values.withUnsafeMutableBufferPointer { best in
         for j in 0..<p {
           let column = phi.baseAddress! + j * n
-          for row in 0..<n {
+          for (slot, row) in listed.enumerated() {
             let c = column[row]
-            let base = row * count
+            let base = slot * count
             guard c >= threshold, c > best[base + count - 1] else { continue }
             // Insert after equal values, so that ties keep the earlier feature first.
             var k = count - 1
