@@ -48,14 +48,16 @@ public enum Parallel {
     }
   }
 
-  /// `body(0) … body(count − 1)` computed side by side (no BLAS inside), in order: for independent per-feature work.
-  public static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+  /// `body(0) … body(count − 1)` computed side by side (no BLAS inside) on at most `threads` threads (nil: every
+  /// core), in order: for independent per-feature work.
+  public static func map<T>(_ count: Int, threads: Int? = nil, _ body: (Int) -> T) -> [T] {
     var results = [T?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { out in
       // Each index writes only its own slot.
       nonisolated(unsafe) let base = out.baseAddress
-      nonisolated(unsafe) let work = body
-      DispatchQueue.concurrentPerform(iterations: count) { i in base![i] = work(i) }
+      forEach(ranges(count: count, chunks: max(1, threads ?? availableCores)), callsBLAS: false) { _, range in
+        for i in range { base![i] = body(i) }
+      }
     }
     return results.map { $0! }
   }

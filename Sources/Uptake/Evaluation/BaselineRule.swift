@@ -25,12 +25,12 @@ public struct BaselineRule: Codable, Equatable, Sendable {
 
   /// The best single-feature rule for `columns` and `labels`, or nil when no feature is numeric. Each feature's AUC
   /// is computed side by side from counts per bin (`rankingAUC`).
-  public static func best(columns: [FeatureColumn], labels: [Bool]) -> BaselineRule? {
+  public static func best(columns: [FeatureColumn], labels: [Bool], threads: Int? = nil) -> BaselineRule? {
     let numeric = columns.compactMap { column -> (String, [Double])? in
       guard case .numeric(let name, let values) = column else { return nil }
       return (name, values)
     }
-    let aucs = Parallel.map(numeric.count) { rankingAUC(numeric[$0].1, labels: labels) }
+    let aucs = Parallel.map(numeric.count, threads: threads) { rankingAUC(numeric[$0].1, labels: labels) }
     var best: (rule: BaselineRule, auc: Double)? = nil
     for ((name, _), auc) in zip(numeric, aucs) where !auc.isNaN {
       let strength = max(auc, 1 - auc)

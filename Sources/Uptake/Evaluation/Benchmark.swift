@@ -163,7 +163,9 @@ public struct Benchmark: Sendable {
     var ruleNames = Set<String>()
     for fold in folds {
       let train = columns.map { $0.selecting(fold.train) }
-      guard let rule = fixedRule ?? BaselineRule.best(columns: train, labels: fold.train.map { labels[$0] }),
+      guard
+        let rule = fixedRule
+          ?? BaselineRule.best(columns: train, labels: fold.train.map { labels[$0] }, threads: threads),
         let scores = rule.scores(columns.map { $0.selecting(fold.test) })
       else { continue }
       ruleNames.insert(rule.description)

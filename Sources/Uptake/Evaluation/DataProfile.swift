@@ -34,8 +34,8 @@ public struct DataProfile: Codable, Equatable, Sendable {
   static let shareSample = 200_000
 
   /// Profiles every feature side by side, and the score.
-  public init(columns: [FeatureColumn], margins: [Double]) {
-    features = Parallel.map(columns.count) { Self.feature(columns[$0]) }
+  public init(columns: [FeatureColumn], margins: [Double], threads: Int? = nil) {
+    features = Parallel.map(columns.count, threads: threads) { Self.feature(columns[$0]) }
     scoreEdges = Self.deciles(margins)
     scoreShares = Self.shares(margins, edges: scoreEdges)
   }

@@ -17,7 +17,7 @@ public enum Fingerprint {
   /// labels, a feature) is hashed on its own, side by side, a 64-bit word at a time; the parts' hashes are then hashed
   /// in order. Bundles written before this scheme hold a byte-wise FNV-1a of the same parts, which no new fingerprint
   /// matches (so evaluating them on their own training data gives no caution).
-  public static func of(_ frame: FeatureFrame) -> String {
+  public static func of(_ frame: FeatureFrame, threads: Int? = nil) -> String {
     var parts: [() -> UInt64] = [{ hashTexts(frame.ids) }]
     if let labels = frame.labels { parts.append { hashWords(labels.lazy.map { $0 ? 1 : 0 }) } }
     for column in frame.features {
@@ -34,7 +34,7 @@ public enum Fingerprint {
         return h
       }
     }
-    let hashes = Parallel.map(parts.count) { parts[$0]() }
+    let hashes = Parallel.map(parts.count, threads: threads) { parts[$0]() }
     return "2-" + hex(hashes.reduce(offset, mixWord))
   }
 

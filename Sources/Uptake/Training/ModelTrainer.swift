@@ -123,7 +123,8 @@ public enum ModelTrainer {
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     var record = TrainingRecord(
       uptakeVersion: UptakeVersion.current, trainedAt: ISO8601DateFormatter().string(from: Date()),
-      dataFingerprint: Trace.stage("fingerprint") { Fingerprint.of(frame) }, dataDescription: data.description,
+      dataFingerprint: Trace.stage("fingerprint") { Fingerprint.of(frame, threads: options.threads) },
+      dataDescription: data.description,
       rows: labels.count,
       rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
       seed: options.seed, threads: max(1, options.threads ?? Parallel.availableCores),
@@ -138,8 +139,10 @@ public enum ModelTrainer {
           + "train on more rows or hold out a larger share (--validation)")
     }
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
-    let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins) }
-    let rule = Trace.stage("simple rule") { BaselineRule.best(columns: train, labels: trainLabels) }
+    let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins, threads: options.threads) }
+    let rule = Trace.stage("simple rule") {
+      BaselineRule.best(columns: train, labels: trainLabels, threads: options.threads)
+    }
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: profile, baselineRule: rule)
