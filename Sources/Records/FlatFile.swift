@@ -69,8 +69,16 @@ public struct FlatFile: Sendable, Equatable {
   /// - Throws: `FlatFileError` naming the missing column (with the nearest name) or the absent event value.
   public func frame(_ table: Table) throws -> (frame: FeatureFrame, leftOut: Int) {
     // Excluded columns were checked against the header and not read.
-    for name in [target] + [id, group].compactMap({ $0 }) + keep + types.keys.sorted() + personalAllowed
-    where table[name] == nil {
+    let named: [(name: String, option: String)] =
+      [(target, "--target")] + [id].compactMap { $0 }.map { ($0, "--id") }
+      + [group].compactMap { $0 }.map { ($0, "--group") } + keep.map { ($0, "--keep") }
+      + types.keys.sorted().map { ($0, "--type") } + personalAllowed.map { ($0, "--allow-personal") }
+    for (name, option) in named where table[name] == nil {
+      if exclude.contains(name) {
+        throw FlatFileError(
+          source: table.source,
+          message: "has column \(name) left out by --exclude but named by \(option); drop one of them")
+      }
       throw FlatFileError(
         source: table.source,
         message: "has no column \(name)"

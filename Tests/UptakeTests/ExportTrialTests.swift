@@ -178,6 +178,17 @@ struct ExportTrialTests {
     #expect(
       typo.status == 1 && typo.stderr.contains("has no column note_calc (given to --exclude); did you mean notes_calc?")
     )
+    // Left out and typed at once: both options are named, not "no column … did you mean" (found by a trial).
+    let both = try run(
+      ["in.csv": broken],
+      [
+        "train", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--exclude", "notes_calc", "--type",
+        "notes_calc=number", "--out", "DIR/m.json",
+      ])
+    #expect(
+      both.status == 1
+        && both.stderr.contains("has column notes_calc left out by --exclude but named by --type; drop one of them"),
+      "\(both.stderr)")
   }
 
   @Test("check refuses what train refuses (a date column as a feature) and never echoes control characters")
