@@ -16,6 +16,16 @@ public enum GroupSplit {
     return (train, valid)
   }
 
+  /// A seeded fold in `0..<count` per row, whole groups together when `groups` is given, by the same hash of key
+  /// and seed as `split`: the same folds on every machine, whatever the row order.
+  public static func folds(rows n: Int, groups: [Int]?, count: Int, seed: UInt64) -> [Int] {
+    (0..<n).map { i in
+      let key = UInt64(bitPattern: Int64(groups?[i] ?? i))
+      var rng = SplitMix64(seed: seed ^ (key &* 0x9E37_79B9_7F4A_7C15))
+      return min(count - 1, Int(rng.nextUnit() * Double(count)))
+    }
+  }
+
   /// A stable integer per text key (FNV-1a 64 of its bytes), so a split by family id does not depend on row order.
   public static func keys(_ texts: [String]) -> [Int] {
     texts.map { text in

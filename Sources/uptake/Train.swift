@@ -32,7 +32,9 @@ extension UptakeCommand {
     var out: String = "model.json"
     @Option(name: .long, help: "Seed for the validation split and the binning sample.")
     var seed: UInt64 = 1
-    @Option(name: .long, help: "Share of families held out for validation.")
+    @Option(
+      name: .long,
+      help: "Share of families each validation fold holds out (0.2: five folds); above 200,000 rows, the one share held out.")
     var validation: Double = 0.2
     @Option(name: .long, help: "Threads (default: every core).")
     var threads: Int?
@@ -145,9 +147,8 @@ extension UptakeCommand {
           let elapsed = (clock.now - began).seconds
           print("trained \(learner.rawValue) on \(t.dataDescription) in \(String(format: "%.2f", elapsed)) s")
           print(
-            "  rows:       \(t.rows) used (\(t.trainingRows) training, \(t.validationRows) validation"
-              + (t.validationByFamily ? ", families kept whole)" : ")")
-              + (t.rowsLeftOut > 0 ? "; \(t.rowsLeftOut) left out" : "; none left out"))
+            "  rows:       \(t.rows) used" + (t.rowsLeftOut > 0 ? ", \(t.rowsLeftOut) left out" : ", none left out")
+              + "; validated " + t.validationDescription)
           if let refit = t.refit {
             print("  refit:      " + refit.sentence(rows: t.rows, rounds: bundle.stumpRounds))
           }

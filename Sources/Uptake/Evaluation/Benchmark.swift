@@ -19,7 +19,7 @@ public enum ValidationScheme: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// (train rows, test rows) per fold.
-  func folds(_ frame: FeatureFrame) -> [(train: [Int], test: [Int])] {
+  func folds(_ frame: FeatureFrame, seed: UInt64) -> [(train: [Int], test: [Int])] {
     switch self {
     case .temporal(let share):
       let days = frame.asOf.sorted()
@@ -29,8 +29,10 @@ public enum ValidationScheme: Sendable, Equatable, CustomStringConvertible {
       let train = frame.asOf.indices.filter { frame.asOf[$0] < cut }
       return [(train, test)]
     case .groupedKFold(let k):
-      let keys = GroupSplit.keys(frame.groups ?? frame.ids)
-      let fold = keys.map { Int(UInt(bitPattern: $0) % UInt(k)) }
+      // A seed of its own: each fold's training cross-fits with `seed`, and the same folds there would leave one empty.
+      let fold = GroupSplit.folds(
+        rows: frame.rowCount, groups: GroupSplit.keys(frame.groups ?? frame.ids), count: k,
+        seed: seed ^ 0xBE4C_11A5_F01D_5EED)
       return (0..<k).map { f in (fold.indices.filter { fold[$0] != f }, fold.indices.filter { fold[$0] == f }) }
     }
   }
@@ -75,7 +77,7 @@ public struct Benchmark: Sendable {
     rule fixedRule: BaselineRule? = nil, threads: Int? = nil
   ) throws {
     guard let labels = data.frame.labels else { throw ModelDataError("the data have no outcome to benchmark on") }
-    let folds = scheme.folds(data.frame).filter { !$0.train.isEmpty && !$0.test.isEmpty }
+    let folds = scheme.folds(data.frame, seed: seed).filter { !$0.train.isEmpty && !$0.test.isEmpty }
     guard !folds.isEmpty else {
       throw ModelDataError(
         "the \(scheme) leaves no rows to train or to test on; use --scheme kfold or data with more as-of dates")

@@ -48,6 +48,9 @@ extension ModelBundle {
         rounds == nil || refit.outcome == .refitted
       else { throw Invalid("the record of the refit on every row does not fit the training record") }
     }
+    if let folds = training.validationFolds, folds < 2 || folds > training.rows {
+      throw Invalid("the training record's number of validation folds is not possible")
+    }
     if let rule = baselineRule, !names.contains(rule.feature) {
       throw Invalid("the simple rule names an unknown feature")
     }

@@ -106,8 +106,22 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   public var validationRows: Int
   /// True when whole families (the group column) were held out, false when single rows were.
   public var validationByFamily: Bool
+  /// Cross-fitted: the number of folds, every row's validation prediction from a model fitted on the other folds;
+  /// nil when one share of families was held out (and in older bundles).
+  public var validationFolds: Int? = nil
   public var validation: ValidationMetrics
   public var warnings: [String]
+  /// How the validation figures were measured, in words ("out of fold on all 3414 rows (5 seeded folds of whole
+  /// families…)"), for the train summary, the model card and the transparency record.
+  public var validationDescription: String {
+    let unit = validationByFamily ? "whole families" : "single rows"
+    if let folds = validationFolds {
+      return "out of fold on all \(validationRows) rows (\(folds) seeded folds of \(unit), each predicted by a model "
+        + "fitted on the other folds)"
+    }
+    return "on \(validationRows) held-out rows (\(unit), seeded), the model fitted on the other \(trainingRows)"
+  }
+
   /// Whether the saved model was fitted again on every row after validation, and why not; nil in older bundles.
   public var refit: Refit? = nil
 
@@ -115,33 +129,29 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   /// rows; the model saved is that one, or one fitted again on every row with the same settings.
   public struct Refit: Codable, Equatable, Sendable {
     public enum Outcome: String, Codable, Sendable {
-      /// Fitted again on every row.
+      /// Fitted again on every row, after cross-fitting.
       case refitted
-      /// Kept: a calibrator was fitted to its held-out margins, and would not fit another model's.
-      case keptForCalibration = "kept_for_calibration"
       /// Kept: more rows than `ModelTrainer.refitRowLimit`, where the held-out share costs no measurable accuracy.
       case keptLargeData = "kept_large_data"
     }
     public var outcome: Outcome
-    /// Stumps, refitted: the rounds early stopping kept in the validated fit, and the rows they were boosted on.
+    /// Stumps, refitted: the rounds early stopping kept, and the rows they were boosted on, averaged over the folds.
     public var validatedRounds: Int? = nil
     public var boostedRows: Int? = nil
 
     /// In words, for the train summary, the model card and the transparency record; `rounds` are the saved stumps'.
     public func sentence(rows: Int, rounds: Int?) -> String {
       switch outcome {
-      case .keptForCalibration:
-        return "the model saved is the one validated (a calibrator was fitted to its held-out scores, so it is not "
-          + "fitted again on every row)"
       case .keptLargeData:
         return "the model saved is the one validated (more than \(ModelTrainer.refitRowLimit) rows: it is not fitted "
           + "again on every row)"
       case .refitted:
-        var text = "the model saved was fitted again on all \(rows) rows after validation, with the same settings"
+        var text = "the model saved was fitted on all \(rows) rows after validation, with the same settings"
         if let validatedRounds, let boostedRows, let rounds {
           let scaled = Int((Double(validatedRounds) * Double(rows) / Double(max(1, boostedRows))).rounded())
           text +=
-            " (\(validatedRounds) rounds chosen by early stopping on \(boostedRows) rows, scaled to \(rows) rows: "
+            " (early stopping kept \(validatedRounds) rounds on \(boostedRows) rows on average over the folds, "
+            + "scaled to \(rows) rows: "
             + (scaled > rounds ? "\(scaled), held to the \(rounds) that --rounds allows" : "\(rounds)") + ")"
         }
         return text

@@ -62,10 +62,8 @@ public struct ModelCard: Sendable {
     lines.append("")
     lines.append("## How well it does")
     lines.append(
-      "On \(t.validationRows) held-out rows (" + (t.validationByFamily ? "whole families" : "single rows")
-        + " held out, seeded): AUC \(String(format: "%.3f", t.validation.auc)), "
-        + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate)). "
-        + "Trained on the other \(t.trainingRows) rows"
+      "Validated " + t.validationDescription + ": AUC \(String(format: "%.3f", t.validation.auc)), "
+        + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate))"
         + (t.refit.map { "; " + $0.sentence(rows: t.rows, rounds: bundle.stumpRounds) } ?? "") + ".")
     lines.append("")
     lines.append("## Features and their reasons")

@@ -44,8 +44,7 @@ struct TransparencyRecord {
       "- Trained on: \(t.dataDescription); \(t.rows) rows, \(t.events) events"
         + (t.asOfRange.map { ", as-of dates \($0[0]) to \($0[1])" } ?? "") + ".")
     lines.append(
-      "- Validated on \(t.validationRows) held-out rows (" + (t.validationByFamily ? "whole families" : "single rows")
-        + "), trained on the other \(t.trainingRows)"
+      "- Validated " + t.validationDescription
         + (t.refit.map { "; " + $0.sentence(rows: t.rows, rounds: bundle.stumpRounds) } ?? "") + ".")
     lines.append("- Features: " + bundle.schema.names.joined(separator: ", ") + ".")
     if let protected = t.protectedFeatures, !protected.isEmpty {

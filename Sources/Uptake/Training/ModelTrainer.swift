@@ -37,9 +37,11 @@ public struct TrainingOptions: Sendable {
 
 /// Trains a model bundle from labelled data.
 public enum ModelTrainer {
-  /// Holds out a seeded share of families for validation, fits the learner on the rest, and measures it on the
-  /// held-out families. Stumps stop early on a further seeded share of the training families, so the reported
-  /// validation figures are never the data the rounds were chosen on.
+  /// Fits the model and measures it on families it did not see. Up to `refitRowLimit` rows, by cross-fitting: the
+  /// families are cut into `round(1 / validationFraction)` seeded folds, each predicted by a model fitted on the others
+  /// (stumps stopping early on a further share of those families), so every row has an out-of-fold prediction for the
+  /// validation figures and the calibrator; the model saved is then fitted on every row, stumps for the folds' rounds
+  /// scaled to the rows. Above it, one seeded share of families is held out and the model fitted on the rest is saved.
   /// - Throws: `ModelDataError` when the data cannot make a model (no outcome, one class only, too few rows);
   ///   `LearnError` from the learner.
   public static func train(_ data: LoadedData, options: TrainingOptions) throws -> ModelBundle {
@@ -59,48 +61,12 @@ public enum ModelTrainer {
       guard !schema.features.isEmpty else { throw ModelDataError("the data have no feature columns") }
       return (schema, try schema.columns(of: frame).columns)
     }
-    let (groups, trainRows, validRows) = Trace.stage("split") {
-      let groups = GroupSplit.keys(frame.groups ?? frame.ids)
-      let (trainRows, validRows) = GroupSplit.split(
-        rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
-      return (groups, trainRows, validRows)
-    }
-    guard !validRows.isEmpty && !trainRows.isEmpty else {
-      throw ModelDataError("too few families to hold any out for validation; add rows or raise the fraction")
-    }
-    let (train, trainLabels) = Trace.stage("select training rows") {
-      (columns.map { $0.selecting(trainRows) }, trainRows.map { labels[$0] })
-    }
-
-    var (learner, warnings) = try Trace.stage("fit") {
-      try fit(options, train, trainLabels, groups: trainRows.map { groups[$0] })
-    }
-
-    // The held-out families measure the model fitted without them; then, on data small enough that every row counts,
-    // the model that ships is refitted on all of them (the rounds scaled to the rows), so no labelled row is wasted.
-    // Every row is scored once by the model that ships (the profile needs all margins); the held-out rows by the
-    // validated model, which is that model unless it is refitted. A calibrator fits the validated model's scores only,
-    // so a calibrated model is kept as validated.
-    var refit = TrainingRecord.Refit(outcome: .refitted)
-    var heldOutMargins: [Double]? = nil
-    if options.calibration != nil {
-      refit.outcome = .keptForCalibration
-    } else if labels.count > refitRowLimit {
-      refit.outcome = .keptLargeData
-    } else {
-      heldOutMargins = try Trace.stage("score held-out rows") {
-        try learner.margins(columns.map { $0.selecting(validRows) }, threads: options.threads)
-      }
-      let (refitted, rounded, notes) = try Trace.stage("refit on every row") {
-        try refitOnEveryRow(options, learner, columns, labels, fittedRows: trainRows.count)
-      }
-      learner = refitted
-      refit = rounded
-      warnings += notes.filter { !warnings.contains($0) }
-    }
-    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
-    let validMargins = heldOutMargins ?? validRows.map { margins[$0] }
-    let validLabels = validRows.map { labels[$0] }
+    let groups = GroupSplit.keys(frame.groups ?? frame.ids)
+    var validated =
+      labels.count <= refitRowLimit
+      ? try crossFitted(options, columns, labels, groups: groups)
+      : try heldOut(options, columns, labels, groups: groups)
+    let (validMargins, validLabels) = (validated.margins, validated.labels)
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
     let metrics = Trace.stage("validation metrics") {
       ValidationMetrics(
@@ -115,10 +81,15 @@ public enum ModelTrainer {
         })
     }
     if let calibrated = metrics.calibratedCalibrationError, calibrated > metrics.calibrationError {
-      warnings.append(
+      validated.warnings.append(
         String(
           format: "calibration: it made the calibration error worse on the rows it was fitted on (%.3f → %.3f); "
             + "train with --calibration none", metrics.calibrationError, calibrated))
+    }
+    if validLabels.allSatisfy({ $0 == validLabels[0] }) {
+      validated.warnings.append(
+        "validation: the \(validLabels.count) held-out rows all have the same outcome, so the AUC cannot be measured; "
+          + "train on more rows or hold out a larger share (--validation)")
     }
     let asOfRange = frame.asOf.isEmpty ? nil : [frame.asOf.min()!.description, frame.asOf.max()!.description]
     var record = TrainingRecord(
@@ -128,53 +99,127 @@ public enum ModelTrainer {
       rows: labels.count,
       rowsLeftOut: data.leftOut, leftOutReason: data.leftOutReason, events: events, asOfRange: asOfRange,
       seed: options.seed, threads: max(1, options.threads ?? Parallel.availableCores),
-      fitSeconds: Date().timeIntervalSince(started), trainingRows: trainRows.count, validationRows: validRows.count,
-      validationByFamily: frame.groups != nil,
-      validation: metrics, warnings: warnings)
+      fitSeconds: Date().timeIntervalSince(started), trainingRows: validated.trainingRows,
+      validationRows: validLabels.count, validationByFamily: frame.groups != nil,
+      validation: metrics, warnings: validated.warnings)
     record.dataUntil = frame.dataUntil?.description
-    record.refit = refit
-    if validLabels.allSatisfy({ $0 == validLabels[0] }) {
-      record.warnings.append(
-        "validation: the \(validLabels.count) held-out rows all have the same outcome, so the AUC cannot be measured; "
-          + "train on more rows or hold out a larger share (--validation)")
-    }
+    record.refit = validated.refit
+    record.validationFolds = validated.folds
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
+    let learner = validated.learner
+    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
     let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins, threads: options.threads) }
     let rule = Trace.stage("simple rule") {
-      BaselineRule.best(columns: train, labels: trainLabels, threads: options.threads)
+      BaselineRule.best(columns: columns, labels: labels, threads: options.threads)
     }
     return ModelBundle(
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: profile, baselineRule: rule)
   }
 
-  /// Up to this many labelled rows, the shipped model is refitted on all of them after validation. Above it, the
-  /// held-out share costs no measurable accuracy (1M × 50 race: test AUC equal to LightGBM's fitted on every row),
-  /// while a second fit would double the time `train` takes.
+  /// Up to this many labelled rows, training cross-fits and saves a model fitted on every row. Above it, one held-out
+  /// share costs no measurable accuracy (1M × 50 race: test AUC equal to LightGBM's fitted on every row), while the
+  /// folds and a refit would multiply the time `train` takes.
   public static let refitRowLimit = 200_000
 
-  /// The learner fitted again on every row with the validated settings: stumps without an early-stopping hold-out,
-  /// for the kept rounds scaled by how many more rows they now see (at most the configured rounds; scaling measured
-  /// better than not on all three shared data sets and three seeds). Returns the notes of the refit that the
-  /// validated fit did not already give (a stumps refit's rounds and constant features repeat).
-  static func refitOnEveryRow(
-    _ options: TrainingOptions, _ fitted: FittedLearner, _ columns: [FeatureColumn], _ labels: [Bool],
-    fittedRows: Int
-  ) throws -> (FittedLearner, TrainingRecord.Refit, [String]) {
+  /// The model to save, and the margins and labels it is measured (and calibrated) on.
+  struct Validated {
+    var learner: FittedLearner
+    /// Out-of-fold margins (cross-fitting) or the held-out rows' margins, and those rows' labels.
+    var margins: [Double]
+    var labels: [Bool]
+    /// Rows the saved model was fitted on.
+    var trainingRows: Int
+    var folds: Int?
+    var refit: TrainingRecord.Refit
+    var warnings: [String]
+  }
+
+  /// One seeded share of families held out; the model fitted on the rest is measured on them and saved.
+  static func heldOut(
+    _ options: TrainingOptions, _ columns: [FeatureColumn], _ labels: [Bool], groups: [Int]
+  ) throws -> Validated {
+    let (trainRows, validRows) = Trace.stage("split") {
+      GroupSplit.split(rows: labels.count, groups: groups, fraction: options.validationFraction, seed: options.seed)
+    }
+    guard !validRows.isEmpty && !trainRows.isEmpty else {
+      throw ModelDataError("too few families to hold any out for validation; add rows or raise the fraction")
+    }
+    let (learner, notes) = try Trace.stage("fit") {
+      try fit(
+        options, columns.map { $0.selecting(trainRows) }, trainRows.map { labels[$0] },
+        groups: trainRows.map { groups[$0] })
+    }
+    let margins = try Trace.stage("score held-out rows") {
+      try learner.margins(columns.map { $0.selecting(validRows) }, threads: options.threads)
+    }
+    var warnings = notes
+    if case .stumps(let model) = learner { warnings.insert("stumps: \(model.history.stopReason)", at: 0) }
+    return Validated(
+      learner: learner, margins: margins, labels: validRows.map { labels[$0] }, trainingRows: trainRows.count,
+      folds: nil, refit: .init(outcome: .keptLargeData), warnings: warnings)
+  }
+
+  /// Seeded folds of whole families, each predicted by a model fitted on the others; then the model fitted on every
+  /// row, stumps for the folds' kept rounds scaled by how many more rows they now see (at most the configured
+  /// rounds; scaling measured better than not on all three shared data sets and three seeds).
+  static func crossFitted(
+    _ options: TrainingOptions, _ columns: [FeatureColumn], _ labels: [Bool], groups: [Int]
+  ) throws -> Validated {
+    let k = max(2, Int((1 / options.validationFraction).rounded()))
+    let fold = GroupSplit.folds(rows: labels.count, groups: groups, count: k, seed: options.seed)
+    var outOfFold = [Double](repeating: .nan, count: labels.count)
+    var warnings: [String] = []
+    var rounds: [(kept: Int, boosted: Int)] = []
+    for f in 0..<k {
+      let (trainRows, testRows) = (fold.indices.filter { fold[$0] != f }, fold.indices.filter { fold[$0] == f })
+      guard !testRows.isEmpty && !trainRows.isEmpty else {
+        throw ModelDataError(
+          "too few families to cut into \(k) folds for validation; add rows or raise the share (--validation)")
+      }
+      let foldEvents = trainRows.reduce(0) { $0 + (labels[$1] ? 1 : 0) }
+      guard foldEvents > 0 && foldEvents < trainRows.count else {
+        let events = labels.filter { $0 }.count
+        throw ModelDataError(
+          "fold \(f + 1) of \(k) has only one outcome among the rows it trains on (\(min(events, labels.count - events)) "
+            + "of the \(labels.count) rows have the rarer one); add rows, or make fewer folds with a larger share "
+            + "(--validation 0.5 makes 2)")
+      }
+      let (learner, notes) = try Trace.stage("fit (fold \(f + 1) of \(k))") {
+        try fit(
+          options, columns.map { $0.selecting(trainRows) }, trainRows.map { labels[$0] },
+          groups: trainRows.map { groups[$0] })
+      }
+      warnings += notes.filter { !warnings.contains($0) }
+      let margins = try learner.margins(columns.map { $0.selecting(testRows) }, threads: options.threads)
+      for (i, row) in testRows.enumerated() { outOfFold[row] = margins[i] }
+      if case .stumps(let model) = learner {
+        let boosted = Double(trainRows.count) * (1 - (options.stumps.earlyStopping?.validationFraction ?? 0))
+        rounds.append((model.history.roundsKept, Int(boosted.rounded())))
+      }
+    }
     var everyRow = options
     var refit = TrainingRecord.Refit(outcome: .refitted)
-    if case .stumps(let model) = fitted {
-      let boostedRows = Int(
-        (Double(fittedRows) * (1 - (options.stumps.earlyStopping?.validationFraction ?? 0))).rounded())
-      let scaled = Double(model.history.roundsKept) * Double(labels.count) / Double(max(1, boostedRows))
-      everyRow.stumps.rounds = min(options.stumps.rounds, Int(scaled.rounded()))
+    if !rounds.isEmpty {
+      let kept = rounds.map(\.kept)
+      warnings.insert(
+        "stumps: early stopping kept \(kept.min()!)–\(kept.max()!) rounds in the \(k) folds (at most "
+          + "\(options.stumps.rounds))", at: 0)
+      let scaled = rounds.map { Double($0.kept) * Double(labels.count) / Double(max(1, $0.boosted)) }
+      everyRow.stumps.rounds = min(options.stumps.rounds, Int((scaled.reduce(0, +) / Double(k)).rounded()))
       everyRow.stumps.earlyStopping = nil
-      refit.validatedRounds = model.history.roundsKept
-      refit.boostedRows = boostedRows
+      refit.validatedRounds = Int((Double(kept.reduce(0, +)) / Double(k)).rounded())
+      refit.boostedRows = Int((Double(rounds.map(\.boosted).reduce(0, +)) / Double(k)).rounded())
     }
-    // No groups: without an early-stopping hold-out, nothing is split.
-    let (refitted, notes) = try fit(everyRow, columns, labels, groups: nil)
-    return (refitted, refit, refit.validatedRounds == nil ? notes : [])
+    let (learner, notes) = try Trace.stage("refit on every row") {
+      // No groups: without an early-stopping hold-out, nothing is split.
+      try fit(everyRow, columns, labels, groups: nil)
+    }
+    // A stumps refit's notes (constant features) repeat the folds'; a logistic refit's (convergence) may be new.
+    warnings += notes.filter { !warnings.contains($0) }
+    return Validated(
+      learner: learner, margins: outOfFold, labels: labels, trainingRows: labels.count, folds: k, refit: refit,
+      warnings: warnings)
   }
 
   /// The learner fitted on the training rows, and what it noted on the way.
@@ -187,7 +232,7 @@ public enum ModelTrainer {
       configuration.seed = options.seed
       let model = try configuration.fit(
         train, labels: trainLabels, groups: groups, threads: options.threads, progress: options.progress)
-      var warnings = ["stumps: \(model.history.stopReason)"]
+      var warnings: [String] = []
       if model.history.roundsKept == 0 {
         warnings.append(
           "stumps: no split improved the fit, so every unit gets the same probability and the list has no order; "
