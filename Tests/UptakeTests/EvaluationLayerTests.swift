@@ -141,6 +141,24 @@ struct EarlyStoppingTests {
     #expect(bundle.training.validation.auc < inSample)
   }
 
+  @Test("above the cross-fitting limit, one share of families is held out and the model fitted on the rest is saved")
+  func heldOutAboveTheLimit() throws {
+    let frame = sampleFrame()
+    var options = TrainingOptions(learner: .logistic, threads: 1)
+    options.crossFitRowLimit = 100
+    let bundle = try ModelTrainer.train(sampleData(frame), options: options)
+    let t = bundle.training
+    #expect(t.refit?.outcome == .keptLargeData && t.validationFolds == nil)
+    #expect(t.trainingRows + t.validationRows == frame.rowCount && t.validationRows > 0)
+    // The validation AUC is the saved model's on the held-out rows.
+    let columns = try bundle.schema.columns(of: frame).columns
+    let margins = try bundle.learner.margins(columns, threads: 1)
+    let (_, validRows) = GroupSplit.split(
+      rows: frame.rowCount, groups: GroupSplit.keys(frame.groups!), fraction: 0.2, seed: 1)
+    let auc = Metrics.auc(scores: validRows.map { margins[$0] }, labels: validRows.map { frame.labels![$0] })
+    #expect(abs(auc - t.validation.auc) <= 1e-12)
+  }
+
   @Test("the calibrator is fitted on the out-of-fold scores, so the model fitted on every row can use it")
   func calibratedOutOfFold() throws {
     let frame = sampleFrame()

@@ -14,6 +14,9 @@ public struct TrainingOptions: Sendable {
   public var threads: Int?
   /// Calibrate the probabilities on the held-out families (nil: leave them as the learner gives them).
   public var calibration: Calibrator.Method?
+  /// Data of up to this many labelled rows are cross-fitted and the saved model fitted on every row; larger data hold
+  /// one share out (`ModelTrainer.refitRowLimit` unless a test needs the other path on small data).
+  public var crossFitRowLimit = ModelTrainer.refitRowLimit
   /// Told after each boosting round (stumps), for a progress bar.
   public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -63,10 +66,14 @@ public enum ModelTrainer {
     }
     let groups = GroupSplit.keys(frame.groups ?? frame.ids)
     var validated =
-      labels.count <= refitRowLimit
+      labels.count <= options.crossFitRowLimit
       ? try crossFitted(options, columns, labels, groups: groups)
       : try heldOut(options, columns, labels, groups: groups)
-    let (validMargins, validLabels) = (validated.margins, validated.labels)
+    let learner = validated.learner
+    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
+    // Held out: the saved model is the one validated, so its margins of every row hold the held-out ones.
+    let validMargins = validated.heldOutRows.map { rows in rows.map { margins[$0] } } ?? validated.margins
+    let validLabels = validated.labels
     let calibrator = options.calibration.map { Calibrator.fit($0, margins: validMargins, labels: validLabels) }
     let metrics = Trace.stage("validation metrics") {
       ValidationMetrics(
@@ -106,8 +113,6 @@ public enum ModelTrainer {
     record.refit = validated.refit
     record.validationFolds = validated.folds
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
-    let learner = validated.learner
-    let margins = try Trace.stage("score rows") { try learner.margins(columns, threads: options.threads) }
     let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins, threads: options.threads) }
     let rule = Trace.stage("simple rule") {
       BaselineRule.best(columns: columns, labels: labels, threads: options.threads)
@@ -125,8 +130,11 @@ public enum ModelTrainer {
   /// The model to save, and the margins and labels it is measured (and calibrated) on.
   struct Validated {
     var learner: FittedLearner
-    /// Out-of-fold margins (cross-fitting) or the held-out rows' margins, and those rows' labels.
+    /// Cross-fitting: every row's out-of-fold margin. Held out: empty, and `heldOutRows` says which of the saved
+    /// model's margins are the validation ones.
     var margins: [Double]
+    var heldOutRows: [Int]?
+    /// The validation rows' labels.
     var labels: [Bool]
     /// Rows the saved model was fitted on.
     var trainingRows: Int
@@ -150,13 +158,11 @@ public enum ModelTrainer {
         options, columns.map { $0.selecting(trainRows) }, trainRows.map { labels[$0] },
         groups: trainRows.map { groups[$0] })
     }
-    let margins = try Trace.stage("score held-out rows") {
-      try learner.margins(columns.map { $0.selecting(validRows) }, threads: options.threads)
-    }
     var warnings = notes
     if case .stumps(let model) = learner { warnings.insert("stumps: \(model.history.stopReason)", at: 0) }
     return Validated(
-      learner: learner, margins: margins, labels: validRows.map { labels[$0] }, trainingRows: trainRows.count,
+      learner: learner, margins: [], heldOutRows: validRows, labels: validRows.map { labels[$0] },
+      trainingRows: trainRows.count,
       folds: nil, refit: .init(outcome: .keptLargeData), warnings: warnings)
   }
 
@@ -218,7 +224,8 @@ public enum ModelTrainer {
     // A stumps refit's notes (constant features) repeat the folds'; a logistic refit's (convergence) may be new.
     warnings += notes.filter { !warnings.contains($0) }
     return Validated(
-      learner: learner, margins: outOfFold, labels: labels, trainingRows: labels.count, folds: k, refit: refit,
+      learner: learner, margins: outOfFold, heldOutRows: nil, labels: labels, trainingRows: labels.count, folds: k,
+      refit: refit,
       warnings: warnings)
   }
 
