@@ -93,6 +93,12 @@ public enum ModelTrainer {
           format: "calibration: it made the calibration error worse on the rows it was fitted on (%.3f → %.3f); "
             + "train with --calibration none", metrics.calibrationError, calibrated))
     }
+    // Said of the model saved, not of a fold's.
+    if case .stumps(let model) = learner, model.history.roundsKept == 0 {
+      validated.warnings.append(
+        "stumps: no split improved the fit, so every unit gets the same probability and the list has no order; "
+          + "train on more rows, or check that the features carry information")
+    }
     if validLabels.allSatisfy({ $0 == validLabels[0] }) {
       validated.warnings.append(
         "validation: the \(validLabels.count) held-out rows all have the same outcome, so the AUC cannot be measured; "
@@ -240,11 +246,6 @@ public enum ModelTrainer {
       let model = try configuration.fit(
         train, labels: trainLabels, groups: groups, threads: options.threads, progress: options.progress)
       var warnings: [String] = []
-      if model.history.roundsKept == 0 {
-        warnings.append(
-          "stumps: no split improved the fit, so every unit gets the same probability and the list has no order; "
-            + "train on more rows, or check that the features carry information")
-      }
       for name in train.filter(\.isConstant).map(\.name) {
         warnings.append("stumps: feature \(name) is constant in the training data (or all missing); it adds nothing")
       }
