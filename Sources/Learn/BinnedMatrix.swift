@@ -135,4 +135,20 @@ public struct BinnedMatrix: Sendable {
 
   /// Row `i`'s bins.
   public func row(_ i: Int) -> [UInt8] { (0..<columns).map { bins[$0 * rows + i] } }
+
+  /// The rows `rows` only, in that order, with the same binnings (a bag's share of already binned data).
+  public func selecting(_ rows: [Int]) -> BinnedMatrix {
+    var out = [UInt8](repeating: 0, count: rows.count * columns)
+    for j in 0..<columns {
+      let from = j * self.rows, to = j * rows.count
+      for (k, i) in rows.enumerated() { out[to + k] = bins[from + i] }
+    }
+    return BinnedMatrix(rows: rows.count, binnings: binnings, bins: out)
+  }
+
+  private init(rows: Int, binnings: [FeatureBinning], bins: [UInt8]) {
+    self.rows = rows
+    self.binnings = binnings
+    self.bins = bins
+  }
 }

@@ -39,6 +39,13 @@ extension StumpBoost.Configuration {
       throw LearnError.shapeMismatch("there are \(n) labels but \(groups.count) group ids")
     }
     let threadCount = max(1, threads ?? Parallel.availableCores)
+    if bags > 1 {
+      guard validation == nil else {
+        throw LearnError.invalidConfiguration("bagged models hold out their own rows; pass no validation set")
+      }
+      return try fitBagged(
+        columns, labels: labels, weights: weights, groups: groups, threads: threadCount, progress: progress)
+    }
 
     // Hold out a validation share when early stopping has no explicit set.
     var trainRows = Array(0..<n)
@@ -99,6 +106,7 @@ extension StumpBoost.Configuration {
       throw LearnError.invalidConfiguration("minHessianPerSide and minGain must be ≥ 0")
     }
     if minCategoryCount < 1 { throw LearnError.invalidConfiguration("minCategoryCount must be ≥ 1") }
+    if !(1...1_000).contains(bags) { throw LearnError.invalidConfiguration("bags \(bags) must be 1 to 1000") }
     if let e = earlyStopping, e.patience < 1 || !(e.validationFraction > 0 && e.validationFraction < 1) {
       throw LearnError.invalidConfiguration("early stopping needs patience ≥ 1 and a validation fraction in (0, 1)")
     }
@@ -205,14 +213,10 @@ struct StumpTrainer {
     let patience = configuration.earlyStopping?.patience ?? Int.max
     history.stopReason = "all \(configuration.rounds) rounds trained"
     for round in 0..<configuration.rounds {
-      guard let stump = bestStump() else {
+      guard let shrunk = step(rowChunks) else {
         history.stopReason = "no split with gain above minGain after \(round) rounds"
         break
       }
-      var shrunk = stump
-      for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
-      stumps.append(shrunk)
-      applyStump(shrunk, rowChunks)
       progress?(round + 1, configuration.rounds)
       if let validation {
         let loss = applyToValidation(shrunk, validation)
@@ -232,6 +236,16 @@ struct StumpTrainer {
     history.features = stumps.map(\.feature)
     history.gains = stumps.map(\.gain)
     history.roundsKept = stumps.count
+  }
+
+  /// One round: the best stump, shrunk by the learning rate, kept and applied to the training rows (nil when no
+  /// split has gain above `minGain`). The gradients must be current (`updateGradients` before the first round).
+  mutating func step(_ rowChunks: [Range<Int>]) -> StumpSplit.Candidate? {
+    guard var shrunk = bestStump() else { return nil }
+    for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
+    stumps.append(shrunk)
+    applyStump(shrunk, rowChunks)
+    return shrunk
   }
 
   /// `gᵢ, hᵢ` at the current margins, row chunks across threads.
@@ -380,16 +394,55 @@ struct StumpTrainer {
 
   /// Sums the stumps per feature into centred lookup tables.
   func compile(sampleWeights: [Double]) -> StumpBoost {
-    let n = data.rows, p = data.columns
-    var tables = (0..<p).map { [Double](repeating: 0, count: data.binnings[$0].binCount) }
+    let (intercept, tables) = Self.centred(
+      summedTables(), intercept: baseMargin, on: data, counts: counts, sampleWeights: sampleWeights)
+    return StumpBoost(
+      configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
+      importance: Self.importance(tables, on: data, sampleWeights: sampleWeights), history: history, bags: nil)
+  }
+
+  /// The kept stumps summed per feature, before centring: added to `baseMargin`, they give the training margins.
+  func summedTables() -> [[Double]] {
+    var tables = data.binnings.map { [Double](repeating: 0, count: $0.binCount) }
     for stump in stumps {
       for b in 0..<stump.binValues.count { tables[stump.feature][b] += stump.binValues[b] }
     }
+    return tables
+  }
+
+  /// Each table shifted to average zero over `data` (sample-weighted), the means moved into the intercept, so
+  /// `φⱼ` averages to zero over those rows; bins no row of `data` falls in (unseen categories, missing when there
+  /// were none) contribute nothing. Margins are unchanged for every row of `data`.
+  static func centred(
+    _ tables: [[Double]], intercept: Double, on data: BinnedMatrix, counts: [[Int]], sampleWeights: [Double]
+  ) -> (intercept: Double, tables: [[Double]]) {
+    var tables = tables
+    var intercept = intercept
+    let weights = binWeights(data, sampleWeights: sampleWeights)
     let totalWeight = sampleWeights.reduce(0, +)
-    var intercept = baseMargin
-    var importance = [Double](repeating: 0, count: p)
-    for j in 0..<p {
-      // Centre on the training data (sample-weighted), so φⱼ averages to zero over training rows.
+    for j in 0..<tables.count {
+      var mean = 0.0
+      for b in 0..<tables[j].count { mean += weights[j][b] * tables[j][b] }
+      mean /= totalWeight
+      intercept += mean
+      for b in 0..<tables[j].count { tables[j][b] = counts[j][b] == 0 ? 0 : tables[j][b] - mean }
+    }
+    return (intercept, tables)
+  }
+
+  /// Mean `|φⱼ|` over the rows of `data` (sample-weighted), per feature.
+  static func importance(_ tables: [[Double]], on data: BinnedMatrix, sampleWeights: [Double]) -> [Double] {
+    let weights = binWeights(data, sampleWeights: sampleWeights)
+    let totalWeight = sampleWeights.reduce(0, +)
+    return tables.indices.map { j in
+      tables[j].indices.reduce(0.0) { $0 + weights[j][$1] * abs(tables[j][$1]) } / totalWeight
+    }
+  }
+
+  /// The sample weight falling in each bin of each feature.
+  static func binWeights(_ data: BinnedMatrix, sampleWeights: [Double]) -> [[Double]] {
+    let n = data.rows
+    return (0..<data.columns).map { j in
       var binWeight = [Double](repeating: 0, count: 256)
       data.bins.withUnsafeBufferPointer { bins in
         sampleWeights.withUnsafeBufferPointer { w in
@@ -397,19 +450,7 @@ struct StumpTrainer {
           for i in 0..<n { binWeight[Int(column[i])] += w[i] }
         }
       }
-      var mean = 0.0
-      for b in 0..<tables[j].count { mean += binWeight[b] * tables[j][b] }
-      mean /= totalWeight
-      intercept += mean
-      for b in 0..<tables[j].count {
-        // Bins never seen in training (unseen categories, missing when training had none) contribute nothing.
-        tables[j][b] = counts[j][b] == 0 ? 0 : tables[j][b] - mean
-        importance[j] += binWeight[b] * abs(tables[j][b])
-      }
-      importance[j] /= totalWeight
+      return binWeight
     }
-    return StumpBoost(
-      configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
-      importance: importance, history: history)
   }
 }

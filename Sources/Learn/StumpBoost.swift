@@ -16,8 +16,12 @@ public struct StumpBoost: Codable, Equatable, Sendable {
   public let tables: [[Double]]
   /// Mean `|φⱼ|` over the training rows: how much each feature moves scores on average.
   public let importance: [Double]
-  /// What training did, round by round.
+  /// What training did, round by round (with bags: every bag's kept stumps, and their mean rounds kept).
   public let history: TrainingHistory
+  /// With outer bagging, each bag's own model (centred on all the training rows), whose average `intercept` and
+  /// `tables` are: the spread across bags says how much each bin's value, and each row's margin, moves with the
+  /// sample the model was trained on. nil for one model.
+  public let bags: [Bag]?
 
   public var featureNames: [String] { binnings.map(\.name) }
   public var featureCount: Int { binnings.count }
@@ -49,13 +53,18 @@ extension StumpBoost {
     public var earlyStopping: EarlyStopping?
     /// Seeds the binning sample and the internal validation split.
     public var seed: UInt64
+    /// Models averaged (outer bagging, as InterpretML's EBM): each boosted on its own seeded share of the rows (of
+    /// the groups, when groups are given), stopping early on the rest when `earlyStopping` is set, side by side on
+    /// the threads. Their average is still one table per feature. 1: one model on every row.
+    public var bags: Int
 
     public init(
       rounds: Int = 300, learningRate: Double = 0.1, maxBins: Int = 255, minCategoryCount: Int = 10,
       l2: Double = 0, minHessianPerSide: Double = 1e-3, minRowsPerSide: Int = 20, minGain: Double = 0,
       monotone: [String: Monotonicity] = [:], classWeight: ClassWeight = .none,
-      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0
+      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0, bags: Int = 1
     ) {
+      self.bags = bags
       self.rounds = rounds
       self.learningRate = learningRate
       self.maxBins = maxBins
@@ -89,6 +98,13 @@ extension StumpBoost {
     }
   }
 
+  /// One bag of an outer-bagged model: its own intercept and centred tables, and what its training did.
+  public struct Bag: Codable, Equatable, Sendable {
+    public var intercept: Double
+    public var tables: [[Double]]
+    public var history: TrainingHistory
+  }
+
   /// What training did.
   public struct TrainingHistory: Codable, Equatable, Sendable {
     /// Feature index of each kept round's stump.
@@ -101,5 +117,47 @@ extension StumpBoost {
     public var roundsKept: Int
     /// Why training ended.
     public var stopReason: String
+  }
+}
+
+extension StumpBoost.Configuration {
+  private enum CodingKeys: String, CodingKey {
+    case rounds, learningRate, maxBins, minCategoryCount, l2, minHessianPerSide, minRowsPerSide, minGain, monotone
+    case classWeight, earlyStopping, seed, bags
+  }
+
+  /// Writes `bags` only when there is more than one, so a bundle from before bagging encodes to the same bytes (its
+  /// checksum is over them).
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(rounds, forKey: .rounds)
+    try c.encode(learningRate, forKey: .learningRate)
+    try c.encode(maxBins, forKey: .maxBins)
+    try c.encode(minCategoryCount, forKey: .minCategoryCount)
+    try c.encode(l2, forKey: .l2)
+    try c.encode(minHessianPerSide, forKey: .minHessianPerSide)
+    try c.encode(minRowsPerSide, forKey: .minRowsPerSide)
+    try c.encode(minGain, forKey: .minGain)
+    try c.encode(monotone, forKey: .monotone)
+    try c.encode(classWeight, forKey: .classWeight)
+    try c.encodeIfPresent(earlyStopping, forKey: .earlyStopping)
+    try c.encode(seed, forKey: .seed)
+    if bags != 1 { try c.encode(bags, forKey: .bags) }
+  }
+
+  /// Decodes bundles written before bagging (no `bags`: one model).
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      rounds: try c.decode(Int.self, forKey: .rounds), learningRate: try c.decode(Double.self, forKey: .learningRate),
+      maxBins: try c.decode(Int.self, forKey: .maxBins),
+      minCategoryCount: try c.decode(Int.self, forKey: .minCategoryCount), l2: try c.decode(Double.self, forKey: .l2),
+      minHessianPerSide: try c.decode(Double.self, forKey: .minHessianPerSide),
+      minRowsPerSide: try c.decode(Int.self, forKey: .minRowsPerSide),
+      minGain: try c.decode(Double.self, forKey: .minGain),
+      monotone: try c.decode([String: StumpBoost.Monotonicity].self, forKey: .monotone),
+      classWeight: try c.decode(ClassWeight.self, forKey: .classWeight),
+      earlyStopping: try c.decodeIfPresent(StumpBoost.EarlyStopping.self, forKey: .earlyStopping),
+      seed: try c.decode(UInt64.self, forKey: .seed), bags: try c.decodeIfPresent(Int.self, forKey: .bags) ?? 1)
   }
 }

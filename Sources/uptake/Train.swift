@@ -34,7 +34,9 @@ extension UptakeCommand {
     var seed: UInt64 = 1
     @Option(
       name: .long,
-      help: "Share of families each validation fold holds out (0.2: five folds); above 200,000 rows, the one share held out.")
+      help:
+        "Share of families each validation fold holds out (0.2: five folds); above 200,000 rows, the one share held out."
+    )
     var validation: Double = 0.2
     @Option(name: .long, help: "Threads (default: every core).")
     var threads: Int?
@@ -44,9 +46,16 @@ extension UptakeCommand {
     var calibration: String = "none"
 
     @Option(name: .long, help: "Stumps: boosting rounds (early stopping keeps the best).")
-    var rounds: Int = 300
+    var rounds: Int = ModelTrainer.defaultRounds
     @Option(name: .long, help: "Stumps: learning rate.")
     var learningRate: Double = 0.1
+    @Option(
+      name: .long,
+      help: """
+        Stumps: models averaged (outer bagging), each on its own 80% of the families; above 1, lists get \
+        probability_low and probability_high, explain a range, and reports whiskers on the shapes.
+        """)
+    var bags: Int = 1
     @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255.")
     var bins: Int = 255
     @Option(name: .long, help: "Stumps: rows needed on each side of a split.")
@@ -66,6 +75,7 @@ extension UptakeCommand {
     func validate() throws {
       guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
       try Limits.check(rounds, "--rounds", 1...100_000)
+      try Limits.check(bags, "--bags", 1...100)
       try Limits.check(minRows, "--min-rows", 1...1_000_000)
       try Limits.check(threads, "--threads", Limits.threads)
       try Limits.check(learningRate, "--learning-rate", above: 1e-6, atMost: 1)
@@ -136,7 +146,7 @@ extension UptakeCommand {
             learner: learner,
             stumps: .init(
               rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
-              monotone: try monotoneConstraints(), earlyStopping: .init()),
+              monotone: try monotoneConstraints(), earlyStopping: .init(), bags: bags),
             logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed,
             threads: threads,
             calibration: try calibrationMethod(),
@@ -149,9 +159,7 @@ extension UptakeCommand {
           print(
             "  rows:       \(t.rows) used" + (t.rowsLeftOut > 0 ? ", \(t.rowsLeftOut) left out" : ", none left out")
               + "; validated " + t.validationDescription)
-          if let refit = t.refit {
-            print("  refit:      " + refit.sentence(rows: t.rows, rounds: bundle.stumpRounds))
-          }
+          if let refit = bundle.refitSentence { print("  refit:      " + refit) }
           for line in dataSummary(loaded) { print(line) }
           print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
           print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))

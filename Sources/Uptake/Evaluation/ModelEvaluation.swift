@@ -143,7 +143,11 @@ public struct ModelEvaluation: Sendable {
   /// (share of rows contacted, lift) from 1% to 100%.
   public var liftCurve: [(x: Double, y: Double)]
   /// Per feature: each profile bin's label and the mean contribution (log-odds) of the rows in it.
-  public var shapes: [(feature: String, bins: [(label: String, logOdds: Double, rows: Int)])]
+  /// Per feature and value range: the mean contribution, the rows, and (a bagged model) the mean standard deviation
+  /// of those rows' contributions across the bags.
+  public var shapes: [(feature: String, bins: [(label: String, logOdds: Double, rows: Int, spread: Double?)])]
+  /// Bags behind `spread` (nil for one model).
+  public var bags: Int?
   /// What should make a reader doubt these figures, in words: evaluated on the training data, too few units or
   /// events for narrow intervals, the simple rule doing better at capacity. Shown first in every summary.
   public var cautions: [String] = []
@@ -226,20 +230,32 @@ public struct ModelEvaluation: Sendable {
     drift = stability.features.map { DriftRow(name: $0.name, psi: $0.psi) }
     scoreDrift = DriftRow(name: "score", psi: stability.score)
 
+    // A bagged model's spread of each row's contribution: its bin's standard deviation across the bags.
+    var bagged: (model: StumpBoost, bins: BinnedMatrix)? = nil
+    if case .stumps(let model) = bundle.learner, model.bags != nil {
+      bagged = (model, try BinnedMatrix(scored.columns, binnings: model.binnings, threads: threads))
+      bags = model.configuration.bags
+    }
     shapes = zip(bundle.profile.features, scored.columns).enumerated().map { j, pair in
       let (feature, column) = pair
       let bins = feature.bins(column)
       var sums = [Double](repeating: 0, count: feature.shares.count)
+      var spreads = [Double](repeating: 0, count: feature.shares.count)
       var counts = [Int](repeating: 0, count: feature.shares.count)
       let phi = scored.scores.contributions
+      let spread = bagged.flatMap { $0.model.spread(ofFeature: j) }
       for i in 0..<bins.count {
         sums[bins[i]] += phi.storage[j * phi.rows + i]
+        if let spread, let binned = bagged?.bins { spreads[bins[i]] += spread[Int(binned.bins[j * binned.rows + i])] }
         counts[bins[i]] += 1
       }
       let labels = feature.binLabels(boolean: bundle.schema.features[j].kind == .boolean)
       return (
         feature.name,
-        labels.indices.compactMap { b in counts[b] > 0 ? (labels[b], sums[b] / Double(counts[b]), counts[b]) : nil }
+        labels.indices.compactMap { b in
+          let n = Double(counts[b])
+          return counts[b] > 0 ? (labels[b], sums[b] / n, counts[b], spread.map { _ in spreads[b] / n }) : nil
+        }
       )
     }
   }

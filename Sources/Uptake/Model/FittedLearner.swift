@@ -29,7 +29,8 @@ public enum FittedLearner: Codable, Equatable, Sendable {
     case .stumps(let model):
       let binned = try BinnedMatrix(columns, binnings: model.binnings, threads: threads)
       return Scores(
-        margins: model.margins(binned), baseline: model.intercept, contributions: model.contributions(binned))
+        margins: model.margins(binned), baseline: model.intercept, contributions: model.contributions(binned),
+        marginSpread: model.marginSpread(binned))
     case .logistic(let model, let design):
       let x = design.matrix(columns)
       let n = x.rows
@@ -57,7 +58,27 @@ public struct Scores: Sendable {
   public var baseline: Double
   /// `n × p`: each feature's exact contribution to each row's margin.
   public var contributions: Matrix
+  /// A bagged model's standard deviation of each row's margin across its bags (nil for one model).
+  public var marginSpread: [Double]? = nil
 
   public var probabilities: [Double] { margins.map(LogisticMath.sigmoid) }
   public var rowCount: Int { margins.count }
+}
+
+extension StumpBoost {
+  /// The rounds in words, for the model card and the transparency record: "280 rounds", "12 rounds (of at most 300:
+  /// no later split gained)", "the average of 8 models, each of 280 rounds on its own 80% of the families".
+  public var roundsDescription: String {
+    let c = configuration
+    if let bags {
+      let kept = bags.map(\.history.roundsKept)
+      let each = kept.min() == kept.max() ? "\(kept[0])" : "\(kept.min()!)–\(kept.max()!)"
+      let share = Int(((1 - Configuration.bagHoldOut) * 100).rounded())
+      return
+        "the average of \(bags.count) models, each of \(each) rounds on its own \(share)% of the families (or rows)"
+    }
+    let kept = history.roundsKept
+    return kept < c.rounds
+      ? "\(kept) rounds (of at most \(c.rounds): \(history.stopReason))" : "\(kept) round\(kept == 1 ? "" : "s")"
+  }
 }

@@ -75,6 +75,11 @@ extension ModelBundle {
       throw Invalid("the stumps have \(model.tables.count) tables for \(features.count) features")
     }
     guard model.intercept.isFinite else { throw Invalid("the intercept is not a finite number") }
+    if let bags = model.bags {
+      guard bags.count == model.configuration.bags, bags.count > 1, bags.allSatisfy({ $0.intercept.isFinite }) else {
+        throw Invalid("the model's bags do not match its configuration (\(model.configuration.bags) bags)")
+      }
+    }
     for (j, binning) in model.binnings.enumerated() {
       let feature = features[j]
       guard binning.name == feature.name else {
@@ -90,6 +95,12 @@ extension ModelBundle {
       }
       guard model.tables[j].allSatisfy(\.isFinite) else {
         throw Invalid("feature \(feature.name)'s table holds a non-finite number")
+      }
+      // A bag's table is averaged into this one and read for intervals and bands: the same shape, finite.
+      for bag in model.bags ?? [] {
+        guard bag.tables.count == features.count, bag.tables[j].count == binning.binCount,
+          bag.tables[j].allSatisfy(\.isFinite)
+        else { throw Invalid("a bag's table for feature \(feature.name) does not fit the model") }
       }
       switch binning.kind {
       case .numeric(let edges):

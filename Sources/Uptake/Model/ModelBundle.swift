@@ -29,6 +29,16 @@ public struct ModelBundle: Codable, Equatable, Sendable {
     return nil
   }
 
+  /// How the model saved relates to the one validated, in words (nil in bundles from before cross-fitting).
+  public var refitSentence: String? {
+    guard let refit = training.refit else { return nil }
+    var refitRows = Double(training.rows)
+    if case .stumps(let model) = learner, model.configuration.bags > 1 {
+      refitRows *= 1 - StumpBoost.Configuration.bagHoldOut
+    }
+    return refit.sentence(rows: training.rows, rounds: stumpRounds, refitRows: Int(refitRows.rounded()))
+  }
+
   public init(
     source: FrameSource, schema: FeatureSchema, learner: FittedLearner, training: TrainingRecord,
     calibration: Calibrator? = nil, profile: DataProfile, baselineRule: BaselineRule?
@@ -135,12 +145,14 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
       case keptLargeData = "kept_large_data"
     }
     public var outcome: Outcome
-    /// Stumps, refitted: the rounds early stopping kept, and the rows they were boosted on, averaged over the folds.
+    /// Stumps, refitted: the rounds cross-validation chose, and the rows each fold's model was boosted on (mean
+    /// over the folds; within a fold, a bag's share).
     public var validatedRounds: Int? = nil
     public var boostedRows: Int? = nil
 
-    /// In words, for the train summary, the model card and the transparency record; `rounds` are the saved stumps'.
-    public func sentence(rows: Int, rounds: Int?) -> String {
+    /// In words, for the train summary, the model card and the transparency record. `rounds` are the saved stumps',
+    /// boosted on `refitRows` rows each (every row, or a bag's share of them).
+    public func sentence(rows: Int, rounds: Int?, refitRows: Int) -> String {
       switch outcome {
       case .keptLargeData:
         return "the model saved is the one validated (more than \(ModelTrainer.refitRowLimit) rows: it is not fitted "
@@ -148,10 +160,10 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
       case .refitted:
         var text = "the model saved was fitted on all \(rows) rows after validation, with the same settings"
         if let validatedRounds, let boostedRows, let rounds {
-          let scaled = Int((Double(validatedRounds) * Double(rows) / Double(max(1, boostedRows))).rounded())
+          let scaled = Int((Double(validatedRounds) * Double(refitRows) / Double(max(1, boostedRows))).rounded())
           text +=
-            " (early stopping kept \(validatedRounds) rounds on \(boostedRows) rows on average over the folds, "
-            + "scaled to \(rows) rows: "
+            " (cross-validation chose \(validatedRounds) rounds for models boosted on \(boostedRows) rows, "
+            + "scaled to \(refitRows) rows: "
             + (scaled > rounds ? "\(scaled), held to the \(rounds) that --rounds allows" : "\(rounds)") + ")"
         }
         return text

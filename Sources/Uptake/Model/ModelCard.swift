@@ -49,7 +49,7 @@ public struct ModelCard: Sendable {
       let c = model.configuration
       lines.append(
         "Gradient-boosted stumps (one split per round, so the model is a sum of one shape per feature): "
-          + "\(model.history.roundsKept) rounds kept of \(c.rounds), learning rate \(c.learningRate), up to \(c.maxBins) bins"
+          + "\(model.roundsDescription), learning rate \(c.learningRate), up to \(c.maxBins) bins"
           + (c.monotone.isEmpty ? "" : ", monotone in " + c.monotone.keys.sorted().joined(separator: ", ")) + ".")
     case .logistic(let model, let design):
       lines.append(
@@ -64,7 +64,7 @@ public struct ModelCard: Sendable {
     lines.append(
       "Validated " + t.validationDescription + ": AUC \(String(format: "%.3f", t.validation.auc)), "
         + "log loss \(String(format: "%.3f", t.validation.logLoss)), base rate \(percent(t.validation.baseRate))"
-        + (t.refit.map { "; " + $0.sentence(rows: t.rows, rounds: bundle.stumpRounds) } ?? "") + ".")
+        + (bundle.refitSentence.map { "; " + $0 } ?? "") + ".")
     lines.append("")
     lines.append("## Features and their reasons")
     lines.append("")

@@ -145,7 +145,12 @@ public struct EvaluationReport {
         ).svg
       ))
     // One log-odds scale for every feature, so a feature worth ±0.006 looks as small as it is beside one worth ±0.6.
-    let contributions = e.shapes.flatMap { $0.bins.map(\.logOdds) }.filter(\.isFinite) + [0]
+    let width = ScoredData.rangeWidth
+    var contributions: [Double] = [0]
+    for bin in e.shapes.flatMap(\.bins) {
+      let reach = width * (bin.spread ?? 0)
+      contributions += [bin.logOdds - reach, bin.logOdds + reach].filter(\.isFinite)
+    }
     let pad = max(0.05, ((contributions.max() ?? 0) - (contributions.min() ?? 0)) * 0.05)
     let shared = ((contributions.min() ?? 0) - pad)...((contributions.max() ?? 0) + pad)
     for shape in e.shapes {
@@ -154,7 +159,11 @@ public struct EvaluationReport {
           "shape-\(Self.slug(shape.feature)).svg",
           BarChart(
             title: "\(shape.feature): mean contribution by value", valueLabel: "log-odds of not taking up",
-            bars: shape.bins.map { .init(label: "\($0.label) (n=\($0.rows))", value: $0.logOdds) }, range: shared
+            bars: shape.bins.map { bin in
+              .init(
+                label: "\(bin.label) (n=\(bin.rows))", value: bin.logOdds,
+                interval: bin.spread.map { (bin.logOdds - width * $0, bin.logOdds + width * $0) })
+            }, range: shared
           ).svg
         ))
     }
@@ -313,7 +322,11 @@ public struct EvaluationReport {
     lines.append("")
     lines.append(
       "The model is a sum of one shape per feature. Each figure shows, for the \(e.unit.plural) in these data, the mean "
-        + "contribution (log-odds of not taking up) of each range or value of the feature.")
+        + "contribution (log-odds of not taking up) of each range or value of the feature."
+        + (e.bags.map {
+          " The whiskers reach two standard deviations either side, across the \($0) bagged models: how much "
+            + "that part of the shape moves with the sample the model was trained on."
+        } ?? ""))
     lines.append("")
     for shape in e.shapes { lines.append("![\(shape.feature)](figures/shape-\(Self.slug(shape.feature)).svg)") }
     lines.append("")

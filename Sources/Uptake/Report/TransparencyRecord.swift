@@ -45,7 +45,7 @@ struct TransparencyRecord {
         + (t.asOfRange.map { ", as-of dates \($0[0]) to \($0[1])" } ?? "") + ".")
     lines.append(
       "- Validated " + t.validationDescription
-        + (t.refit.map { "; " + $0.sentence(rows: t.rows, rounds: bundle.stumpRounds) } ?? "") + ".")
+        + (bundle.refitSentence.map { "; " + $0 } ?? "") + ".")
     lines.append("- Features: " + bundle.schema.names.joined(separator: ", ") + ".")
     if let protected = t.protectedFeatures, !protected.isEmpty {
       lines.append(
@@ -64,7 +64,7 @@ struct TransparencyRecord {
     switch bundle.learner {
     case .stumps(let m):
       lines.append(
-        "Gradient-boosted decision stumps (\(m.history.roundsKept) rounds): an additive model, one shape per feature, so "
+        "Gradient-boosted decision stumps (\(m.roundsDescription)): an additive model, one shape per feature, so "
           + "each score splits exactly into per-feature reasons.")
     case .logistic(_, let design):
       lines.append("Logistic regression on \(design.columnNames.count) encoded columns: an additive model in log-odds.")

@@ -55,7 +55,8 @@ extension ContactList {
     return joined.prefix(1).uppercased() + joined.dropFirst()
   }
 
-  /// rank, rank_in_<by>, id, family_id, probability, <by>, <anchor date>, age_months, list columns, reason_1…N.
+  /// rank, rank_in_<by>, id, family_id, probability (and its range, from a bagged model), <by>, <anchor date>,
+  /// age_months, list columns, reason_1…N.
   var columns: [ListColumn] {
     let frame = scored.data.frame
     let p = scored.probabilities
@@ -100,6 +101,18 @@ extension ContactList {
         meaning: "the model's estimate, from past records, of the chance of \(outcomeWords)"
           + (percent ? ", as a percentage" : ", from 0 to 1")
       ) { _, row in percent ? .text(String(format: "%.1f%%", p[row] * 100)) : .decimal(p[row], 4) })
+    if let ranges = scored.probabilityRanges, case .stumps(let model) = scored.bundle.learner {
+      let spread = "across the \(model.configuration.bags) bagged models (two standard deviations either side)"
+      for (name, friendly, end) in [("probability_low", "Low", "lower"), ("probability_high", "High", "upper")] {
+        columns.append(
+          ListColumn(
+            name: name, friendly: "\(friendly) estimate", meaning: "the \(end) end of the chance's range \(spread)"
+          ) { _, row in
+            let x = end == "lower" ? ranges[row].lowerBound : ranges[row].upperBound
+            return percent ? .text(String(format: "%.1f%%", x * 100)) : .decimal(x, 4)
+          })
+      }
+    }
     if let byColumn {
       columns.append(
         ListColumn(

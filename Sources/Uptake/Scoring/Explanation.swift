@@ -26,6 +26,9 @@ public struct Explanation: Codable, Equatable, Sendable {
   public var probability: Double
   /// The calibrated probability shown on contact lists, when the model is calibrated.
   public var calibratedProbability: Double?
+  /// A bagged model's range for the probability shown on contact lists, and how many bags give it.
+  public var probabilityRange: ClosedRange<Double>?
+  public var bags: Int?
   public var margin: Double
   public var baseline: Double
   public var baselineProbability: Double
@@ -41,6 +44,8 @@ public struct Explanation: Codable, Equatable, Sendable {
     let baseline = scored.scores.baseline
     let gap = p - LogisticMath.sigmoid(baseline), logOddsGap = margin - baseline
     calibratedProbability = scored.bundle.calibration.map { $0.probability(margin: margin) }
+    probabilityRange = scored.probabilityRanges?[row]
+    if case .stumps(let model) = scored.bundle.learner, model.bags != nil { bags = model.configuration.bags }
     items = scored.bundle.schema.features.indices.map { j in
       let c = phi.storage[j * phi.rows + row]
       let value = text.value(feature: j, row: row)
@@ -71,7 +76,10 @@ public struct Explanation: Codable, Equatable, Sendable {
     var lines = [
       "\(id)" + (familyId.map { " (family \($0))" } ?? "")
         + String(format: ": probability %.3f of not taking up (%@ model)", probability, learner.rawValue)
-        + (calibratedProbability.map { String(format: "; %.3f after calibration", $0) } ?? ""),
+        + (calibratedProbability.map { String(format: "; %.3f after calibration", $0) } ?? "")
+        + (probabilityRange.map {
+          String(format: "; %.3f to %.3f across the %d bagged models", $0.lowerBound, $0.upperBound, bags ?? 0)
+        } ?? ""),
       String(
         format: "baseline %.3f (log-odds %+.3f); this unit's log-odds %+.3f", baselineProbability, baseline, margin),
       "",
