@@ -55,6 +55,16 @@ public enum Penalty: Codable, Equatable, Hashable, Sendable {
 
   /// True when the penalty has an L1 part, so the objective is not smooth.
   public var hasL1: Bool { l1Ratio > 0 }
+
+  /// The same kind of penalty with strength `strength` (none stays none).
+  public func with(_ strength: Strength) -> Penalty {
+    switch self {
+    case .none: return .none
+    case .l2: return .l2(strength)
+    case .l1: return .l1(strength)
+    case .elasticNet(_, let ratio): return .elasticNet(strength, l1Ratio: ratio)
+    }
+  }
 }
 
 /// Extra weight per outcome class, multiplied into the sample weights.

@@ -67,8 +67,13 @@ extension UptakeCommand {
 
     @Option(name: .long, help: "Logistic: none, l2, l1 or elasticnet.")
     var penalty: String = "l2"
-    @Option(name: .customLong("C"), help: "Logistic: inverse penalty strength (scikit-learn's C).")
-    var c: Double = 1
+    @Option(
+      name: .customLong("C"),
+      help: """
+        Logistic: inverse penalty strength (scikit-learn's C); if not given, chosen from 0.01, 0.1, 1, 10 and 100 by \
+        the out-of-fold log loss (1 above 200,000 rows).
+        """)
+    var c: Double?
     @Option(name: .long, help: "Logistic: the L1 share of an elastic-net penalty.")
     var l1Ratio: Double = 0.5
 
@@ -85,7 +90,7 @@ extension UptakeCommand {
       guard validation > 0 && validation < 1 else {
         throw ValidationError("--validation must be between 0 and 1, got \(validation)")
       }
-      try Limits.check(c, "--C", above: 0, atMost: 1e12)
+      if let c { try Limits.check(c, "--C", above: 0, atMost: 1e12) }
       _ = try monotoneConstraints()
       _ = try logisticPenalty()
       _ = try calibrationMethod()
@@ -114,9 +119,9 @@ extension UptakeCommand {
     func logisticPenalty() throws -> Penalty {
       switch penalty {
       case "none": return .none
-      case "l2": return .l2(.C(c))
-      case "l1": return .l1(.C(c))
-      case "elasticnet": return .elasticNet(.C(c), l1Ratio: l1Ratio)
+      case "l2": return .l2(.C(c ?? 1))
+      case "l1": return .l1(.C(c ?? 1))
+      case "elasticnet": return .elasticNet(.C(c ?? 1), l1Ratio: l1Ratio)
       default: throw ValidationError("--penalty \"\(penalty)\": expected none, l2, l1 or elasticnet")
       }
     }
@@ -142,7 +147,7 @@ extension UptakeCommand {
           }
           var report: (@Sendable (Int, Int) -> Void)? = nil
           if let display { report = { done, total in display.update("training", done, of: total) } }
-          let options = TrainingOptions(
+          var options = TrainingOptions(
             learner: learner,
             stumps: .init(
               rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
@@ -151,6 +156,7 @@ extension UptakeCommand {
             threads: threads,
             calibration: try calibrationMethod(),
             progress: report)
+          if c != nil { options.penaltyGrid = nil }
           let bundle = try ModelTrainer.train(loaded, options: options)
           try bundle.save(to: out)
           let t = bundle.training
@@ -160,6 +166,7 @@ extension UptakeCommand {
             "  rows:       \(t.rows) used" + (t.rowsLeftOut > 0 ? ", \(t.rowsLeftOut) left out" : ", none left out")
               + "; validated " + t.validationDescription)
           if let refit = bundle.refitSentence { print("  refit:      " + refit) }
+          if let search = t.penaltySearchSentence { print("  penalty:    " + search) }
           for line in dataSummary(loaded) { print(line) }
           print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
           print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))

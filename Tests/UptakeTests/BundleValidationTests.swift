@@ -98,4 +98,86 @@ struct BundleValidationTests {
       #expect(status == 1 && stderr.contains("record of the refit"), "\(key) = \(value): \(stderr)")
     }
   }
+
+  @Test("a re-checksummed penalty search that does not hold the model's C, or holds a non-finite figure, is refused")
+  func tamperedPenaltySearch() throws {
+    let model = Self.trained.logistic["model"] as! [String: Any]
+    let training = model["training"] as! [String: Any]
+    let trials = try #require(training["penaltySearch"] as? [[String: Any]])
+    #expect(trials.count == 5)
+    for edit: ([[String: Any]]) -> [[String: Any]] in [
+      { Array($0.dropFirst(2).dropLast(2)) },  // only C 1 kept: may not be the model's
+      {
+        $0.map {
+          var t = $0; t["C"] = (t["C"] as! Double) * 3; return t
+        }
+      },
+      {
+        $0.map {
+          var t = $0; t["C"] = -1.0; return t
+        }
+      },
+    ] {
+      let (status, stderr) = try scoreEdited(Self.trained.logistic) { m in
+        var training = m["training"] as! [String: Any]
+        training["penaltySearch"] = edit(trials)
+        m["training"] = training
+      }
+      let chosen = trials.min { ($0["logLoss"] as! Double) < ($1["logLoss"] as! Double) }!["C"] as! Double
+      if edit(trials).contains(where: { ($0["C"] as! Double) == chosen }) { continue }
+      #expect(status == 1 && stderr.contains("record of the penalty search"), "\(stderr)")
+    }
+  }
+
+  @Test(
+    "a re-checksummed bagged model with a bag's table cut short, a feature's table missing, or a bag missing is refused"
+  )
+  func tamperedBags() throws {
+    let dir = Self.trained.dir
+    let r = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--bags", "3", "--out",
+      dir + "/bagged.json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/bagged.json"))
+    let envelope = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let (ok, okErr) = try scoreEdited(envelope) { _ in }
+    #expect(ok == 0, "\(okErr)")
+    func editBags(_ change: @escaping (inout [[String: Any]]) -> Void) -> (inout [String: Any]) -> Void {
+      { m in
+        var learner = m["learner"] as! [String: Any]
+        var stumps = learner["stumps"] as! [String: Any]
+        var inner = stumps["_0"] as! [String: Any]
+        var bags = inner["bags"] as! [[String: Any]]
+        change(&bags)
+        inner["bags"] = bags
+        stumps["_0"] = inner
+        learner["stumps"] = stumps
+        m["learner"] = learner
+      }
+    }
+    let edits: [(String, (inout [[String: Any]]) -> Void)] = [
+      (
+        "a bag's table for feature",
+        { bags in
+          var tables = bags[0]["tables"] as! [[Double]]
+          tables[0].removeLast()
+          bags[0]["tables"] = tables
+        }
+      ),
+      (
+        "a bag's table for feature",
+        { bags in
+          var tables = bags[1]["tables"] as! [[Double]]
+          tables.removeLast()
+          bags[1]["tables"] = tables
+        }
+      ),
+      ("do not match its configuration", { bags in bags.removeLast() }),
+    ]
+    for (expected, change) in edits {
+      let (status, stderr) = try scoreEdited(envelope, editBags(change))
+      #expect(status == 1 && stderr.contains(expected), "\(expected): \(stderr)")
+    }
+  }
 }

@@ -132,12 +132,37 @@ struct EarlyStoppingTests {
     let rows = Array(0..<frame.rowCount)
     let columns = try FeatureSchema(frame: frame).columns(of: frame).columns
     let design = LogisticDesign(fitting: columns)
-    let everyRow = try LogisticRegression.Configuration(penalty: .l2(.C(1))).fit(
+    // The penalty is the one of least out-of-fold log loss among those tried, and the validation figures are its.
+    let trials = try #require(bundle.training.penaltySearch)
+    #expect(trials.map(\.C) == ModelTrainer.penaltyGrid)
+    let best = try #require(trials.min { $0.logLoss < $1.logLoss })
+    #expect(model.configuration.penalty == .l2(.C(best.C)))
+    #expect(abs(bundle.training.validation.logLoss - best.logLoss) < 1e-12)
+    #expect(abs(bundle.training.validation.auc - best.auc) < 1e-12)
+    #expect(bundle.training.penaltySearchSentence?.hasPrefix("C \(String(format: "%g", best.C)) chosen") == true)
+    let everyRow = try LogisticRegression.Configuration(penalty: .l2(.C(best.C))).fit(
       design.matrix(columns), labels: rows.map { frame.labels![$0] }, featureNames: design.columnNames, threads: 1)
     for (a, b) in zip(model.coefficients, everyRow.coefficients) { #expect(abs(a - b) <= 1e-9) }
     // The validation AUC is the out-of-fold predictions', not the shipped model's on its own training rows.
     let inSample = Metrics.auc(scores: try bundle.learner.margins(columns, threads: 1), labels: frame.labels!)
     #expect(bundle.training.validation.auc < inSample)
+  }
+
+  @Test("logistic regression with its penalty given tries nothing; above the limit the penalty as given is said")
+  func penaltyGiven() throws {
+    let frame = sampleFrame()
+    var options = TrainingOptions(
+      learner: .logistic, logistic: .init(penalty: .l2(.C(0.5))), threads: 1)
+    options.penaltyGrid = nil
+    let given = try ModelTrainer.train(sampleData(frame), options: options)
+    #expect(given.training.penaltySearch == nil)
+    guard case .logistic(let model, _) = given.learner else { return }
+    #expect(model.configuration.penalty == .l2(.C(0.5)))
+    var large = TrainingOptions(learner: .logistic, threads: 1)
+    large.crossFitRowLimit = 100
+    let held = try ModelTrainer.train(sampleData(frame), options: large)
+    #expect(held.training.penaltySearch == nil)
+    #expect(held.training.warnings.contains { $0.contains("C 1 as given") })
   }
 
   @Test("above the cross-fitting limit, one share of families is held out and the model fitted on the rest is saved")

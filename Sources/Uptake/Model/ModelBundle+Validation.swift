@@ -48,6 +48,13 @@ extension ModelBundle {
         rounds == nil || refit.outcome == .refitted
       else { throw Invalid("the record of the refit on every row does not fit the training record") }
     }
+    if let trials = training.penaltySearch {
+      // Printed by the summary, card and record: positive strengths and finite figures, the model's among them.
+      guard !trials.isEmpty, trials.allSatisfy({ $0.C > 0 && $0.C.isFinite && $0.logLoss.isFinite && $0.auc.isFinite }),
+        case .logistic(let model, _) = learner, case .C(let c) = model.configuration.penalty.strength,
+        trials.contains(where: { $0.C == c })
+      else { throw Invalid("the record of the penalty search does not fit the model") }
+    }
     if let folds = training.validationFolds, folds < 2 || folds > training.rows {
       throw Invalid("the training record's number of validation folds is not possible")
     }

@@ -135,6 +135,26 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
   /// Whether the saved model was fitted again on every row after validation, and why not; nil in older bundles.
   public var refit: Refit? = nil
 
+  /// Logistic regression with `--C` not given: each penalty strength tried on the folds, with its out-of-fold
+  /// figures; the least log loss was kept. nil when `C` was given, above the cross-fitting limit, and in older bundles.
+  public var penaltySearch: [PenaltyTrial]? = nil
+
+  public struct PenaltyTrial: Codable, Equatable, Sendable {
+    /// scikit-learn's `C`: the inverse penalty strength.
+    public var C: Double
+    public var logLoss: Double
+    public var auc: Double
+  }
+
+  /// The penalty search in words ("C 0.1 chosen by the out-of-fold log loss of 0.01: 0.512, 0.1: 0.509, …"), nil
+  /// without one.
+  public var penaltySearchSentence: String? {
+    guard let trials = penaltySearch, let best = trials.min(by: { $0.logLoss < $1.logLoss }) else { return nil }
+    func c(_ x: Double) -> String { String(format: "%g", x) }
+    return "C \(c(best.C)) chosen by the out-of-fold log loss (lower is better) of "
+      + trials.map { "C \(c($0.C)): \(String(format: "%.4f", $0.logLoss))" }.joined(separator: ", ")
+  }
+
   /// What `train` did after validation: the validation figures are always of the model fitted without the held-out
   /// rows; the model saved is that one, or one fitted again on every row with the same settings.
   public struct Refit: Codable, Equatable, Sendable {

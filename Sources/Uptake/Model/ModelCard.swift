@@ -57,6 +57,7 @@ public struct ModelCard: Sendable {
           + "against their most frequent level), penalty \(describe(model.configuration.penalty)); "
           + (model.convergence.converged ? "converged" : "did NOT converge")
           + " in \(model.convergence.iterations) iterations.")
+      if let search = t.penaltySearchSentence { lines.append("The penalty: \(search).") }
     }
     lines.append("Seed \(t.seed), \(t.threads) threads, fitted in \(String(format: "%.2f", t.fitSeconds)) s.")
     lines.append("")

@@ -67,7 +67,9 @@ struct TransparencyRecord {
         "Gradient-boosted decision stumps (\(m.roundsDescription)): an additive model, one shape per feature, so "
           + "each score splits exactly into per-feature reasons.")
     case .logistic(_, let design):
-      lines.append("Logistic regression on \(design.columnNames.count) encoded columns: an additive model in log-odds.")
+      lines.append(
+        "Logistic regression on \(design.columnNames.count) encoded columns: an additive model in log-odds."
+          + (bundle.training.penaltySearchSentence.map { " The penalty: \($0)." } ?? ""))
     }
     if let c = bundle.calibration {
       lines.append("Probabilities calibrated by \(EvaluationReport.name(of: c)) on held-out families.")

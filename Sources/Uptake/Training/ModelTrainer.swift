@@ -17,6 +17,9 @@ public struct TrainingOptions: Sendable {
   /// Data of up to this many labelled rows are cross-fitted and the saved model fitted on every row; larger data hold
   /// one share out (`ModelTrainer.refitRowLimit` unless a test needs the other path on small data).
   public var crossFitRowLimit = ModelTrainer.refitRowLimit
+  /// Logistic regression: penalty strengths (`C`) to choose from by the out-of-fold log loss when cross-fitting
+  /// (nil: `logistic.penalty` as given; above the cross-fitting limit, the penalty as given too).
+  public var penaltyGrid: [Double]? = ModelTrainer.penaltyGrid
   /// Told after each boosting round (stumps), for a progress bar.
   public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -118,6 +121,7 @@ public enum ModelTrainer {
     record.dataUntil = frame.dataUntil?.description
     record.refit = validated.refit
     record.validationFolds = validated.folds
+    record.penaltySearch = validated.penaltySearch
     if !frame.protectedFeatures.isEmpty { record.protectedFeatures = frame.protectedFeatures }
     let profile = Trace.stage("profile") { DataProfile(columns: columns, margins: margins, threads: options.threads) }
     let rule = Trace.stage("simple rule") {
@@ -127,6 +131,9 @@ public enum ModelTrainer {
       source: data.source, schema: schema, learner: learner, training: record, calibration: calibrator,
       profile: profile, baselineRule: rule)
   }
+
+  /// Logistic regression's penalty strengths (`C`) tried by cross-fitting when `--C` is not given: strong to weak.
+  public static let penaltyGrid = [0.01, 0.1, 1, 10, 100]
 
   /// Stumps' most rounds unless told: the out-of-fold loss chooses fewer where more do not help (1,000 against 300:
   /// guImmun test AUC 0.6405 against 0.6338, benefits 0.6770 against 0.6761, wa_churn unchanged).
@@ -150,6 +157,7 @@ public enum ModelTrainer {
     var trainingRows: Int
     var folds: Int?
     var refit: TrainingRecord.Refit
+    var penaltySearch: [TrainingRecord.PenaltyTrial]? = nil
     var warnings: [String]
   }
 
@@ -170,6 +178,11 @@ public enum ModelTrainer {
     }
     var warnings = notes
     if case .stumps(let model) = learner { warnings.insert("stumps: \(model.history.stopReason)", at: 0) }
+    if options.learner == .logistic, options.penaltyGrid != nil, case .C(let c) = options.logistic.penalty.strength {
+      warnings.append(
+        "logistic: C \(String(format: "%g", c)) as given: the penalty is chosen by cross-validation only up to "
+          + "\(refitRowLimit) rows, where it can matter; give --C to choose it yourself")
+    }
     return Validated(
       learner: learner, margins: [], heldOutRows: validRows, labels: validRows.map { labels[$0] },
       trainingRows: trainRows.count,
@@ -204,6 +217,7 @@ public enum ModelTrainer {
     var warnings: [String] = []
     var everyRow = options
     var refit = TrainingRecord.Refit(outcome: .refitted)
+    var penaltySearch: [TrainingRecord.PenaltyTrial]? = nil
     switch options.learner {
     case .stumps:
       var configuration = options.stumps
@@ -226,16 +240,37 @@ public enum ModelTrainer {
           "stumps: the out-of-fold loss was still falling at the last round; train with more --rounds")
       }
     case .logistic:
-      for f in 0..<k {
-        let (learner, notes) = try Trace.stage("fit (fold \(f + 1) of \(k))") {
-          try fit(
-            options, columns.map { $0.selecting(trainRows[f]) }, trainRows[f].map { labels[$0] },
-            groups: trainRows[f].map { groups[$0] })
+      let strengths: [Double?] =
+        options.logistic.penalty.strength == nil ? [nil] : options.penaltyGrid?.map { $0 } ?? [nil]
+      var best: (penalty: Penalty, margins: [Double], loss: Double, notes: [String])? = nil
+      var trials: [TrainingRecord.PenaltyTrial] = []
+      for strength in strengths {
+        var tried = options
+        if let strength { tried.logistic.penalty = options.logistic.penalty.with(.C(strength)) }
+        var margins = [Double](repeating: .nan, count: labels.count)
+        var notes: [String] = []
+        for f in 0..<k {
+          let (learner, foldNotes) = try Trace.stage("fit (fold \(f + 1) of \(k))") {
+            try fit(
+              tried, columns.map { $0.selecting(trainRows[f]) }, trainRows[f].map { labels[$0] },
+              groups: trainRows[f].map { groups[$0] })
+          }
+          notes += foldNotes.filter { !notes.contains($0) }
+          let fold = try learner.margins(columns.map { $0.selecting(testRows[f]) }, threads: options.threads)
+          for (i, row) in testRows[f].enumerated() { margins[row] = fold[i] }
         }
-        warnings += notes.filter { !warnings.contains($0) }
-        let margins = try learner.margins(columns.map { $0.selecting(testRows[f]) }, threads: options.threads)
-        for (i, row) in testRows[f].enumerated() { outOfFold[row] = margins[i] }
+        let loss = Metrics.logLoss(margins: margins, labels: labels)
+        if let strength {
+          trials.append(.init(C: strength, logLoss: loss, auc: Metrics.auc(scores: margins, labels: labels)))
+        }
+        // Ties keep the stronger penalty (the grid runs from strong to weak).
+        if loss < best?.loss ?? .infinity { best = (tried.logistic.penalty, margins, loss, notes) }
       }
+      guard let best else { throw ModelDataError("no penalty strength to try; give --C") }
+      outOfFold = best.margins
+      warnings += best.notes
+      everyRow.logistic.penalty = best.penalty
+      if !trials.isEmpty { penaltySearch = trials }
     }
     let (learner, notes) = try Trace.stage("refit on every row") {
       // Groups: bags leave out whole families.
@@ -245,7 +280,7 @@ public enum ModelTrainer {
     warnings += notes.filter { !warnings.contains($0) }
     return Validated(
       learner: learner, margins: outOfFold, heldOutRows: nil, labels: labels, trainingRows: labels.count, folds: k,
-      refit: refit, warnings: warnings)
+      refit: refit, penaltySearch: penaltySearch, warnings: warnings)
   }
 
   /// The learner fitted on the training rows, and what it noted on the way.
