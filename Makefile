@@ -111,6 +111,7 @@ golden:
 	python3 -m pip install -q -r Tests/Golden/requirements.txt
 	python3 Tests/Golden/generate_logistic.py
 	python3 Tests/Golden/generate_stumps.py
+	python3 Tests/Golden/generate_ebm.py
 	python3 Tests/Golden/generate_flatfile.py
 	python3 Tests/Golden/generate_xlsx.py
 	python3 Tests/Golden/generate_metrics.py
