@@ -1,6 +1,9 @@
 import Foundation
 
 extension StumpBoost.Configuration {
+  /// Most bags a model may average (InterpretML's default is 14): each costs a model's time and memory.
+  public static let maxBags = 100
+
   /// Share of rows (or groups) each bag leaves out when there is no early stopping to watch them.
   public static let bagHoldOut = 0.2
 
@@ -26,7 +29,7 @@ extension StumpBoost.Configuration {
           all, rows: trainRows, stopping: earlyStopping == nil ? [] : heldOut, labels: labels, weights: weights,
           told: told)
         let (intercept, tables) = StumpTrainer.centred(
-          trainer.summedTables(), intercept: trainer.baseMargin, on: all, counts: counts, sampleWeights: weights)
+          trainer.tables, intercept: trainer.baseMargin, on: all, counts: counts, sampleWeights: weights)
         return StumpBoost.Bag(intercept: intercept, tables: tables, history: trainer.history)
       }
     }
@@ -64,10 +67,14 @@ extension StumpBoost.Configuration {
   func trainer(
     _ all: BinnedMatrix, rows: [Int], stopping: [Int], labels: [Bool], weights: [Double], threads: Int
   ) throws -> StumpTrainer {
-    guard !rows.isEmpty else {
-      throw LearnError.invalidConfiguration("a bag has no rows to train on; use fewer bags or more rows")
-    }
     let trainLabels = rows.map { labels[$0] }
+    // A bag's (or a fold's) own share can miss the rarer outcome that the whole data have.
+    guard trainLabels.contains(true) && trainLabels.contains(false) else {
+      throw LearnError.invalidConfiguration(
+        bags > 1
+          ? "a bag's share of the rows (\(rows.count) of them) has only one outcome; use fewer bags (--bags) or more rows"
+          : "a fold's training rows have only one outcome; add rows or make fewer folds")
+    }
     let trainWeights = rows.map { weights[$0] }
     let classWeights = try TrainingWeights.classWeights(
       labels: trainLabels, sampleWeights: trainWeights, classWeight: classWeight)

@@ -39,102 +39,89 @@ extension StumpBoost.Configuration {
     let trainRows = (0..<k).map { f in folds.indices.filter { folds[$0] != f } }
     let testRows = (0..<k).map { f in folds.indices.filter { folds[$0] == f } }
     let tests = testRows.map { all.selecting($0) }
-    let testLabels = testRows.map { rows in rows.map { labels[$0] ? 1.0 : 0.0 } }
-    // One model per (fold, bag), each recording its own fold's summed loss after every round. Side by side on one
-    // thread each when there are enough of them for the threads; otherwise one after another on every thread.
+    // One model per (fold, bag), boosted in lockstep: after every round the out-of-fold loss of all rows is known,
+    // and the out-of-fold margins are kept whenever it is the least so far, so nothing grows with the rounds. Side by
+    // side on one thread each when there are enough models for the threads; otherwise one after another on every
+    // thread.
     let tasks = k * bags
     let sideBySide = tasks >= 2 * threadCount || n * columns.count < Self.sideBySideCells
-    let told = RoundCounter(total: tasks * rounds, report: progress)
-    let runs = Parallel.map(tasks, threads: sideBySide ? threadCount : 1) {
-      task -> Result<(trainer: StumpTrainer, loss: [Double]), Error> in
-      Result {
-        let (f, bag) = (task / bags, task % bags)
-        let rows =
-          bags > 1
-          ? GroupSplit.split(
-            rows: trainRows[f].count, groups: groups.map { g in trainRows[f].map { g[$0] } },
-            fraction: Self.bagHoldOut, seed: bagSeed(bag)
-          ).0.map { trainRows[f][$0] }
-          : trainRows[f]
-        var trainer = try trainer(
-          all, rows: rows, stopping: [], labels: labels, weights: weights, threads: sideBySide ? 1 : threadCount)
-        let chunks = Parallel.ranges(
-          count: trainer.data.rows, chunks: trainer.data.rows >= 65_536 ? trainer.threads : 1)
-        trainer.updateGradients(chunks)
-        let test = tests[f]
-        var margins = [Double](repeating: trainer.baseMargin, count: test.rows)
-        func foldLoss() -> Double {
-          var total = 0.0
-          for i in 0..<test.rows { total += LogisticMath.logLoss(margins[i], testLabels[f][i]) }
-          return total
-        }
-        var loss = [foldLoss()]
-        for _ in 0..<rounds {
-          guard let stump = trainer.step(chunks) else { break }
-          let column = stump.feature * test.rows
-          for i in 0..<test.rows { margins[i] += stump.binValues[Int(test.bins[column + i])] }
-          loss.append(foldLoss())
-          if progress != nil { told.add() }
-        }
-        return (trainer, loss)
-      }
+    var trainers = try (0..<tasks).map { task in
+      let (f, bag) = (task / bags, task % bags)
+      let rows =
+        bags > 1
+        ? GroupSplit.split(
+          rows: trainRows[f].count, groups: groups.map { g in trainRows[f].map { g[$0] } },
+          fraction: Self.bagHoldOut, seed: bagSeed(bag)
+        ).0.map { trainRows[f][$0] }
+        : trainRows[f]
+      var trainer = try trainer(
+        all, rows: rows, stopping: [], labels: labels, weights: weights, threads: sideBySide ? 1 : threadCount)
+      trainer.updateGradients(trainer.rowChunks)
+      return trainer
     }
-    let trainers = try runs.map { try $0.get().trainer }
-    // A bag that found no more splits keeps its last margins: its loss stays at its last value.
-    var lossSum = [Double](repeating: 0, count: rounds + 1)
-    if bags == 1 {
-      for run in runs {
-        let loss = try run.get().loss
-        for r in 0...rounds { lossSum[r] += loss[min(r, loss.count - 1)] }
-      }
-    } else {
-      // The fold's model is the bags' average: its loss needs their margins together, round by round.
+    var testMargins = (0..<tasks).map { [Double](repeating: trainers[$0].baseMargin, count: tests[$0 / bags].rows) }
+    var stopped = [Bool](repeating: false, count: tasks)
+
+    /// Every row's margin under its own fold's model (the mean of the fold's bags).
+    func outOfFold() -> [Double] {
+      var margins = [Double](repeating: 0, count: n)
       for f in 0..<k {
-        let fold = trainers[(f * bags)..<((f + 1) * bags)]
-        var margins = [Double](repeating: 0, count: tests[f].rows)
-        for trainer in fold { for i in margins.indices { margins[i] += trainer.baseMargin / Double(bags) } }
-        for r in 0...rounds {
-          if r > 0 {
-            for trainer in fold where trainer.stumps.count >= r {
-              let stump = trainer.stumps[r - 1]
-              let column = stump.feature * tests[f].rows
-              for i in margins.indices {
-                margins[i] += stump.binValues[Int(tests[f].bins[column + i])] / Double(bags)
+        for (i, row) in testRows[f].enumerated() {
+          var sum = 0.0
+          for bag in 0..<bags { sum += testMargins[f * bags + bag][i] }
+          margins[row] = sum / Double(bags)
+        }
+      }
+      return margins
+    }
+    // A logarithm per row per round: on the threads, in fixed chunks added in order (the same for a thread count).
+    let lossChunks = Parallel.ranges(count: n, chunks: n >= 65_536 ? threadCount : 1)
+    func meanLoss(_ margins: [Double]) -> Double {
+      let partial = Parallel.map(lossChunks.count, threads: threadCount) { c in
+        var total = 0.0
+        for i in lossChunks[c] { total += LogisticMath.logLoss(margins[i], labels[i] ? 1 : 0) }
+        return total
+      }
+      return partial.reduce(0, +) / Double(n)
+    }
+
+    var current = outOfFold()
+    var loss = [meanLoss(current)]
+    var best = (round: 0, margins: current)
+    for round in 1...max(1, rounds) where rounds > 0 {
+      trainers.withUnsafeMutableBufferPointer { trainerSlots in
+        testMargins.withUnsafeMutableBufferPointer { marginSlots in
+          stopped.withUnsafeMutableBufferPointer { stoppedSlots in
+            // Each task touches only its own slots.
+            nonisolated(unsafe) let (t, m, s) = (trainerSlots, marginSlots, stoppedSlots)
+            Parallel.forEach(
+              Parallel.ranges(count: tasks, chunks: sideBySide ? threadCount : 1), callsBLAS: false
+            ) { _, range in
+              for task in range where !s[task] {
+                guard let stump = t[task].step(t[task].rowChunks) else {
+                  s[task] = true
+                  continue
+                }
+                let test = tests[task / bags]
+                let column = stump.feature * test.rows
+                for i in 0..<test.rows { m[task][i] += stump.binValues[Int(test.bins[column + i])] }
               }
             }
           }
-          for i in margins.indices { lossSum[r] += LogisticMath.logLoss(margins[i], testLabels[f][i]) }
         }
       }
-    }
-    let loss = lossSum.map { $0 / Double(n) }
-    let best = loss.indices.min { loss[$0] < loss[$1] || (loss[$0] == loss[$1] && $0 < $1) } ?? 0
-    var outOfFold = [Double](repeating: 0, count: n)
-    for f in 0..<k {
-      var margins = [Double](repeating: 0, count: testRows[f].count)
-      for bag in 0..<bags {
-        let trainer = trainers[f * bags + bag]
-        var bagMargins = [Double](repeating: trainer.baseMargin, count: margins.count)
-        add(Array(trainer.stumps.prefix(best)), tests[f], &bagMargins)
-        for i in margins.indices { margins[i] += bagMargins[i] / Double(bags) }
-      }
-      for (i, row) in testRows[f].enumerated() { outOfFold[row] = margins[i] }
+      current = outOfFold()
+      loss.append(meanLoss(current))
+      progress?(round, rounds)
+      if loss[round] < loss[best.round] { best = (round, current) }
+      if stopped.allSatisfy({ $0 }) { break }
     }
     let boosted = Double(trainers.reduce(0) { $0 + $1.data.rows }) / Double(tasks)
     return StumpCrossValidation(
-      loss: loss, bestRounds: best, margins: outOfFold, boostedRows: Int(boosted.rounded()))
+      loss: loss, bestRounds: best.round, margins: best.margins, boostedRows: Int(boosted.rounded()))
   }
 
   /// Below this many cells (rows × features), folds run side by side on one thread each even when there are fewer
   /// than twice as many as threads: a round on one thread is then too short for threads inside it to pay.
   static let sideBySideCells = 2_000_000
-
-  /// Adds the stumps to the margins of `data`.
-  private func add(_ stumps: [StumpSplit.Candidate], _ data: BinnedMatrix, _ margins: inout [Double]) {
-    let n = data.rows
-    for stump in stumps {
-      let column = stump.feature * n
-      for i in 0..<n { margins[i] += stump.binValues[Int(data.bins[column + i])] }
-    }
-  }
 }

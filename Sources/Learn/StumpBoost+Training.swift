@@ -106,7 +106,9 @@ extension StumpBoost.Configuration {
       throw LearnError.invalidConfiguration("minHessianPerSide and minGain must be ≥ 0")
     }
     if minCategoryCount < 1 { throw LearnError.invalidConfiguration("minCategoryCount must be ≥ 1") }
-    if !(1...1_000).contains(bags) { throw LearnError.invalidConfiguration("bags \(bags) must be 1 to 1000") }
+    if !(1...Self.maxBags).contains(bags) {
+      throw LearnError.invalidConfiguration("bags \(bags) must be 1 to \(Self.maxBags)")
+    }
     if let e = earlyStopping, e.patience < 1 || !(e.validationFraction > 0 && e.validationFraction < 1) {
       throw LearnError.invalidConfiguration("early stopping needs patience ≥ 1 and a validation fraction in (0, 1)")
     }
@@ -162,7 +164,13 @@ struct StumpTrainer {
   /// (gradient, hessian) per row, as `Float`: half the traffic of `Double`; histogram sums stay `Double`.
   var gradHess: [SIMD2<Float>]
   var validationMargins: [Double]
-  var stumps: [StumpSplit.Candidate] = []
+  /// The kept stumps summed per feature (uncentred): one value per bin, so memory does not grow with the rounds.
+  var tables: [[Double]]
+  /// Feature and gain of each kept stump, in order.
+  var features: [Int] = []
+  var gains: [Double] = []
+  /// Cyclic boosting: the feature whose turn is next.
+  var nextFeature = 0
   var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
 
   init(
@@ -183,6 +191,7 @@ struct StumpTrainer {
     margins = [Double](repeating: baseMargin, count: n)
     gradHess = [SIMD2<Float>](repeating: .zero, count: n)
     validationMargins = [Double](repeating: baseMargin, count: validation?.bins.rows ?? 0)
+    tables = data.binnings.map { [Double](repeating: 0, count: $0.binCount) }
   }
 
   /// Rows per bin of every feature, features split across threads.
@@ -205,11 +214,13 @@ struct StumpTrainer {
     return counts
   }
 
+  /// The training rows split across the threads (one chunk below 65,536 rows, where threads do not pay).
+  var rowChunks: [Range<Int>] { Parallel.ranges(count: data.rows, chunks: data.rows >= 65_536 ? threads : 1) }
+
   mutating func run() {
-    let n = data.rows
-    let rowChunks = Parallel.ranges(count: n, chunks: n >= 65_536 ? threads : 1)
+    let rowChunks = self.rowChunks
     updateGradients(rowChunks)
-    var best = (loss: Double.infinity, round: 0)
+    var best = (loss: Double.infinity, round: 0, tables: tables)
     let patience = configuration.earlyStopping?.patience ?? Int.max
     history.stopReason = "all \(configuration.rounds) rounds trained"
     for round in 0..<configuration.rounds {
@@ -221,7 +232,8 @@ struct StumpTrainer {
       if let validation {
         let loss = applyToValidation(shrunk, validation)
         history.validationLoss.append(loss)
-        if loss < best.loss { best = (loss, round + 1) }
+        // A copy of the tables only in name: they are copied on write, one feature's table per later round.
+        if loss < best.loss { best = (loss, round + 1, tables) }
         if round + 1 - best.round >= patience {
           history.stopReason = "early stopping: no validation improvement for \(patience) rounds"
           break
@@ -229,21 +241,32 @@ struct StumpTrainer {
       }
     }
     // With early stopping the model keeps the round of least validation loss; without it, every round.
-    if validation != nil && configuration.earlyStopping != nil && best.round < stumps.count {
-      stumps.removeLast(stumps.count - best.round)
+    if validation != nil && configuration.earlyStopping != nil && best.round < features.count {
+      tables = best.tables
+      features.removeLast(features.count - best.round)
+      gains.removeLast(gains.count - best.round)
       history.stopReason += "; kept best round \(best.round)"
     }
-    history.features = stumps.map(\.feature)
-    history.gains = stumps.map(\.gain)
-    history.roundsKept = stumps.count
+    history.features = features
+    history.gains = gains
+    history.roundsKept = features.count
   }
 
   /// One round: the best stump, shrunk by the learning rate, kept and applied to the training rows (nil when no
   /// split has gain above `minGain`). The gradients must be current (`updateGradients` before the first round).
   mutating func step(_ rowChunks: [Range<Int>]) -> StumpSplit.Candidate? {
-    guard var shrunk = bestStump() else { return nil }
-    for b in 0..<shrunk.binValues.count { shrunk.binValues[b] *= configuration.learningRate }
-    stumps.append(shrunk)
+    let best: StumpSplit.Candidate?
+    switch configuration.boosting {
+    case .greedy: best = bestStump()
+    case .cyclic: best = nextCyclicStump()
+    }
+    guard var shrunk = best else { return nil }
+    for b in 0..<shrunk.binValues.count {
+      shrunk.binValues[b] *= configuration.learningRate
+      tables[shrunk.feature][b] += shrunk.binValues[b]
+    }
+    features.append(shrunk.feature)
+    gains.append(shrunk.gain)
     applyStump(shrunk, rowChunks)
     return shrunk
   }
@@ -273,6 +296,30 @@ struct StumpTrainer {
   /// Rows per block of the histogram pass: a block's gradients (64 KiB) stay in L2 while every feature of the
   /// thread reads them.
   static let histogramBlockRows = 16_384
+
+  /// Cyclic boosting (as InterpretML's EBM): the best stump on the next feature in turn, skipping features with no
+  /// split of gain above `minGain`; nil when a whole cycle has none.
+  mutating func nextCyclicStump() -> StumpSplit.Candidate? {
+    let n = data.rows, p = data.columns
+    let histogram = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: StumpSplit.featureStride)
+    defer { histogram.deallocate() }
+    for _ in 0..<p {
+      let j = nextFeature
+      nextFeature = (nextFeature + 1) % p
+      histogram.initialize(repeating: .zero, count: StumpSplit.featureStride)
+      data.bins.withUnsafeBufferPointer { bins in
+        gradHess.withUnsafeBufferPointer { gh in
+          StumpSplit.accumulate(
+            rows: 0..<n, first: bins.baseAddress! + j * n, second: nil, gradHess: gh.baseAddress!, a: histogram,
+            b: histogram)
+        }
+      }
+      if let candidate = split(feature: j, StumpSplit.reduce(histogram)), candidate.gain > configuration.minGain {
+        return candidate
+      }
+    }
+    return nil
+  }
 
   /// The stump of largest gain over all features (feature pairs split across threads; ties to the lower index).
   ///
@@ -395,19 +442,10 @@ struct StumpTrainer {
   /// Sums the stumps per feature into centred lookup tables.
   func compile(sampleWeights: [Double]) -> StumpBoost {
     let (intercept, tables) = Self.centred(
-      summedTables(), intercept: baseMargin, on: data, counts: counts, sampleWeights: sampleWeights)
+      tables, intercept: baseMargin, on: data, counts: counts, sampleWeights: sampleWeights)
     return StumpBoost(
       configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
       importance: Self.importance(tables, on: data, sampleWeights: sampleWeights), history: history, bags: nil)
-  }
-
-  /// The kept stumps summed per feature, before centring: added to `baseMargin`, they give the training margins.
-  func summedTables() -> [[Double]] {
-    var tables = data.binnings.map { [Double](repeating: 0, count: $0.binCount) }
-    for stump in stumps {
-      for b in 0..<stump.binValues.count { tables[stump.feature][b] += stump.binValues[b] }
-    }
-    return tables
   }
 
   /// Each table shifted to average zero over `data` (sample-weighted), the means moved into the intercept, so

@@ -53,6 +53,8 @@ extension StumpBoost {
     public var earlyStopping: EarlyStopping?
     /// Seeds the binning sample and the internal validation split.
     public var seed: UInt64
+    /// How each round picks its feature.
+    public var boosting: Boosting
     /// Models averaged (outer bagging, as InterpretML's EBM): each boosted on its own seeded share of the rows (of
     /// the groups, when groups are given), stopping early on the rest when `earlyStopping` is set, side by side on
     /// the threads. Their average is still one table per feature. 1: one model on every row.
@@ -62,9 +64,10 @@ extension StumpBoost {
       rounds: Int = 300, learningRate: Double = 0.1, maxBins: Int = 255, minCategoryCount: Int = 10,
       l2: Double = 0, minHessianPerSide: Double = 1e-3, minRowsPerSide: Int = 20, minGain: Double = 0,
       monotone: [String: Monotonicity] = [:], classWeight: ClassWeight = .none,
-      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0, bags: Int = 1
+      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0, bags: Int = 1, boosting: Boosting = .greedy
     ) {
       self.bags = bags
+      self.boosting = boosting
       self.rounds = rounds
       self.learningRate = learningRate
       self.maxBins = maxBins
@@ -78,6 +81,14 @@ extension StumpBoost {
       self.earlyStopping = earlyStopping
       self.seed = seed
     }
+  }
+
+  /// How a round picks the feature of its stump.
+  public enum Boosting: String, Codable, Equatable, Hashable, Sendable, CaseIterable {
+    /// The split of largest gain over every feature (as LightGBM with `num_leaves=2`).
+    case greedy
+    /// Each feature in turn, its best split (as InterpretML's EBM, whose rounds are a pass over every feature).
+    case cyclic
   }
 
   /// A shape constraint: the feature's contribution may only rise (or only fall) with its value.
@@ -123,11 +134,11 @@ extension StumpBoost {
 extension StumpBoost.Configuration {
   private enum CodingKeys: String, CodingKey {
     case rounds, learningRate, maxBins, minCategoryCount, l2, minHessianPerSide, minRowsPerSide, minGain, monotone
-    case classWeight, earlyStopping, seed, bags
+    case classWeight, earlyStopping, seed, bags, boosting
   }
 
-  /// Writes `bags` only when there is more than one, so a bundle from before bagging encodes to the same bytes (its
-  /// checksum is over them).
+  /// Writes `bags` and `boosting` only when they are not the defaults, so a bundle from before them encodes to the
+  /// same bytes (its checksum is over them).
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(rounds, forKey: .rounds)
@@ -143,9 +154,10 @@ extension StumpBoost.Configuration {
     try c.encodeIfPresent(earlyStopping, forKey: .earlyStopping)
     try c.encode(seed, forKey: .seed)
     if bags != 1 { try c.encode(bags, forKey: .bags) }
+    if boosting != .greedy { try c.encode(boosting, forKey: .boosting) }
   }
 
-  /// Decodes bundles written before bagging (no `bags`: one model).
+  /// Decodes bundles written before bagging and cyclic boosting (no `bags`: one model; no `boosting`: greedy).
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -158,6 +170,7 @@ extension StumpBoost.Configuration {
       monotone: try c.decode([String: StumpBoost.Monotonicity].self, forKey: .monotone),
       classWeight: try c.decode(ClassWeight.self, forKey: .classWeight),
       earlyStopping: try c.decodeIfPresent(StumpBoost.EarlyStopping.self, forKey: .earlyStopping),
-      seed: try c.decode(UInt64.self, forKey: .seed), bags: try c.decodeIfPresent(Int.self, forKey: .bags) ?? 1)
+      seed: try c.decode(UInt64.self, forKey: .seed), bags: try c.decodeIfPresent(Int.self, forKey: .bags) ?? 1,
+      boosting: try c.decodeIfPresent(StumpBoost.Boosting.self, forKey: .boosting) ?? .greedy)
   }
 }

@@ -121,4 +121,25 @@ struct StumpBaggingTests {
     let ma = try a.margins(columns), mb = try b.margins([columns[0], columns[1], reversed])
     for i in 0..<2_000 { #expect(abs(ma[i] - mb[i]) < 1e-12) }
   }
+
+  @Test("a bag whose share misses the rarer outcome is an error that says to use fewer bags (found by a trial)")
+  func bagWithOneOutcome() throws {
+    let (columns, _) = Self.coarseData(rows: 100, seed: 8)
+    let labels = (0..<100).map { $0 == 41 }
+    #expect {
+      try StumpBoost.Configuration(rounds: 5, minRowsPerSide: 1, bags: 20).fit(columns, labels: labels, threads: 1)
+    } throws: { error in
+      "\(error)".contains("has only one outcome; use fewer bags")
+    }
+  }
+
+  @Test("training keeps one table per feature, not every stump: a bagged model's history still records each round")
+  func historyWithoutStumps() throws {
+    let (columns, labels) = Self.coarseData(rows: 400, seed: 9)
+    let model = try StumpBoost.Configuration(rounds: 2_000, learningRate: 0.5, minRowsPerSide: 5, bags: 3)
+      .fit(columns, labels: labels, threads: 2)
+    let bags = try #require(model.bags)
+    #expect(bags.allSatisfy { $0.history.features.count == $0.history.roundsKept && $0.history.roundsKept > 0 })
+    #expect(model.history.features.count == bags.reduce(0) { $0 + $1.history.roundsKept })
+  }
 }

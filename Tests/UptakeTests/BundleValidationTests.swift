@@ -174,10 +174,54 @@ struct BundleValidationTests {
         }
       ),
       ("do not match its configuration", { bags in bags.removeLast() }),
+      // Found by a trial: a huge finite value, or a bag no longer averaging to the model, scored with no range.
+      (
+        "a bag's table for feature",
+        { bags in
+          var tables = bags[0]["tables"] as! [[Double]]
+          tables[0][0] = 1e300
+          bags[0]["tables"] = tables
+        }
+      ),
+      (
+        "is not the average of the bags' tables",
+        { bags in
+          var tables = bags[2]["tables"] as! [[Double]]
+          tables[1][0] += 50
+          bags[2]["tables"] = tables
+        }
+      ),
+      ("is not the average of the bags' intercepts", { bags in bags[0]["intercept"] = 1e5 }),
     ]
     for (expected, change) in edits {
       let (status, stderr) = try scoreEdited(envelope, editBags(change))
       #expect(status == 1 && stderr.contains(expected), "\(expected): \(stderr)")
+    }
+    // The bags removed while the configuration still counts them, or a single model claiming bags.
+    func editStumps(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+      { m in
+        var learner = m["learner"] as! [String: Any]
+        var stumps = learner["stumps"] as! [String: Any]
+        var inner = stumps["_0"] as! [String: Any]
+        change(&inner)
+        stumps["_0"] = inner
+        learner["stumps"] = stumps
+        m["learner"] = learner
+      }
+    }
+    for change: (inout [String: Any]) -> Void in [
+      { $0.removeValue(forKey: "bags") },
+      { inner in
+        var configuration = inner["configuration"] as! [String: Any]
+        configuration["bags"] = 2
+        inner["configuration"] = configuration
+      },
+      { inner in inner["tables"] = (inner["tables"] as! [[Double]]).map { $0.map { _ in 1e300 } } },
+    ] {
+      let (status, stderr) = try scoreEdited(envelope, editStumps(change))
+      #expect(
+        status == 1 && (stderr.contains("do not match its configuration") || stderr.contains("beyond ±1e6")),
+        "\(stderr)")
     }
   }
 }

@@ -117,6 +117,18 @@ struct EarlyStoppingTests {
     #expect(!bundle.training.warnings.contains { $0.contains("still falling") })
   }
 
+  @Test(
+    "a bagged model's summary says it is an average, and the rounds it gives are the ones trained (found by a trial)")
+  func baggedRefitSentence() throws {
+    let frame = sampleFrame()
+    let bundle = try ModelTrainer.train(
+      sampleData(frame), options: .init(stumps: .init(rounds: 400, bags: 4), threads: 1))
+    guard case .stumps(let model) = bundle.learner else { return }
+    let sentence = try #require(bundle.refitSentence)
+    #expect(sentence.contains("the average of 4 models, each fitted on its own 80% of all \(frame.rowCount) rows"))
+    #expect(sentence.hasSuffix(": \(model.configuration.rounds))") && !sentence.contains("held to"), "\(sentence)")
+  }
+
   @Test("cross-fitting: every row validated out of fold, the model that ships fitted on every row")
   func refitsOnEveryRow() throws {
     let frame = sampleFrame()
@@ -203,7 +215,8 @@ struct EarlyStoppingTests {
     frame.labels = (0..<60).map { $0 % 2 == 0 }
     let flat = try ModelTrainer.train(
       sampleData(frame), options: .init(stumps: .init(minRowsPerSide: 40, earlyStopping: .init()), threads: 1))
-    #expect(flat.training.warnings.contains { $0.contains("no split improved the fit") }, "\(flat.training.warnings)")
+    #expect(
+      flat.training.warnings.contains { $0.contains("the model saved has no split") }, "\(flat.training.warnings)")
     // One event in 60 rows: some fold trains on rows of one outcome, which is said with what to do.
     frame.labels = (0..<60).map { $0 == 7 }
     #expect {

@@ -82,10 +82,24 @@ extension ModelBundle {
       throw Invalid("the stumps have \(model.tables.count) tables for \(features.count) features")
     }
     guard model.intercept.isFinite else { throw Invalid("the intercept is not a finite number") }
+    // No fitted model comes near this; a tampered one beyond it would score every unit 0 or 1 with no range.
+    let limit = 1e6
+    // (A table's NaN is named as such below.)
+    guard abs(model.intercept) <= limit, model.tables.allSatisfy({ $0.allSatisfy { !(abs($0) > limit) } }) else {
+      throw Invalid("the stumps' intercept or a table value is beyond ±1e6 log-odds, which no fitted model reaches")
+    }
+    let bagCount = model.configuration.bags
+    guard (1...StumpBoost.Configuration.maxBags).contains(bagCount), (model.bags?.count ?? 1) == bagCount,
+      bagCount == 1 || model.bags != nil
+    else {
+      throw Invalid(
+        "the model's bags (\(model.bags?.count ?? 0)) do not match its configuration (\(bagCount) bags, at most "
+          + "\(StumpBoost.Configuration.maxBags))")
+    }
     if let bags = model.bags {
-      guard bags.count == model.configuration.bags, bags.count > 1, bags.allSatisfy({ $0.intercept.isFinite }) else {
-        throw Invalid("the model's bags do not match its configuration (\(model.configuration.bags) bags)")
-      }
+      let mean = bags.reduce(0) { $0 + $1.intercept } / Double(bags.count)
+      guard bags.allSatisfy({ abs($0.intercept) <= limit }), abs(mean - model.intercept) <= 1e-9 * (1 + abs(mean))
+      else { throw Invalid("the stumps' intercept is not the average of the bags' intercepts") }
     }
     for (j, binning) in model.binnings.enumerated() {
       let feature = features[j]
@@ -103,11 +117,20 @@ extension ModelBundle {
       guard model.tables[j].allSatisfy(\.isFinite) else {
         throw Invalid("feature \(feature.name)'s table holds a non-finite number")
       }
-      // A bag's table is averaged into this one and read for intervals and bands: the same shape, finite.
-      for bag in model.bags ?? [] {
-        guard bag.tables.count == features.count, bag.tables[j].count == binning.binCount,
-          bag.tables[j].allSatisfy(\.isFinite)
-        else { throw Invalid("a bag's table for feature \(feature.name) does not fit the model") }
+      // The bags' tables are averaged into this one and read for ranges and bands: the same shape, finite, and
+      // their average this table.
+      if let bags = model.bags {
+        for bag in bags {
+          guard bag.tables.count == features.count, bag.tables[j].count == binning.binCount,
+            bag.tables[j].allSatisfy({ abs($0) <= limit })
+          else { throw Invalid("a bag's table for feature \(feature.name) does not fit the model") }
+        }
+        for b in 0..<binning.binCount {
+          let mean = bags.reduce(0) { $0 + $1.tables[j][b] } / Double(bags.count)
+          guard abs(mean - model.tables[j][b]) <= 1e-9 * (1 + abs(mean)) else {
+            throw Invalid("feature \(feature.name)'s table is not the average of the bags' tables")
+          }
+        }
       }
       switch binning.kind {
       case .numeric(let edges):

@@ -32,11 +32,10 @@ public struct ModelBundle: Codable, Equatable, Sendable {
   /// How the model saved relates to the one validated, in words (nil in bundles from before cross-fitting).
   public var refitSentence: String? {
     guard let refit = training.refit else { return nil }
-    var refitRows = Double(training.rows)
-    if case .stumps(let model) = learner, model.configuration.bags > 1 {
-      refitRows *= 1 - StumpBoost.Configuration.bagHoldOut
-    }
-    return refit.sentence(rows: training.rows, rounds: stumpRounds, refitRows: Int(refitRows.rounded()))
+    var bags = 1
+    if case .stumps(let model) = learner { bags = model.configuration.bags }
+    return refit.sentence(
+      rows: training.rows, rounds: stumpRounds, bags: bags, bagShare: 1 - StumpBoost.Configuration.bagHoldOut)
   }
 
   public init(
@@ -169,21 +168,36 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     /// over the folds; within a fold, a bag's share).
     public var validatedRounds: Int? = nil
     public var boostedRows: Int? = nil
+    /// Whether the rounds were chosen on the out-of-fold loss curve (nil in bundles from before it, whose rounds were
+    /// kept by each fold's early stopping and averaged).
+    public var roundsFromCurve: Bool? = nil
 
-    /// In words, for the train summary, the model card and the transparency record. `rounds` are the saved stumps',
-    /// boosted on `refitRows` rows each (every row, or a bag's share of them).
-    public func sentence(rows: Int, rounds: Int?, refitRows: Int) -> String {
+    /// In words, for the train summary, the model card and the transparency record. `rounds` are the saved stumps';
+    /// with `bags` above 1, each was boosted on `bagShare` of the rows.
+    public func sentence(rows: Int, rounds: Int?, bags: Int = 1, bagShare: Double = 1) -> String {
+      func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
       switch outcome {
       case .keptLargeData:
         return "the model saved is the one validated (more than \(ModelTrainer.refitRowLimit) rows: it is not fitted "
           + "again on every row)"
       case .refitted:
-        var text = "the model saved was fitted on all \(rows) rows after validation, with the same settings"
+        let refitRows = Double(rows) * (bags > 1 ? bagShare : 1)
+        var text =
+          bags > 1
+          ? "the model saved is the average of \(bags) models, each fitted on its own "
+            + "\(Int((bagShare * 100).rounded()))% of all \(rows) rows after validation, with the same settings"
+          : "the model saved was fitted on all \(rows) rows after validation, with the same settings"
         if let validatedRounds, let boostedRows, let rounds {
-          let scaled = Int((Double(validatedRounds) * Double(refitRows) / Double(max(1, boostedRows))).rounded())
+          let scaled = Int((Double(validatedRounds) * refitRows / Double(max(1, boostedRows))).rounded())
+          if roundsFromCurve == true && validatedRounds == 0 {
+            return text + " (cross-validation found no round that lowered the out-of-fold loss, so it has no split)"
+          }
           text +=
-            " (cross-validation chose \(validatedRounds) rounds for models boosted on \(boostedRows) rows, "
-            + "scaled to \(refitRows) rows: "
+            (roundsFromCurve == true
+              ? " (cross-validation chose \(plural(validatedRounds, "round")) for models boosted on \(boostedRows) rows, "
+              : " (early stopping kept \(plural(validatedRounds, "round")) on \(boostedRows) rows on average over the "
+                + "folds, ")
+            + "scaled to \(Int(refitRows.rounded())) rows: "
             + (scaled > rounds ? "\(scaled), held to the \(rounds) that --rounds allows" : "\(rounds)") + ")"
         }
         return text

@@ -102,7 +102,9 @@ extension ContactList {
           + (percent ? ", as a percentage" : ", from 0 to 1")
       ) { _, row in percent ? .text(String(format: "%.1f%%", p[row] * 100)) : .decimal(p[row], 4) })
     if let ranges = scored.probabilityRanges, case .stumps(let model) = scored.bundle.learner {
-      let spread = "across the \(model.configuration.bags) bagged models (two standard deviations either side)"
+      let spread =
+        "across the \(model.configuration.bags) bagged models (two standard deviations either side): how much the "
+        + "estimate moves with the sample the model was trained on, not every source of error"
       for (name, friendly, end) in [("probability_low", "Low", "lower"), ("probability_high", "High", "upper")] {
         columns.append(
           ListColumn(

@@ -78,7 +78,10 @@ public struct Explanation: Codable, Equatable, Sendable {
         + String(format: ": probability %.3f of not taking up (%@ model)", probability, learner.rawValue)
         + (calibratedProbability.map { String(format: "; %.3f after calibration", $0) } ?? "")
         + (probabilityRange.map {
-          String(format: "; %.3f to %.3f across the %d bagged models", $0.lowerBound, $0.upperBound, bags ?? 0)
+          String(
+            format: "; range %.3f to %.3f (two standard deviations either side across the %d bagged models: how much "
+              + "it moves with the training sample, not every source of error)", $0.lowerBound, $0.upperBound, bags ?? 0
+          )
         } ?? ""),
       String(
         format: "baseline %.3f (log-odds %+.3f); this unit's log-odds %+.3f", baselineProbability, baseline, margin),

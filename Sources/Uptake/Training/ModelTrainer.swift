@@ -99,7 +99,8 @@ public enum ModelTrainer {
     // Said of the model saved, not of a fold's.
     if case .stumps(let model) = learner, model.history.roundsKept == 0 {
       validated.warnings.append(
-        "stumps: no split improved the fit, so every unit gets the same probability and the list has no order; "
+        "stumps: the model saved has no split (none lowered the out-of-fold loss, or none gained), so every unit "
+          + "gets the same probability and the list has no order; "
           + "train on more rows, or check that the features carry information")
     }
     if validLabels.allSatisfy({ $0 == validLabels[0] }) {
@@ -235,6 +236,7 @@ public enum ModelTrainer {
       everyRow.stumps.earlyStopping = nil
       refit.validatedRounds = cv.bestRounds
       refit.boostedRows = cv.boostedRows
+      refit.roundsFromCurve = true
       if cv.bestRounds == options.stumps.rounds {
         warnings.append(
           "stumps: the out-of-fold loss was still falling at the last round; train with more --rounds")
