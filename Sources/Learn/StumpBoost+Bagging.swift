@@ -17,6 +17,8 @@ extension StumpBoost.Configuration {
     progress: (@Sendable (Int, Int) -> Void)?
   ) throws -> StumpBoost {
     let n = labels.count
+    // One outcome in all the rows is said as such, before any bag's share is.
+    _ = try TrainingWeights.classWeights(labels: labels, sampleWeights: weights, classWeight: classWeight)
     let all = try BinnedMatrix.fitting(
       columns, maxBins: maxBins, minCategoryCount: minCategoryCount, seed: seed, threads: threads)
     let counts = StumpTrainer.binCounts(all, threads: threads)

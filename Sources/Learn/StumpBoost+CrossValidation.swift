@@ -34,6 +34,7 @@ extension StumpBoost.Configuration {
     let k = (folds.max() ?? 0) + 1
     let threadCount = max(1, threads ?? Parallel.availableCores)
     let weights = [Double](repeating: 1, count: n)
+    _ = try TrainingWeights.classWeights(labels: labels, sampleWeights: weights, classWeight: classWeight)
     let all = try BinnedMatrix.fitting(
       columns, maxBins: maxBins, minCategoryCount: minCategoryCount, seed: seed, threads: threadCount)
     let trainRows = (0..<k).map { f in folds.indices.filter { folds[$0] != f } }

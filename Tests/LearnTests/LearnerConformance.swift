@@ -41,6 +41,8 @@ struct ConformingLearner: Sendable, CustomTestStringConvertible {
     .stumps("default", .init(rounds: 60)),
     .stumps("early stopping", .init(rounds: 80, earlyStopping: .init(patience: 5))),
     .stumps("monotone, l2, balanced", .init(rounds: 40, l2: 1, monotone: ["x1": .increasing], classWeight: .balanced)),
+    .stumps("cyclic", .init(rounds: 60, boosting: .cyclic)),
+    .stumps("bagged", .init(rounds: 40, bags: 3)),
     .logistic("unpenalised", .init()),
     .logistic("ridge", .init(penalty: .l2(.C(1)))),
     .logistic("lasso", .init(penalty: .l1(.lambda(0.01)))),

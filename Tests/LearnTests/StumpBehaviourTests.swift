@@ -38,10 +38,14 @@ struct StumpBehaviourTests {
     #expect(model.importance[3] < 0.1 * model.importance[0])
   }
 
-  @Test("contributions are exact interventional Shapley values (brute force over all subsets)")
-  func bruteForceShapley() throws {
+  @Test(
+    "contributions are exact interventional Shapley values (brute force over all subsets), greedy, cyclic or bagged",
+    arguments: [(StumpBoost.Boosting.greedy, 1), (.cyclic, 1), (.greedy, 4)])
+  func bruteForceShapley(_ boosting: StumpBoost.Boosting, _ bags: Int) throws {
     let (columns, labels, _) = Self.stepData(rows: 300, seed: 2)
-    let model = try StumpBoost.Configuration(rounds: 50, minRowsPerSide: 5).fit(columns, labels: labels)
+    let model = try StumpBoost.Configuration(rounds: 50, minRowsPerSide: 5, bags: bags, boosting: boosting)
+      .fit(columns, labels: labels)
+    #expect(model.history.features.count > 0)
     let binned = try BinnedMatrix(columns, binnings: model.binnings)
     let d = model.featureCount
     let background = (0..<binned.rows).map { binned.row($0) }
