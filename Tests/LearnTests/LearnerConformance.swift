@@ -129,3 +129,66 @@ struct LearnerConformanceTests {
     }
   }
 }
+
+/// Every learner through the `Learner` protocol, on features as `uptake` gives them (numbers with missing values, a
+/// categorical column): the model it returns is additive, exactly.
+@Suite("Learner protocol conformance")
+struct LearnerProtocolTests {
+  enum Case: String, CaseIterable, Sendable {
+    case stumps, cyclicStumps, baggedStumps, ridge, lasso
+
+    func model(_ columns: [FeatureColumn], _ labels: [Bool], groups: [Int]) throws -> any AdditiveModel {
+      func fit<L: Learner>(_ learner: L) throws -> any AdditiveModel {
+        try learner.fit(columns, labels: labels, weights: nil, groups: groups, threads: 2, progress: nil)
+      }
+      switch self {
+      case .stumps: return try fit(StumpBoost.Configuration(rounds: 60))
+      case .cyclicStumps: return try fit(StumpBoost.Configuration(rounds: 60, boosting: .cyclic))
+      case .baggedStumps: return try fit(StumpBoost.Configuration(rounds: 40, bags: 3))
+      case .ridge: return try fit(LogisticRegression.Configuration(penalty: .l2(.C(1))))
+      case .lasso: return try fit(LogisticRegression.Configuration(penalty: .l1(.C(0.5))))
+      }
+    }
+  }
+
+  static func data() -> (columns: [FeatureColumn], labels: [Bool], groups: [Int]) {
+    var rng = SplitMix64(seed: 21)
+    var a: [Double] = [], b: [Double] = [], codes: [Int32] = [], labels: [Bool] = [], groups: [Int] = []
+    for i in 0..<1_500 {
+      let x = rng.nextUnit() < 0.1 ? Double.nan : 4 * rng.nextUnit() - 2
+      let z = rng.nextUnit(), c = Int32(rng.nextUnit() * 3)
+      a.append(x)
+      b.append(z)
+      codes.append(rng.nextUnit() < 0.05 ? -1 : c)
+      let eta = (x.isNaN ? 0.5 : 0.8 * x) - z + [0.0, 0.6, -0.5][Int(c)]
+      labels.append(rng.nextUnit() < 1 / (1 + (-eta).exponential))
+      groups.append(i / 3)
+    }
+    return (
+      [
+        .numeric(name: "a", values: a), .numeric(name: "b", values: b),
+        .categorical(name: "c", codes: codes, levels: ["p", "q", "r"]),
+      ], labels, groups
+    )
+  }
+
+  @Test(
+    "margins equal the scores' margins, and the baseline plus each feature's contribution is every margin",
+    arguments: Case.allCases)
+  func additive(_ learner: Case) throws {
+    let (columns, labels, groups) = Self.data()
+    let model = try learner.model(columns, labels, groups: groups)
+    let scores = try model.scores(columns, threads: 1)
+    let margins = try model.margins(columns, threads: 2)
+    #expect(scores.contributions.rows == 1_500 && scores.contributions.columns == 3)
+    for i in 0..<1_500 {
+      #expect(abs(margins[i] - scores.margins[i]) <= 1e-12 * max(1, abs(margins[i])))
+      let sum = scores.baseline + (0..<3).reduce(0.0) { $0 + scores.contributions[i, $1] }
+      #expect(abs(sum - scores.margins[i]) <= 1e-9)
+    }
+    // The model learned something, and says what it is.
+    #expect(Metrics.auc(scores: margins, labels: labels) > 0.65)
+    #expect(!model.summary.isEmpty)
+    #expect((scores.marginSpread != nil) == (learner == .baggedStumps))
+  }
+}

@@ -44,21 +44,8 @@ public struct ModelCard: Sendable {
     lines.append("- Data fingerprint (a 64-bit hash of ids, outcomes and features): `\(t.dataFingerprint)`")
     lines.append("")
     lines.append("## Model")
-    switch bundle.learner {
-    case .stumps(let model):
-      let c = model.configuration
-      lines.append(
-        "Gradient-boosted stumps (one split per round, so the model is a sum of one shape per feature): "
-          + "\(model.roundsDescription), learning rate \(c.learningRate), up to \(c.maxBins) bins"
-          + (c.monotone.isEmpty ? "" : ", monotone in " + c.monotone.keys.sorted().joined(separator: ", ")) + ".")
-    case .logistic(let model, let design):
-      lines.append(
-        "Logistic regression on \(design.columnNames.count) encoded columns (numbers standardised, categories one-hot "
-          + "against their most frequent level), penalty \(describe(model.configuration.penalty)); "
-          + (model.convergence.converged ? "converged" : "did NOT converge")
-          + " in \(model.convergence.iterations) iterations.")
-      if let search = t.penaltySearchSentence { lines.append("The penalty: \(search).") }
-    }
+    lines.append(bundle.learner.model.summary)
+    if let search = t.penaltySearchSentence { lines.append("The penalty: \(search).") }
     lines.append("Seed \(t.seed), \(t.threads) threads, fitted in \(String(format: "%.2f", t.fitSeconds)) s.")
     lines.append("")
     lines.append("## How well it does")
@@ -101,20 +88,4 @@ public struct ModelCard: Sendable {
   }
 
   private func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-
-  private func describe(_ penalty: Penalty) -> String {
-    switch penalty {
-    case .none: return "none"
-    case .l2(let s): return "L2 (\(strength(s)))"
-    case .l1(let s): return "L1 (\(strength(s)))"
-    case .elasticNet(let s, let r): return "elastic net (\(strength(s)), L1 ratio \(r))"
-    }
-  }
-
-  private func strength(_ s: Strength) -> String {
-    switch s {
-    case .C(let c): return "C = \(c)"
-    case .lambda(let l): return "λ = \(l)"
-    }
-  }
 }

@@ -61,16 +61,10 @@ struct TransparencyRecord {
     lines.append("- Outputs carry pseudonymous ids only; no names or dates of birth are printed.")
     lines.append("")
     lines.append("## Model")
-    switch bundle.learner {
-    case .stumps(let m):
-      lines.append(
-        "Gradient-boosted decision stumps (\(m.roundsDescription)): an additive model, one shape per feature, so "
-          + "each score splits exactly into per-feature reasons.")
-    case .logistic(_, let design):
-      lines.append(
-        "Logistic regression on \(design.columnNames.count) encoded columns: an additive model in log-odds."
-          + (bundle.training.penaltySearchSentence.map { " The penalty: \($0)." } ?? ""))
-    }
+    lines.append(
+      bundle.learner.model.summary + " The model is additive in log-odds, so each score splits exactly into "
+        + "per-feature reasons."
+        + (bundle.training.penaltySearchSentence.map { " The penalty: \($0)." } ?? ""))
     if let c = bundle.calibration {
       lines.append("Probabilities calibrated by \(EvaluationReport.name(of: c)) on held-out families.")
     }

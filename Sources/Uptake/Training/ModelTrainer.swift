@@ -294,7 +294,8 @@ public enum ModelTrainer {
       var configuration = options.stumps
       configuration.seed = options.seed
       let model = try configuration.fit(
-        train, labels: trainLabels, groups: groups, threads: options.threads, progress: options.progress)
+        train, labels: trainLabels, weights: nil, groups: groups, threads: options.threads,
+        progress: options.progress)
       var warnings: [String] = []
       for name in train.filter(\.isConstant).map(\.name) {
         warnings.append("stumps: feature \(name) is constant in the training data (or all missing); it adds nothing")
@@ -307,10 +308,11 @@ public enum ModelTrainer {
           "feature \(name) has values beyond ±1e150, too large for logistic regression to standardise; rescale the "
             + "column (or leave it out with --exclude), or train --learner stumps, which uses only the values' order")
       }
-      let design = LogisticDesign(fitting: train)
       let model = try options.logistic.fit(
-        design.matrix(train), labels: trainLabels, featureNames: design.columnNames, threads: options.threads)
-      return (.logistic(model, design: design), model.warnings.map { "logistic: \($0)" })
+        train, labels: trainLabels, weights: nil, groups: groups, threads: options.threads, progress: nil)
+      return (
+        .logistic(model.regression, design: model.design), model.regression.warnings.map { "logistic: \($0)" }
+      )
     }
   }
 }

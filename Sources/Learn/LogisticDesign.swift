@@ -1,7 +1,7 @@
-import Learn
 import Linalg
 
-/// How a logistic regression sees the features: numeric columns standardised (missing values at the mean, with a
+/// The encoder between features and a logistic regression (as `FeatureBinning` is for stumps): numeric columns
+/// standardised (missing values at the mean, with a
 /// missing indicator when training had any), categorical columns one-hot against their most frequent level.
 ///
 /// Standardising makes one penalty strength fair to every feature; contributions are unchanged by it. Each design
