@@ -142,4 +142,25 @@ struct StumpBaggingTests {
     #expect(bags.allSatisfy { $0.history.features.count == $0.history.roundsKept && $0.history.roundsKept > 0 })
     #expect(model.history.features.count == bags.reduce(0) { $0 + $1.history.roundsKept })
   }
+
+  @Test("the model refitted on every row agrees with the fold models: its margins track their out-of-fold margins")
+  func refitAgreesWithFolds() throws {
+    let (columns, labels) = Self.coarseData(rows: 4_000, seed: 10)
+    let folds = GroupSplit.folds(rows: labels.count, groups: nil, count: 5, seed: 3)
+    var configuration = StumpBoost.Configuration(rounds: 400, minRowsPerSide: 5)
+    let cv = try configuration.crossValidate(columns, labels: labels, folds: folds, groups: nil, threads: 2)
+    configuration.rounds = Int((Double(cv.bestRounds) * 4_000 / Double(cv.boostedRows)).rounded())
+    let refit = try configuration.fit(columns, labels: labels, threads: 2).margins(columns)
+    let n = Double(labels.count)
+    let meanGap = zip(refit, cv.margins).reduce(0) { $0 + abs($1.0 - $1.1) } / n
+    let (ma, mb) = (refit.reduce(0, +) / n, cv.margins.reduce(0, +) / n)
+    var sab = 0.0, saa = 0.0, sbb = 0.0
+    for i in refit.indices {
+      sab += (refit[i] - ma) * (cv.margins[i] - mb)
+      saa += (refit[i] - ma) * (refit[i] - ma)
+      sbb += (cv.margins[i] - mb) * (cv.margins[i] - mb)
+    }
+    #expect(sab / (saa * sbb).squareRoot() > 0.98, "correlation \(sab / (saa * sbb).squareRoot())")
+    #expect(meanGap < 0.1, "mean |refit − out of fold| \(meanGap) log-odds")
+  }
 }
