@@ -92,12 +92,21 @@ extension UptakeCommand.Explain {
   /// One row per feature, largest contribution first, after a `baseline` row: the log-odds column adds up to the
   /// unit's log-odds. Text cells are neutralised against spreadsheet formulas by the writer.
   func write(csv explanation: Explanation) throws {
+    let range = explanation.probabilityRange
     let writer = try CSVWriter(
-      path: out, header: ["id", "probability", "feature", "value", "log_odds", "probability_share", "reason"])
+      path: out,
+      header: ["id", "probability"] + (range == nil ? [] : ["probability_low", "probability_high"]) + [
+        "feature", "value", "log_odds", "probability_share", "reason",
+      ])
     func row(_ feature: String, _ value: String, _ logOdds: Double, _ effect: Double?, _ reason: String) {
       writer.field(explanation.id)
       // The learner's own probability: the one the shares add up to (before any calibration).
       writer.field(explanation.probability, decimals: 4)
+      // A bagged model's range, on the scale a contact list shows (calibrated when the model is).
+      if let range {
+        writer.field(range.lowerBound, decimals: 4)
+        writer.field(range.upperBound, decimals: 4)
+      }
       writer.field(feature)
       writer.field(value)
       writer.field(logOdds, decimals: 4)
@@ -121,15 +130,18 @@ extension UptakeCommand.Explain {
     let names = scored.bundle.schema.names
     let writer = try CSVWriter(
       path: out,
-      header: [scored.data.idName] + (frame.groups == nil ? [] : [scored.data.groupName ?? "family_id"]) + [
-        "probability", "log_odds", "baseline",
-      ]
-        + names)
+      header: [scored.data.idName] + (frame.groups == nil ? [] : [scored.data.groupName ?? "family_id"])
+        + ["probability"] + (scored.probabilityRanges == nil ? [] : ["probability_low", "probability_high"])
+        + ["log_odds", "baseline"] + names)
     let phi = scored.scores.contributions
     for row in 0..<frame.rowCount {
       writer.field(frame.ids[row])
       if let groups = frame.groups { writer.field(groups[row]) }
       writer.field(scored.probabilities[row], decimals: 6)
+      if let range = scored.probabilityRanges?[row] {
+        writer.field(range.lowerBound, decimals: 6)
+        writer.field(range.upperBound, decimals: 6)
+      }
       writer.field(scored.scores.margins[row], decimals: 6)
       writer.field(scored.scores.baseline, decimals: 6)
       for j in names.indices { writer.field(phi.storage[j * phi.rows + row], decimals: 6) }

@@ -129,6 +129,19 @@ struct EarlyStoppingTests {
     #expect(sentence.hasSuffix(": \(model.configuration.rounds))") && !sentence.contains("held to"), "\(sentence)")
   }
 
+  @Test("bags with one family holding a large share of the rows are warned (found by a trial); spread families not")
+  func dominantFamilyWarned() throws {
+    let frame = sampleFrame()
+    let options = TrainingOptions(stumps: .init(rounds: 100, bags: 3), threads: 1)
+    let spread = try ModelTrainer.train(sampleData(frame), options: options)
+    #expect(!spread.training.warnings.contains { $0.hasPrefix("bags:") })
+    let dominated = FeatureFrame(
+      ids: frame.ids, groups: frame.ids.indices.map { $0 < 300 ? "F0" : "F\($0)" }, asOf: [], features: frame.features,
+      reasons: [:], protected: [], labels: frame.labels, extras: [])
+    let warned = try ModelTrainer.train(sampleData(dominated), options: options)
+    #expect(warned.training.warnings.contains { $0.hasPrefix("bags: one family holds 50% of the rows") })
+  }
+
   @Test("cross-fitting: every row validated out of fold, the model that ships fitted on every row")
   func refitsOnEveryRow() throws {
     let frame = sampleFrame()

@@ -60,4 +60,34 @@ struct ExplainTests {
     ])
     #expect(both.status == 64 && both.stderr.contains("give either --id ID (one unit) or --all"))
   }
+
+  @Test("a bagged model's range is in explain's text, its CSV and --all, around the probability a list shows")
+  func baggedRange() throws {
+    let dir = Self.folder
+    let train = try runUptake([
+      "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--bags", "4",
+      "--calibration", "platt", "--out", dir + "/bagged.json",
+    ])
+    #expect(train.status == 0, "\(train.stderr)")
+    let text = try runUptake(["explain", "--model", dir + "/bagged.json", "--data", dir + "/in.csv", "--id", "P3"])
+    #expect(text.status == 0 && text.stdout.contains("across the 4 bagged models"), "\(text.stdout)")
+    let one = try runUptake([
+      "explain", "--model", dir + "/bagged.json", "--data", dir + "/in.csv", "--id", "P3", "--format", "csv",
+      "--out", dir + "/one.csv",
+    ])
+    #expect(one.status == 0, "\(one.stderr)")
+    let (oneHeader, oneRows) = try readCSV(dir + "/one.csv")
+    #expect(Array(oneHeader.prefix(4)) == ["id", "probability", "probability_low", "probability_high"])
+    #expect(oneRows.allSatisfy { Double($0[2])! <= Double($0[3])! })
+    let all = try runUptake([
+      "explain", "--model", dir + "/bagged.json", "--data", dir + "/in.csv", "--all", "--out", dir + "/all-bagged.csv",
+    ])
+    #expect(all.status == 0, "\(all.stderr)")
+    let (header, rows) = try readCSV(dir + "/all-bagged.csv")
+    #expect(header == ["id", "probability", "probability_low", "probability_high", "log_odds", "baseline", "x", "c"])
+    for row in rows {
+      let (p, low, high) = (Double(row[1])!, Double(row[2])!, Double(row[3])!)
+      #expect(low <= p + 1e-6 && p <= high + 1e-6 && low < high, "\(row)")
+    }
+  }
 }

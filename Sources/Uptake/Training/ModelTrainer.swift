@@ -103,6 +103,17 @@ public enum ModelTrainer {
           + "gets the same probability and the list has no order; "
           + "train on more rows, or check that the features carry information")
     }
+    if options.learner == .stumps && options.stumps.bags > 1 && frame.groups != nil {
+      // Bags leave out whole families: one that holds a large share makes the bags that leave it out small.
+      let largest = Dictionary(grouping: groups, by: { $0 }).values.map(\.count).max() ?? 0
+      let share = Double(largest) / Double(groups.count)
+      if share >= 0.2 {
+        validated.warnings.append(
+          String(
+            format: "bags: one family holds %.0f%% of the rows, so the bags that leave it out (about 1 in 5) train on "
+              + "the rest only and the ranges lean on them; check the family column (--group)", share * 100))
+      }
+    }
     if validLabels.allSatisfy({ $0 == validLabels[0] }) {
       validated.warnings.append(
         "validation: the \(validLabels.count) held-out rows all have the same outcome, so the AUC cannot be measured; "
