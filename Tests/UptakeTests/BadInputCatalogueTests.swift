@@ -206,6 +206,14 @@ struct BadInputCatalogueTests {
     let tooBig = try runUptake(
       ["train", "--data", dir, "--out", dir + "/m.json"], environment: ["UPTAKE_MEMORY_LIMIT_MB": "1"])
     #expect(tooBig.status == 1 && tooBig.stderr.contains("MB of memory, but 1 MB is available"))
+    // Found by a trial: many bags on many rows ran out of memory half-way; now refused before boosting.
+    let manyBags = try runUptake(
+      ["train", "--data", dir, "--out", dir + "/m.json", "--bags", "100", "--rounds", "5"],
+      environment: ["UPTAKE_MEMORY_LIMIT_MB": "10"]
+    )
+    #expect(
+      manyBags.status == 1 && manyBags.stderr.contains("training 500 models on")
+        && manyBags.stderr.contains("use fewer bags (--bags)"), "\(manyBags.stderr)")
   }
 
   @Test("a 1 GB single-field line and 10,000 columns")

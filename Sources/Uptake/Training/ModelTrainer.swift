@@ -234,6 +234,7 @@ public enum ModelTrainer {
     case .stumps:
       var configuration = options.stumps
       configuration.seed = options.seed
+      try checkMemory(models: k * configuration.bags, rowsEach: trainRows[0].count, features: columns.count)
       let cv = try Trace.stage("cross-validate rounds (\(k) folds)") {
         try configuration.crossValidate(
           columns, labels: labels, folds: fold, groups: groups, threads: options.threads, progress: options.progress)
@@ -296,6 +297,19 @@ public enum ModelTrainer {
       refit: refit, penaltySearch: penaltySearch, warnings: warnings)
   }
 
+  /// Refuses, before any boosting, stumps that would not fit in memory: each model (a fold's or a bag's) keeps its
+  /// rows' bins (a byte per feature) and about 40 bytes of gradients, margins, labels and weights per row, so many
+  /// bags on many rows can need more than the machine has, which would end in an out-of-memory kill half-way.
+  static func checkMemory(models: Int, rowsEach: Int, features: Int) throws {
+    guard let available = MemoryBudget.available() else { return }
+    let needed = models * rowsEach * (features + 40)
+    if needed > available {
+      throw ModelDataError(
+        "training \(models) models on \(rowsEach) rows each needs about \(needed >> 20) MB of memory, but "
+          + "\(available >> 20) MB is available; use fewer bags (--bags), or fewer rows")
+    }
+  }
+
   /// The learner fitted on the training rows, and what it noted on the way.
   static func fit(
     _ options: TrainingOptions, _ train: [FeatureColumn], _ trainLabels: [Bool], groups: [Int]?
@@ -304,6 +318,9 @@ public enum ModelTrainer {
     case .stumps:
       var configuration = options.stumps
       configuration.seed = options.seed
+      if configuration.bags > 1 {
+        try checkMemory(models: configuration.bags, rowsEach: trainLabels.count, features: train.count)
+      }
       let model = try configuration.fit(
         train, labels: trainLabels, weights: nil, groups: groups, threads: options.threads,
         progress: options.progress)
