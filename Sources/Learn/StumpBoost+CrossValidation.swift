@@ -17,7 +17,7 @@ extension StumpBoost.Configuration {
   /// `earlyStopping` is not used: one curve over every row is far less noisy than each fold stopping on a small share
   /// of its own (which stopped too soon on grouped data: guImmun test AUC 0.632 against 0.640), and the curve can
   /// fall again after a long flat stretch (guImmun: flat from round 175 to 425, then falling to 1,500), so no
-  /// patience is safe.
+  /// patience is safe. The loss is the plain log loss: class weights shape each fit, not the choice of round.
   /// - Parameters:
   ///   - folds: a fold index in `0..<count` per row (whole families together).
   ///   - groups: a group per row, for the bags' shares.
