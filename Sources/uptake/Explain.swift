@@ -102,7 +102,7 @@ extension UptakeCommand.Explain {
       writer.field(explanation.id)
       // The learner's own probability: the one the shares add up to (before any calibration).
       writer.field(explanation.probability, decimals: 4)
-      // A bagged model's range, on the scale a contact list shows (calibrated when the model is).
+      // A bagged model's range, on the same scale as `probability`.
       if let range {
         writer.field(range.lowerBound, decimals: 4)
         writer.field(range.upperBound, decimals: 4)

@@ -158,9 +158,16 @@ struct EarlyStoppingTests {
     let columns = try FeatureSchema(frame: frame).columns(of: frame).columns
     let design = LogisticDesign(fitting: columns)
     // The penalty is the one of least out-of-fold log loss among those tried, and the validation figures are its.
+    // The grid from strong to weak, stopping at the first penalty that lowers the loss by less than the tolerance.
     let trials = try #require(bundle.training.penaltySearch)
-    #expect(trials.map(\.C) == ModelTrainer.penaltyGrid)
-    let best = try #require(trials.min { $0.logLoss < $1.logLoss })
+    #expect(trials.map(\.C) == Array(ModelTrainer.penaltyGrid.prefix(trials.count)))
+    let best = try #require(bundle.training.chosenTrial)
+    for (a, b) in zip(trials, trials.dropFirst()) where b.C <= best.C {
+      #expect(b.logLoss < a.logLoss * (1 - ModelTrainer.penaltyTolerance))
+    }
+    if let next = trials.first(where: { $0.C > best.C }) {
+      #expect(next.logLoss >= best.logLoss * (1 - ModelTrainer.penaltyTolerance))
+    }
     #expect(model.configuration.penalty == .l2(.C(best.C)))
     #expect(abs(bundle.training.validation.logLoss - best.logLoss) < 1e-12)
     #expect(abs(bundle.training.validation.auc - best.auc) < 1e-12)
@@ -187,7 +194,7 @@ struct EarlyStoppingTests {
     large.crossFitRowLimit = 100
     let held = try ModelTrainer.train(sampleData(frame), options: large)
     #expect(held.training.penaltySearch == nil)
-    #expect(held.training.warnings.contains { $0.contains("C 1 as given") })
+    #expect(held.training.warnings.contains { $0.contains("C 1 (the default)") })
   }
 
   @Test("above the cross-fitting limit, one share of families is held out and the model fitted on the rest is saved")

@@ -49,10 +49,16 @@ extension ModelBundle {
       else { throw Invalid("the record of the refit on every row does not fit the training record") }
     }
     if let trials = training.penaltySearch {
-      // Printed by the summary, card and record: positive strengths and finite figures, the model's among them.
-      guard !trials.isEmpty, trials.allSatisfy({ $0.C > 0 && $0.C.isFinite && $0.logLoss.isFinite && $0.auc.isFinite }),
-        case .logistic(let model, _) = learner, case .C(let c) = model.configuration.penalty.strength,
-        trials.contains(where: { $0.C == c })
+      // Printed by the summary, card and record: a search `train` could have run, ending at the model's C, whose
+      // out-of-fold loss is the validation's.
+      let tolerance = ModelTrainer.penaltyTolerance
+      let losses = trials.map(\.logLoss)
+      guard !trials.isEmpty, trials.map(\.C) == Array(ModelTrainer.penaltyGrid.prefix(trials.count)),
+        trials.allSatisfy({ $0.logLoss >= 0 && $0.logLoss.isFinite && (0...1).contains($0.auc) }),
+        losses.indices.dropFirst().dropLast().allSatisfy({ losses[$0] < losses[$0 - 1] * (1 - tolerance) }),
+        let chosen = training.chosenTrial, case .logistic(let model, _) = learner,
+        case .C(let c) = model.configuration.penalty.strength, c == chosen.C,
+        abs(chosen.logLoss - training.validation.logLoss) <= 1e-9 * max(1, chosen.logLoss)
       else { throw Invalid("the record of the penalty search does not fit the model") }
     }
     if let folds = training.validationFolds, folds < 2 || folds > training.rows {

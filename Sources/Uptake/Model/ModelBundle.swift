@@ -145,13 +145,29 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     public var auc: Double
   }
 
-  /// The penalty search in words ("C 0.1 chosen by the out-of-fold log loss of 0.01: 0.512, 0.1: 0.509, …"), nil
-  /// without one.
+  /// The penalty search in words ("C 0.1 chosen by the out-of-fold log loss of C 0.01: 0.5123, C 0.1: 0.5101, C 1:
+  /// 0.5101 (…)"), nil without one.
   public var penaltySearchSentence: String? {
-    guard let trials = penaltySearch, let best = trials.min(by: { $0.logLoss < $1.logLoss }) else { return nil }
+    guard let trials = penaltySearch, let best = chosenTrial else { return nil }
     func c(_ x: Double) -> String { String(format: "%g", x) }
+    let stopped = trials.last.map { $0.C != best.C } ?? false
+    let edge = best.C == ModelTrainer.penaltyGrid.first
     return "C \(c(best.C)) chosen by the out-of-fold log loss (lower is better) of "
-      + trials.map { "C \(c($0.C)): \(String(format: "%.4f", $0.logLoss))" }.joined(separator: ", ")
+      + trials.map { "C \(c($0.C)): \(String(format: "%.5f", $0.logLoss))" }.joined(separator: ", ")
+      + (stopped
+        ? " (the next weaker penalty did not lower it by \(String(format: "%g", ModelTrainer.penaltyTolerance * 100))% "
+          + "or more, so the search stopped there)" : "")
+      + (edge ? "; the strongest penalty tried: a stronger one might do better (give --C)" : "")
+      + "; the validation figures are that C's on the same folds, so slightly optimistic"
+  }
+
+  /// The penalty the search kept: the last trial (weaker trials stopped the search without improving enough).
+  public var chosenTrial: PenaltyTrial? {
+    guard let trials = penaltySearch, !trials.isEmpty else { return nil }
+    return trials.count >= 2
+      && trials[trials.count - 1].logLoss
+        >= trials[trials.count - 2].logLoss * (1 - ModelTrainer.penaltyTolerance)
+      ? trials[trials.count - 2] : trials[trials.count - 1]
   }
 
   /// What `train` did after validation: the validation figures are always of the model fitted without the held-out

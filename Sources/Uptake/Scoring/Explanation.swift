@@ -26,7 +26,7 @@ public struct Explanation: Codable, Equatable, Sendable {
   public var probability: Double
   /// The calibrated probability shown on contact lists, when the model is calibrated.
   public var calibratedProbability: Double?
-  /// A bagged model's range for the probability shown on contact lists, and how many bags give it.
+  /// A bagged model's range for `probability` (the learner's own, before any calibration), and how many bags give it.
   public var probabilityRange: ClosedRange<Double>?
   public var bags: Int?
   public var margin: Double
@@ -44,7 +44,11 @@ public struct Explanation: Codable, Equatable, Sendable {
     let baseline = scored.scores.baseline
     let gap = p - LogisticMath.sigmoid(baseline), logOddsGap = margin - baseline
     calibratedProbability = scored.bundle.calibration.map { $0.probability(margin: margin) }
-    probabilityRange = scored.probabilityRanges?[row]
+    // On the learner's own scale, as `probability` (the one the shares add up to); lists show the calibrated one.
+    probabilityRange = scored.scores.marginSpread.map { spread in
+      let width = ScoredData.rangeWidth * spread[row]
+      return LogisticMath.sigmoid(margin - width)...LogisticMath.sigmoid(margin + width)
+    }
     if case .stumps(let model) = scored.bundle.learner, model.bags != nil { bags = model.configuration.bags }
     items = scored.bundle.schema.features.indices.map { j in
       let c = phi.storage[j * phi.rows + row]
