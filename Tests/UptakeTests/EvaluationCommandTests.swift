@@ -73,6 +73,9 @@ struct EvaluationCommandTests {
       #expect(record.contains(heading), "\(heading)")
     }
     #expect(record.contains("Example Council"))
+    // Said as it was done (found by a trial: "on held-out families" also when every row was cross-fitted).
+    #expect(
+      record.contains("calibrated by Platt scaling on every row's out-of-fold prediction (folds of whole families)"))
     // The JSON's precision at capacity is hits / capacity, and its AUC lies in its interval.
     let json =
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/report/evaluation.json")))

@@ -66,7 +66,12 @@ struct TransparencyRecord {
         + "per-feature reasons."
         + (bundle.training.penaltySearchSentence.map { " The penalty: \($0)." } ?? ""))
     if let c = bundle.calibration {
-      lines.append("Probabilities calibrated by \(EvaluationReport.name(of: c)) on held-out families.")
+      let unit = bundle.training.validationByFamily ? "families" : "rows"
+      lines.append(
+        "Probabilities calibrated by \(EvaluationReport.name(of: c)) "
+          + (bundle.training.validationFolds != nil
+            ? "on every row's out-of-fold prediction (folds of whole \(unit))."
+            : "on the held-out \(unit)."))
     }
     lines.append("")
     lines.append("## Performance")
