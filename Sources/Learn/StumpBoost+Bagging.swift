@@ -22,6 +22,7 @@ extension StumpBoost.Configuration {
     let all = try BinnedMatrix.fitting(
       columns, maxBins: maxBins, minCategoryCount: minCategoryCount, seed: seed, threads: threads)
     let counts = StumpTrainer.binCounts(all, threads: threads)
+    let binWeights = StumpTrainer.BinWeights(all, sampleWeights: weights)
     let holdOut = earlyStopping?.validationFraction ?? Self.bagHoldOut
     let told = RoundCounter(total: bags * rounds, report: progress)
     let results = Parallel.map(bags, threads: threads) { bag -> Result<StumpBoost.Bag, Error> in
@@ -31,7 +32,7 @@ extension StumpBoost.Configuration {
           all, rows: trainRows, stopping: earlyStopping == nil ? [] : heldOut, labels: labels, weights: weights,
           told: told)
         let (intercept, tables) = StumpTrainer.centred(
-          trainer.tables, intercept: trainer.baseMargin, on: all, counts: counts, sampleWeights: weights)
+          trainer.tables, intercept: trainer.baseMargin, weights: binWeights, counts: counts)
         return StumpBoost.Bag(intercept: intercept, tables: tables, history: trainer.history)
       }
     }
@@ -50,7 +51,7 @@ extension StumpBoost.Configuration {
         + (earlyStopping == nil ? " each" : " each by early stopping on its own held-out share"))
     return StumpBoost(
       configuration: self, binnings: all.binnings, intercept: intercept, tables: tables,
-      importance: StumpTrainer.importance(tables, on: all, sampleWeights: weights), history: history, bags: fitted)
+      importance: StumpTrainer.importance(tables, weights: binWeights), history: history, bags: fitted)
   }
 
   /// One boosting run, on one thread, on `rows` of already binned data, stopping early on `stopping` (when not

@@ -441,54 +441,57 @@ struct StumpTrainer {
 
   /// Sums the stumps per feature into centred lookup tables.
   func compile(sampleWeights: [Double]) -> StumpBoost {
-    let (intercept, tables) = Self.centred(
-      tables, intercept: baseMargin, on: data, counts: counts, sampleWeights: sampleWeights)
+    let weights = BinWeights(data, sampleWeights: sampleWeights)
+    let (intercept, tables) = Self.centred(tables, intercept: baseMargin, weights: weights, counts: counts)
     return StumpBoost(
       configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
-      importance: Self.importance(tables, on: data, sampleWeights: sampleWeights), history: history, bags: nil)
+      importance: Self.importance(tables, weights: weights), history: history, bags: nil)
   }
 
-  /// Each table shifted to average zero over `data` (sample-weighted), the means moved into the intercept, so
-  /// `φⱼ` averages to zero over those rows; bins no row of `data` falls in (unseen categories, missing when there
-  /// were none) contribute nothing. Margins are unchanged for every row of `data`.
+  /// Each table shifted to average zero over the rows `weights` were summed from, the means moved into the
+  /// intercept, so `φⱼ` averages to zero over those rows; bins none of them falls in (unseen categories, missing
+  /// when there were none) contribute nothing. Margins are unchanged for every one of those rows.
   static func centred(
-    _ tables: [[Double]], intercept: Double, on data: BinnedMatrix, counts: [[Int]], sampleWeights: [Double]
+    _ tables: [[Double]], intercept: Double, weights: BinWeights, counts: [[Int]]
   ) -> (intercept: Double, tables: [[Double]]) {
     var tables = tables
     var intercept = intercept
-    let weights = binWeights(data, sampleWeights: sampleWeights)
-    let totalWeight = sampleWeights.reduce(0, +)
     for j in 0..<tables.count {
       var mean = 0.0
-      for b in 0..<tables[j].count { mean += weights[j][b] * tables[j][b] }
-      mean /= totalWeight
+      for b in 0..<tables[j].count { mean += weights.perBin[j][b] * tables[j][b] }
+      mean /= weights.total
       intercept += mean
       for b in 0..<tables[j].count { tables[j][b] = counts[j][b] == 0 ? 0 : tables[j][b] - mean }
     }
     return (intercept, tables)
   }
 
-  /// Mean `|φⱼ|` over the rows of `data` (sample-weighted), per feature.
-  static func importance(_ tables: [[Double]], on data: BinnedMatrix, sampleWeights: [Double]) -> [Double] {
-    let weights = binWeights(data, sampleWeights: sampleWeights)
-    let totalWeight = sampleWeights.reduce(0, +)
-    return tables.indices.map { j in
-      tables[j].indices.reduce(0.0) { $0 + weights[j][$1] * abs(tables[j][$1]) } / totalWeight
+  /// Mean `|φⱼ|` over the rows `weights` were summed from, per feature.
+  static func importance(_ tables: [[Double]], weights: BinWeights) -> [Double] {
+    tables.indices.map { j in
+      tables[j].indices.reduce(0.0) { $0 + weights.perBin[j][$1] * abs(tables[j][$1]) } / weights.total
     }
   }
 
-  /// The sample weight falling in each bin of each feature.
-  static func binWeights(_ data: BinnedMatrix, sampleWeights: [Double]) -> [[Double]] {
-    let n = data.rows
-    return (0..<data.columns).map { j in
-      var binWeight = [Double](repeating: 0, count: 256)
-      data.bins.withUnsafeBufferPointer { bins in
-        sampleWeights.withUnsafeBufferPointer { w in
-          let column = bins.baseAddress! + j * n
-          for i in 0..<n { binWeight[Int(column[i])] += w[i] }
+  /// The sample weight falling in each bin of each feature, and their total: what centring and importance weigh
+  /// by, counted once per set of rows (a bagged fit centres every bag on the same rows).
+  struct BinWeights {
+    let perBin: [[Double]]
+    let total: Double
+
+    init(_ data: BinnedMatrix, sampleWeights: [Double]) {
+      let n = data.rows
+      total = sampleWeights.reduce(0, +)
+      perBin = (0..<data.columns).map { j in
+        var binWeight = [Double](repeating: 0, count: 256)
+        data.bins.withUnsafeBufferPointer { bins in
+          sampleWeights.withUnsafeBufferPointer { w in
+            let column = bins.baseAddress! + j * n
+            for i in 0..<n { binWeight[Int(column[i])] += w[i] }
+          }
         }
+        return binWeight
       }
-      return binWeight
     }
   }
 }
