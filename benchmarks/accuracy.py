@@ -3,7 +3,7 @@
 
     swift build -c release --product uptake
     pip install -r benchmarks/requirements.txt interpret
-    python3 benchmarks/accuracy.py [--data ../shared/datasets] [--sets benefits,guImmun,wa_churn]
+    python3 benchmarks/accuracy.py [--data ../shared/datasets] [--sets benefits,guImmun,wa_churn] [--interactions N]
 
 Each data set is split once, 70% train and 30% test, seeded (numpy default_rng(2026)) and by family where the set
 has one (guImmun: `mom`), and written to benchmarks/data/accuracy/SET/{train,test}.csv with a `row_id` column, so
@@ -13,6 +13,7 @@ test.csv; AUC from the written list's probabilities. The peers are fitted in thi
 InterpretML's EBM (main effects only, its defaults otherwise), LightGBM stumps (num_leaves=2, 300 rounds, learning
 rate 0.05) and scikit-learn's logistic regression (C=1 on standardised numbers and one-hot levels, missing numbers
 imputed by the training median). Prints test AUC and fit seconds per contender, and uptake's margin to each peer.
+With `--interactions N`, also uptake stumps trained with `--interactions N` and EBM with `interactions=N`.
 """
 import argparse
 import os
@@ -57,12 +58,12 @@ def split(name, data):
     return train_path, test_path
 
 
-def uptake(learner, name, train_path, test_path):
+def uptake(learner, name, train_path, test_path, extra=()):
     _, outcome, event, family, ids = SETS[name]
     with tempfile.TemporaryDirectory() as tmp:
         model, listing = os.path.join(tmp, "model.json"), os.path.join(tmp, "list.csv")
         command = [BINARY, "train", "--data", train_path, "--target", outcome, "--event", event, "--id", "row_id",
-                   "--learner", learner, "--out", model, "--quiet"]
+                   "--learner", learner, "--out", model, "--quiet", *extra]
         if family:
             command += ["--group", family]
         for column in ids:
@@ -102,7 +103,7 @@ def timed(fit):
     return model, time.perf_counter() - start
 
 
-def peers(x_train, y_train, x_test, y_test):
+def peers(x_train, y_train, x_test, y_test, interactions=0):
     import lightgbm
     from interpret.glassbox import ExplainableBoostingClassifier
     from sklearn.compose import ColumnTransformer
@@ -115,6 +116,10 @@ def peers(x_train, y_train, x_test, y_test):
     ebm, s = timed(lambda: ExplainableBoostingClassifier(interactions=0, random_state=2026, n_jobs=2)
                    .fit(x_train, y_train))
     results["EBM (main effects)"] = (roc_auc_score(y_test, ebm.predict_proba(x_test)[:, 1]), s)
+    if interactions:
+        ebm, s = timed(lambda: ExplainableBoostingClassifier(interactions=interactions, random_state=2026, n_jobs=2)
+                       .fit(x_train, y_train))
+        results[f"EBM + {interactions} pairs"] = (roc_auc_score(y_test, ebm.predict_proba(x_test)[:, 1]), s)
     lgbm, s = timed(lambda: lightgbm.LGBMClassifier(
         n_estimators=300, learning_rate=0.05, num_leaves=2, max_depth=1, n_jobs=2, verbose=-1,
         random_state=2026).fit(x_train, y_train))
@@ -136,6 +141,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "datasets"))
     ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--interactions", type=int, default=0, help="also compare with N pairwise interactions")
     args = ap.parse_args()
     if not os.path.exists(BINARY):
         sys.exit("build uptake first: swift build -c release --product uptake")
@@ -143,7 +149,10 @@ def main():
     for name in args.sets.split(","):
         train_path, test_path = split(name, args.data)
         rows = {f"uptake {learner}": uptake(learner, name, train_path, test_path) for learner in ["stumps", "logistic"]}
-        rows.update(peers(*peer_frames(name, train_path, test_path)))
+        if args.interactions:
+            rows[f"uptake stumps + {args.interactions} pairs"] = uptake(
+                "stumps", name, train_path, test_path, ["--interactions", str(args.interactions)])
+        rows.update(peers(*peer_frames(name, train_path, test_path), interactions=args.interactions))
         print(f"\n{name} ({sum(1 for _ in open(train_path)) - 1} train rows, {sum(1 for _ in open(test_path)) - 1} test)")
         for contender, (auc, seconds) in rows.items():
             print(f"  {contender:24s} {auc:.4f}  ({seconds:5.2f} s)")
@@ -151,6 +160,9 @@ def main():
         print(f"  uptake stumps - EBM {stumps - rows['EBM (main effects)'][0]:+.4f}, "
               f"- LightGBM {stumps - rows['LightGBM stumps'][0]:+.4f}; "
               f"uptake logistic - scikit-learn {logistic - rows['scikit-learn logistic'][0]:+.4f}")
+        if args.interactions:
+            pairs = f"{args.interactions} pairs"
+            print(f"  with {pairs}: uptake - EBM {rows['uptake stumps + ' + pairs][0] - rows['EBM + ' + pairs][0]:+.4f}")
 
 
 if __name__ == "__main__":

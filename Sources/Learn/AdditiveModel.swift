@@ -1,19 +1,25 @@
 import Linalg
 
 /// What an additive model says about a set of rows: each row's log-odds split exactly into a baseline and one
-/// contribution per feature, `baseline + Σⱼ contributions[i, j] = margins[i]`. Scoring, reasons and explanations use
-/// nothing else.
+/// contribution per term (each feature, then each pair of features the model has interactions for),
+/// `baseline + Σⱼ contributions[i, j] = margins[i]`. Scoring, reasons and explanations use nothing else.
 public struct AdditiveScores: Sendable {
   /// Log-odds of the event per row.
   public var margins: [Double]
   /// The margin of a typical training row; contributions are measured from it.
   public var baseline: Double
-  /// `n × p`, column-major, in feature order: each feature's exact contribution to each row's margin.
+  /// `n × (p + pairs)`, column-major: each feature's exact contribution to each row's margin, in feature order, then
+  /// each pair's.
   public var contributions: Matrix
+  /// The two features of each pair term, in the order of their columns after the features' (empty: no pairs).
+  public var pairs: [[Int]]
   /// A bagged model's standard deviation of each row's margin across its bags (nil for one model).
   public var marginSpread: [Double]?
 
-  public init(margins: [Double], baseline: Double, contributions: Matrix, marginSpread: [Double]? = nil) {
+  public init(
+    margins: [Double], baseline: Double, contributions: Matrix, pairs: [[Int]] = [], marginSpread: [Double]? = nil
+  ) {
+    self.pairs = pairs
     self.margins = margins
     self.baseline = baseline
     self.contributions = contributions
@@ -22,6 +28,10 @@ public struct AdditiveScores: Sendable {
 
   public var probabilities: [Double] { margins.map(LogisticMath.sigmoid) }
   public var rowCount: Int { margins.count }
+  /// The features' and then the pairs' names ("a & b"): one per column of `contributions`.
+  public func termNames(_ featureNames: [String]) -> [String] {
+    featureNames + pairs.map { featureNames[$0[0]] + " & " + featureNames[$0[1]] }
+  }
 }
 
 /// A fitted model that is additive in log-odds over its features, whatever learned it.
@@ -52,7 +62,7 @@ extension StumpBoost: AdditiveModel {
     let binned = try BinnedMatrix(columns, binnings: binnings, threads: threads)
     return AdditiveScores(
       margins: margins(binned), baseline: intercept, contributions: contributions(binned),
-      marginSpread: marginSpread(binned))
+      pairs: (pairs ?? []).map(\.features), marginSpread: marginSpread(binned))
   }
 
   public var summary: String {
@@ -61,7 +71,21 @@ extension StumpBoost: AdditiveModel {
       + "\(roundsDescription), \(c.boosting == .cyclic ? "cyclic, " : "")learning rate \(c.learningRate), up to "
       + "\(c.maxBins) bins"
       + (c.monotone.isEmpty ? "" : ", monotone in " + c.monotone.keys.sorted().joined(separator: ", "))
-      + "."
+      + "." + pairsDescription
+  }
+
+  /// " Plus 2 pairwise interactions (a & b, c & d), 140 rounds, each a table over the two features' coarse bins."
+  var pairsDescription: String {
+    guard configuration.interactions > 0 else { return "" }
+    let names = pairNames
+    guard !names.isEmpty else {
+      return " No pairwise interaction improved the model (\(configuration.interactions) asked for)."
+    }
+    let rounds = (pairs ?? []).reduce(0) { $0 + $1.rounds }
+    return
+      " Plus \(names.count) pairwise interaction\(names.count == 1 ? "" : "s") (\(names.joined(separator: ", "))), "
+      + "\(rounds) round\(rounds == 1 ? "" : "s"), each a table over the two features' coarse bins"
+      + (names.count < configuration.interactions ? " (\(configuration.interactions) asked for)" : "") + "."
   }
 
   /// The rounds in words: "280 rounds", "12 rounds (of at most 300: …)", "the average of 8 models, each of 280

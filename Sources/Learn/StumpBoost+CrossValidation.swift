@@ -8,6 +8,10 @@ public struct StumpCrossValidation: Sendable {
   public let margins: [Double]
   /// Mean rows each fold's models were boosted on (within a fold, every bag's share).
   public let boostedRows: Int
+  /// With interactions: the mean out-of-fold log-loss after each round of the pair stage (index 0: the main effects
+  /// at `bestRounds` alone), and the round of least loss (0: pairs did not help). Empty and 0 without.
+  public let pairLoss: [Double]
+  public let bestPairRounds: Int
 }
 
 extension StumpBoost.Configuration {
@@ -86,10 +90,9 @@ extension StumpBoost.Configuration {
       return partial.reduce(0, +) / Double(n)
     }
 
-    var current = outOfFold()
-    var loss = [meanLoss(current)]
-    var best = (round: 0, margins: current)
-    for round in 1...max(1, rounds) where rounds > 0 {
+    /// Boosts every unstopped model one round with `step` (which moves the model's test margins and says whether it
+    /// could), side by side as above; true while any model goes on.
+    func lockstep(_ step: (inout StumpTrainer, inout [Double], Int) -> Bool) -> Bool {
       trainers.withUnsafeMutableBufferPointer { trainerSlots in
         testMargins.withUnsafeMutableBufferPointer { marginSlots in
           stopped.withUnsafeMutableBufferPointer { stoppedSlots in
@@ -99,27 +102,78 @@ extension StumpBoost.Configuration {
               Parallel.ranges(count: tasks, chunks: sideBySide ? threadCount : 1), callsBLAS: false
             ) { _, range in
               for task in range where !s[task] {
-                guard let stump = t[task].step(t[task].rowChunks) else {
-                  s[task] = true
-                  continue
-                }
-                let test = tests[task / bags]
-                let column = stump.feature * test.rows
-                for i in 0..<test.rows { m[task][i] += stump.binValues[Int(test.bins[column + i])] }
+                if !step(&t[task], &m[task], task) { s[task] = true }
               }
             }
           }
         }
       }
+      return !stopped.allSatisfy { $0 }
+    }
+
+    var current = outOfFold()
+    var loss = [meanLoss(current)]
+    var best = (round: 0, margins: current)
+    // The pair stage starts from each model's tables at the chosen round (copied on write: cheap to keep).
+    var bestTables = interactions > 0 ? trainers.map(\.tables) : []
+    for round in 1...max(1, rounds) where rounds > 0 {
+      let going = lockstep { trainer, margins, task in
+        guard let stump = trainer.step(trainer.rowChunks) else { return false }
+        let test = tests[task / bags]
+        let column = stump.feature * test.rows
+        for i in 0..<test.rows { margins[i] += stump.binValues[Int(test.bins[column + i])] }
+        return true
+      }
       current = outOfFold()
       loss.append(meanLoss(current))
       progress?(round, rounds)
-      if loss[round] < loss[best.round] { best = (round, current) }
-      if stopped.allSatisfy({ $0 }) { break }
+      if loss[round] < loss[best.round] {
+        best = (round, current)
+        if interactions > 0 { bestTables = trainers.map(\.tables) }
+      }
+      if !going { break }
+    }
+
+    // Pairs: each fold's model goes on from its tables at the chosen round, its pairs chosen on its own training
+    // rows' residuals, so the out-of-fold loss judges the choice of pairs as well as their rounds.
+    var pairLoss: [Double] = []
+    var bestPairRounds = 0
+    if interactions > 0 {
+      var testCells = [[[UInt16]]](repeating: [], count: tasks)
+      stopped = [Bool](repeating: false, count: tasks)
+      _ = testCells.withUnsafeMutableBufferPointer { cellSlots in
+        nonisolated(unsafe) let cells = cellSlots
+        return lockstep { trainer, margins, task in
+          trainer.restore(tables: bestTables[task], trainer.rowChunks)
+          trainer.choosePairs(interactions)
+          cells[task] = trainer.pairs.map { $0.cells(of: tests[task]) }
+          for (i, row) in testRows[task].enumerated() { margins[i] = best.margins[row] }
+          return !trainer.pairs.isEmpty
+        }
+      }
+      pairLoss = [loss[best.round]]
+      var bestPairs = (round: 0, margins: best.margins)
+      let limit = pairRoundLimit
+      for round in 1...max(1, limit) where limit > 0 && !stopped.allSatisfy({ $0 }) {
+        let going = lockstep { trainer, margins, task in
+          guard let (t, values) = trainer.pairStep(trainer.rowChunks) else { return false }
+          let cells = testCells[task][t]
+          for i in margins.indices { margins[i] += values[Int(cells[i])] }
+          return true
+        }
+        current = outOfFold()
+        pairLoss.append(meanLoss(current))
+        progress?(round, limit)
+        if pairLoss[round] < pairLoss[bestPairs.round] { bestPairs = (round, current) }
+        if !going { break }
+      }
+      bestPairRounds = bestPairs.round
+      best.margins = bestPairs.margins
     }
     let boosted = Double(trainers.reduce(0) { $0 + $1.data.rows }) / Double(tasks)
     return StumpCrossValidation(
-      loss: loss, bestRounds: best.round, margins: best.margins, boostedRows: Int(boosted.rounded()))
+      loss: loss, bestRounds: best.round, margins: best.margins, boostedRows: Int(boosted.rounded()),
+      pairLoss: pairLoss, bestPairRounds: bestPairRounds)
   }
 
   /// Below this many cells (rows × features), folds run side by side on one thread each even when there are fewer

@@ -1,8 +1,8 @@
 import Linalg
 
 extension StumpBoost {
-  /// Margins (log-odds) of already binned rows: `intercept + Σⱼ tables[j][bin]`.
-  /// - Complexity: O(n · p), one lookup per feature per row.
+  /// Margins (log-odds) of already binned rows: `intercept + Σⱼ tables[j][bin]`, plus each pair's cell.
+  /// - Complexity: O(n · (p + pairs)), one lookup per term per row.
   public func margins(_ binned: BinnedMatrix) -> [Double] {
     let n = binned.rows
     var out = [Double](repeating: intercept, count: n)
@@ -15,6 +15,10 @@ extension StumpBoost {
           }
         }
       }
+    }
+    for pair in pairs ?? [] {
+      let values = pair.values(binned)
+      for i in 0..<n { out[i] += values[i] }
     }
     return out
   }
@@ -33,18 +37,25 @@ extension StumpBoost {
     try margins(columns).map(LogisticMath.sigmoid)
   }
 
-  /// Exact per-feature contributions `φⱼ` (log-odds) of one binned row; `intercept + Σ φⱼ` is its margin.
+  /// Exact contributions (log-odds) of one binned row: each feature's `φⱼ`, then each pair's; `intercept + Σ` is its
+  /// margin.
   public func contributions(binnedRow bins: [UInt8]) -> [Double] {
     precondition(bins.count == featureCount, "expected \(featureCount) bins, got \(bins.count)")
     return (0..<featureCount).map { tables[$0][Int(bins[$0])] }
+      + (pairs ?? []).map { $0.table[$0.cell(bins[$0.features[0]], bins[$0.features[1]])] }
   }
 
-  /// Contributions of every row: `n × p`, column-major, in O(n · p).
+  /// Contributions of every row: `n × (p + pairs)`, column-major (the features in order, then the pairs), in
+  /// O(n · (p + pairs)).
   public func contributions(_ binned: BinnedMatrix) -> Matrix {
     let n = binned.rows
-    var phi = Matrix(rows: n, columns: featureCount)
+    var phi = Matrix(rows: n, columns: featureCount + (pairs?.count ?? 0))
     for j in 0..<featureCount {
       for i in 0..<n { phi.storage[j * n + i] = tables[j][Int(binned.bins[j * n + i])] }
+    }
+    for (t, pair) in (pairs ?? []).enumerated() {
+      let values = pair.values(binned), column = (featureCount + t) * n
+      for i in 0..<n { phi.storage[column + i] = values[i] }
     }
     return phi
   }

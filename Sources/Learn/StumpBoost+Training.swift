@@ -109,6 +109,14 @@ extension StumpBoost.Configuration {
     if !(1...Self.maxBags).contains(bags) {
       throw LearnError.invalidConfiguration("bags \(bags) must be 1 to \(Self.maxBags)")
     }
+    if !(0...Self.maxInteractions).contains(interactions) {
+      throw LearnError.invalidConfiguration("interactions \(interactions) must be 0 to \(Self.maxInteractions)")
+    }
+    if interactions > 0 && bags > 1 {
+      throw LearnError.invalidConfiguration(
+        "interactions with bagging are not supported yet: use one bag, or no interactions")
+    }
+    if let r = interactionRounds, r < 0 { throw LearnError.invalidConfiguration("interactionRounds must be ≥ 0") }
     if let e = earlyStopping, e.patience < 1 || !(e.validationFraction > 0 && e.validationFraction < 1) {
       throw LearnError.invalidConfiguration("early stopping needs patience ≥ 1 and a validation fraction in (0, 1)")
     }
@@ -171,6 +179,9 @@ struct StumpTrainer {
   var gains: [Double] = []
   /// Cyclic boosting: the feature whose turn is next.
   var nextFeature = 0
+  /// The pair stage's pairs, and the one whose turn is next.
+  var pairs: [PairTerm] = []
+  var nextPair = 0
   var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
 
   init(
@@ -250,6 +261,7 @@ struct StumpTrainer {
     history.features = features
     history.gains = gains
     history.roundsKept = features.count
+    if configuration.interactions > 0 { runPairs() }
   }
 
   /// One round: the best stump, shrunk by the learning rate, kept and applied to the training rows (nil when no
@@ -443,9 +455,11 @@ struct StumpTrainer {
   func compile(sampleWeights: [Double]) -> StumpBoost {
     let weights = BinWeights(data, sampleWeights: sampleWeights)
     let (intercept, tables) = Self.centred(tables, intercept: baseMargin, weights: weights, counts: counts)
+    let (pairs, shift) = compiledPairs(sampleWeights: sampleWeights)
     return StumpBoost(
-      configuration: configuration, binnings: data.binnings, intercept: intercept, tables: tables,
-      importance: Self.importance(tables, weights: weights), history: history, bags: nil)
+      configuration: configuration, binnings: data.binnings, intercept: intercept + shift, tables: tables,
+      importance: Self.importance(tables, weights: weights), history: history, bags: nil,
+      pairs: configuration.interactions > 0 ? pairs : nil)
   }
 
   /// Each table shifted to average zero over the rows `weights` were summed from, the means moved into the

@@ -22,6 +22,8 @@ public struct StumpBoost: Codable, Equatable, Sendable {
   /// `tables` are: the spread across bags says how much each bin's value, and each row's margin, moves with the
   /// sample the model was trained on. nil for one model.
   public let bags: [Bag]?
+  /// Pairwise interactions boosted after the main effects, each one more term of the margin (nil: none).
+  public internal(set) var pairs: [Pair]? = nil
 
   public var featureNames: [String] { binnings.map(\.name) }
   public var featureCount: Int { binnings.count }
@@ -59,14 +61,24 @@ extension StumpBoost {
     /// the groups, when groups are given), stopping early on the rest when `earlyStopping` is set, side by side on
     /// the threads. Their average is still one table per feature. 1: one model on every row.
     public var bags: Int
+    /// Pairs of features to add as 2-D tables after the main effects (0: none), chosen by FAST on the residuals.
+    public var interactions: Int
+    /// Most rounds of the pair stage (one pair's four-cell split each); nil: `rounds`.
+    public var interactionRounds: Int?
+
+    /// The pair stage's most rounds.
+    public var pairRoundLimit: Int { interactionRounds ?? rounds }
 
     public init(
       rounds: Int = 300, learningRate: Double = 0.1, maxBins: Int = 255, minCategoryCount: Int = 10,
       l2: Double = 0, minHessianPerSide: Double = 1e-3, minRowsPerSide: Int = 20, minGain: Double = 0,
       monotone: [String: Monotonicity] = [:], classWeight: ClassWeight = .none,
-      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0, bags: Int = 1, boosting: Boosting = .greedy
+      earlyStopping: EarlyStopping? = nil, seed: UInt64 = 0, bags: Int = 1, boosting: Boosting = .greedy,
+      interactions: Int = 0, interactionRounds: Int? = nil
     ) {
       self.bags = bags
+      self.interactions = interactions
+      self.interactionRounds = interactionRounds
       self.boosting = boosting
       self.rounds = rounds
       self.learningRate = learningRate
@@ -134,10 +146,10 @@ extension StumpBoost {
 extension StumpBoost.Configuration {
   private enum CodingKeys: String, CodingKey {
     case rounds, learningRate, maxBins, minCategoryCount, l2, minHessianPerSide, minRowsPerSide, minGain, monotone
-    case classWeight, earlyStopping, seed, bags, boosting
+    case classWeight, earlyStopping, seed, bags, boosting, interactions, interactionRounds
   }
 
-  /// Writes `bags` and `boosting` only when they are not the defaults, so a bundle from before them encodes to the
+  /// Writes `bags`, `boosting` and the interactions only when they are not the defaults, so a bundle from before them encodes to the
   /// same bytes (its checksum is over them).
   public func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
@@ -155,9 +167,14 @@ extension StumpBoost.Configuration {
     try c.encode(seed, forKey: .seed)
     if bags != 1 { try c.encode(bags, forKey: .bags) }
     if boosting != .greedy { try c.encode(boosting, forKey: .boosting) }
+    if interactions != 0 {
+      try c.encode(interactions, forKey: .interactions)
+      try c.encodeIfPresent(interactionRounds, forKey: .interactionRounds)
+    }
   }
 
-  /// Decodes bundles written before bagging and cyclic boosting (no `bags`: one model; no `boosting`: greedy).
+  /// Decodes bundles written before bagging, cyclic boosting and interactions (no `bags`: one model; no `boosting`:
+  /// greedy; no `interactions`: none).
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -171,6 +188,8 @@ extension StumpBoost.Configuration {
       classWeight: try c.decode(ClassWeight.self, forKey: .classWeight),
       earlyStopping: try c.decodeIfPresent(StumpBoost.EarlyStopping.self, forKey: .earlyStopping),
       seed: try c.decode(UInt64.self, forKey: .seed), bags: try c.decodeIfPresent(Int.self, forKey: .bags) ?? 1,
-      boosting: try c.decodeIfPresent(StumpBoost.Boosting.self, forKey: .boosting) ?? .greedy)
+      boosting: try c.decodeIfPresent(StumpBoost.Boosting.self, forKey: .boosting) ?? .greedy,
+      interactions: try c.decodeIfPresent(Int.self, forKey: .interactions) ?? 0,
+      interactionRounds: try c.decodeIfPresent(Int.self, forKey: .interactionRounds))
   }
 }

@@ -57,7 +57,8 @@ extension UptakeCommand {
             try Trace.stage("write contributions") { try writeAll(scored) }
             summaryPrinter(for: out)(
               "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(loaded.frame.unit.counted(loaded.frame.rowCount)), "
-                + "\(bundle.schema.features.count) contributions each")
+                + "\(bundle.schema.features.count) contributions each"
+                + (bundle.pairCount > 0 ? " and \(bundle.pairCount) for pairs of features" : ""))
             return
           }
           let id = self.id!
@@ -132,7 +133,7 @@ extension UptakeCommand.Explain {
       path: out,
       header: [scored.data.idName] + (frame.groups == nil ? [] : [scored.data.groupName ?? "family_id"])
         + ["probability"] + (scored.probabilityRanges == nil ? [] : ["probability_low", "probability_high"])
-        + ["log_odds", "baseline"] + names)
+        + ["log_odds", "baseline"] + scored.scores.termNames(names))
     let phi = scored.scores.contributions
     for row in 0..<frame.rowCount {
       writer.field(frame.ids[row])
@@ -144,7 +145,7 @@ extension UptakeCommand.Explain {
       }
       writer.field(scored.scores.margins[row], decimals: 6)
       writer.field(scored.scores.baseline, decimals: 6)
-      for j in names.indices { writer.field(phi.storage[j * phi.rows + row], decimals: 6) }
+      for j in 0..<phi.columns { writer.field(phi.storage[j * phi.rows + row], decimals: 6) }
       writer.endRow()
     }
     try writer.finish()

@@ -67,6 +67,13 @@ extension UptakeCommand {
       name: .long,
       help: "Stumps: greedy (each round the best split of any feature) or cyclic (each feature in turn, as EBM).")
     var boosting: StumpBoost.Boosting?
+    @Option(
+      name: .long,
+      help: """
+        Stumps: pairs of features to add as pairwise interactions after the main effects (0–100), chosen on the \
+        residuals (FAST) and each shown as one joint reason; kept only where the out-of-fold loss falls.
+        """)
+    var interactions: Int?
     @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255.")
     var bins: Int = 255
     @Option(name: .long, help: "Stumps: rows needed on each side of a split.")
@@ -92,8 +99,20 @@ extension UptakeCommand {
       guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
       try Limits.check(rounds, "--rounds", 1...100_000)
       try Limits.check(bags, "--bags", 1...StumpBoost.Configuration.maxBags)
-      if learner != .stumps, bags != nil || boosting != nil {
-        throw ValidationError("--bags and --boosting are for stumps; leave them out with --learner \(learner.rawValue)")
+      try Limits.check(interactions, "--interactions", 0...StumpBoost.Configuration.maxInteractions)
+      let stumpsOnly = [
+        ("--bags", bags != nil), ("--boosting", boosting != nil), ("--interactions", interactions != nil),
+      ]
+      .filter(\.1).map(\.0)
+      if learner != .stumps, !stumpsOnly.isEmpty {
+        let one = stumpsOnly.count == 1
+        throw ValidationError(
+          stumpsOnly.dropLast().joined(separator: ", ") + (one ? "" : " and ") + stumpsOnly.last!
+            + (one ? " is" : " are") + " for stumps; leave "
+            + (one ? "it" : "them") + " out with --learner \(learner.rawValue)")
+      }
+      if (bags ?? 1) > 1 && (interactions ?? 0) > 0 {
+        throw ValidationError("--interactions cannot be combined with --bags above 1 yet; choose one of them")
       }
       try Limits.check(minRows, "--min-rows", 1...1_000_000)
       try Limits.check(threads, "--threads", Limits.threads)
@@ -166,7 +185,7 @@ extension UptakeCommand {
             stumps: .init(
               rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
               monotone: try monotoneConstraints(), earlyStopping: .init(), bags: bags ?? 1,
-              boosting: boosting ?? .greedy),
+              boosting: boosting ?? .greedy, interactions: interactions ?? 0),
             logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed,
             threads: threads,
             calibration: try calibrationMethod(),

@@ -190,8 +190,14 @@ struct HostileInputCatalogueTests {
       (train, ["--min-rows", "1000000000000"], "--min-rows must be from 1 to 1000000"),
       (train, ["--bags", "0"], "--bags must be from 1 to 100"),
       (train, ["--bags", "101"], "--bags must be from 1 to 100"),
-      (train, ["--learner", "logistic", "--bags", "8"], "--bags and --boosting are for stumps"),
-      (train, ["--learner", "logistic", "--boosting", "cyclic"], "--bags and --boosting are for stumps"),
+      (train, ["--learner", "logistic", "--bags", "8"], "--bags is for stumps"),
+      (train, ["--learner", "logistic", "--boosting", "cyclic"], "--boosting is for stumps"),
+      (
+        train, ["--learner", "logistic", "--interactions", "3", "--bags", "2"],
+        "--bags and --interactions are for stumps"
+      ),
+      (train, ["--interactions", "3", "--bags", "2"], "--interactions cannot be combined with --bags"),
+      (train, ["--interactions", "500"], "--interactions must be from 0 to 100"),
       (train, ["--learner", "logistic", "--C", "0"], "--C must be above 0.0"),
       (train, ["--learner", "logistic", "--C", "nan"], "--C"),
       (train, ["--learner", "logistic", "--C", "-1"], "--C"),

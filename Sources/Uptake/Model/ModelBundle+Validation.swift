@@ -152,6 +152,36 @@ extension ModelBundle {
         }
       }
     }
+    try validatePairs(model, limit: limit)
+  }
+
+  /// A pair's features exist and differ, its coarse bins map every bin of each feature into a table of the right
+  /// size, and its values are finite and within `limit`; only a model with interactions has pairs, and no more than
+  /// it asked for.
+  private func validatePairs(_ model: StumpBoost, limit: Double) throws {
+    let asked = model.configuration.interactions
+    guard (0...StumpBoost.Configuration.maxInteractions).contains(asked), (model.pairs?.count ?? 0) <= asked,
+      asked == 0 || model.configuration.bags == 1, model.configuration.interactionRounds.map({ $0 >= 0 }) ?? true
+    else {
+      throw Invalid("the model's pairwise interactions (\(model.pairs?.count ?? 0)) do not fit its configuration")
+    }
+    var seen: Set<[Int]> = []
+    for pair in model.pairs ?? [] {
+      let p = model.featureCount
+      guard pair.features.count == 2, pair.coarseBins.count == 2, pair.features[0] >= 0,
+        pair.features[0] < pair.features[1], pair.features[1] < p, seen.insert(pair.features).inserted
+      else { throw Invalid("a pairwise interaction names features the model does not have") }
+      let names = pair.features.map { model.featureNames[$0] }.joined(separator: " & ")
+      for (k, j) in pair.features.enumerated() {
+        let map = pair.coarseBins[k]
+        guard map.count == model.binnings[j].binCount,
+          map.allSatisfy({ Int($0) < StumpBoost.Configuration.maxInteractionBins })
+        else { throw Invalid("the pairwise interaction \(names) does not fit its features' bins") }
+      }
+      guard pair.table.count == pair.height * pair.width, pair.table.allSatisfy({ abs($0) <= limit }),
+        pair.importance.isFinite, pair.strength.isFinite, pair.rounds >= 0
+      else { throw Invalid("the pairwise interaction \(names)'s table does not fit or holds a value beyond ±1e6") }
+    }
   }
 
   private func validate(_ model: LogisticRegression, design: LogisticDesign) throws {

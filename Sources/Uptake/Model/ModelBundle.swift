@@ -29,6 +29,12 @@ public struct ModelBundle: Codable, Equatable, Sendable {
     return nil
   }
 
+  /// Pairwise interaction terms in the model (their contributions follow the features').
+  public var pairCount: Int {
+    if case .stumps(let model) = learner { return model.pairs?.count ?? 0 }
+    return 0
+  }
+
   /// How the model saved relates to the one validated, in words (nil in bundles from before cross-fitting).
   public var refitSentence: String? {
     guard let refit = training.refit else { return nil }
@@ -187,6 +193,8 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
     /// Whether the rounds were chosen on the out-of-fold loss curve (nil in bundles from before it, whose rounds were
     /// kept by each fold's early stopping and averaged).
     public var roundsFromCurve: Bool? = nil
+    /// Stumps with interactions, refitted: the pair stage's rounds cross-validation chose (nil without pairs).
+    public var validatedPairRounds: Int? = nil
 
     /// In words, for the train summary, the model card and the transparency record. `rounds` are the saved stumps';
     /// with `bags` above 1, each was boosted on `bagShare` of the rows.
@@ -215,6 +223,13 @@ public struct TrainingRecord: Codable, Equatable, Sendable {
                 + "folds, ")
             + "scaled to \(Int(refitRows.rounded())) rows: "
             + (scaled > rounds ? "\(scaled), held to the \(rounds) that --rounds allows" : "\(rounds)") + ")"
+        }
+        if let validatedPairRounds {
+          text +=
+            validatedPairRounds == 0
+            ? "; no round of pairwise interactions lowered the out-of-fold loss, so it has none"
+            : "; pairwise interactions: cross-validation chose \(plural(validatedPairRounds, "round")), scaled the same "
+              + "way"
         }
         return text
       }

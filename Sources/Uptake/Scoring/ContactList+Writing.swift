@@ -165,7 +165,7 @@ extension ContactList {
   /// Every listed row's cells, in rank order, reasons last.
   func forEachRow(_ body: ([Cell]) -> Void) {
     let columns = self.columns
-    let text = ReasonText(frame: scored.data.frame, schema: scored.bundle.schema)
+    let text = ReasonText(frame: scored.data.frame, schema: scored.bundle.schema, pairs: scored.scores.pairs)
     let n = scored.scores.rowCount
     let count = options.reasons
     // Reasons found and rendered in the order rows sit in memory, not in rank order: rank order jumps across every
@@ -178,7 +178,7 @@ extension ContactList {
     for (slot, (k, row)) in inMemoryOrder.enumerated() {
       for i in 0..<count {
         let feature = top[slot * count + i]
-        if feature >= 0 { reasons[k * count + i] = .text(text.render(feature: Int(feature), row: row)) }
+        if feature >= 0 { reasons[k * count + i] = .text(text.render(term: Int(feature), row: row)) }
       }
     }
     for (k, row) in rows.enumerated() {

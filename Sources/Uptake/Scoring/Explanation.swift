@@ -39,7 +39,7 @@ public struct Explanation: Codable, Equatable, Sendable {
     let frame = scored.data.frame
     let phi = scored.scores.contributions
     let margin = scored.scores.margins[row]
-    let text = ReasonText(frame: frame, schema: scored.bundle.schema)
+    let text = ReasonText(frame: frame, schema: scored.bundle.schema, pairs: scored.scores.pairs)
     let p = LogisticMath.sigmoid(margin)
     let baseline = scored.scores.baseline
     let gap = p - LogisticMath.sigmoid(baseline), logOddsGap = margin - baseline
@@ -50,13 +50,15 @@ public struct Explanation: Codable, Equatable, Sendable {
       return LogisticMath.sigmoid(margin - width)...LogisticMath.sigmoid(margin + width)
     }
     if case .stumps(let model) = scored.bundle.learner, model.bags != nil { bags = model.configuration.bags }
-    items = scored.bundle.schema.features.indices.map { j in
+    // Each feature, then each pair of features the model has an interaction for, as one joint item.
+    let names = scored.scores.termNames(scored.bundle.schema.names)
+    items = names.indices.map { j in
       let c = phi.storage[j * phi.rows + row]
-      let value = text.value(feature: j, row: row)
+      let value = text.value(term: j, row: row)
       return Item(
-        feature: scored.bundle.schema.features[j].name, value: value.isEmpty ? "missing" : value, logOdds: c,
+        feature: names[j], value: value.isEmpty ? "missing" : value, logOdds: c,
         probabilityShare: abs(logOddsGap) < 1e-12 ? 0 : gap * c / logOddsGap,
-        reason: text.render(feature: j, row: row, raises: c > 0))
+        reason: text.render(term: j, row: row, raises: c > 0))
     }
     .sorted { abs($0.logOdds) != abs($1.logOdds) ? abs($0.logOdds) > abs($1.logOdds) : $0.feature < $1.feature }
     id = frame.ids[row]

@@ -28,9 +28,13 @@ public struct ReasonText: Sendable {
   }
 
   private let features: [Prepared]
+  /// The two features of each pair term, whose terms follow the features' (as the model's contributions do).
+  private let pairs: [[Int]]
 
-  /// Prepares the reasons of `frame`'s features, in `schema` order (the order of the model's contributions).
-  public init(frame: FeatureFrame, schema: FeatureSchema) {
+  /// Prepares the reasons of `frame`'s features, in `schema` order, and of the model's `pairs` after them (the order
+  /// of the model's contributions).
+  public init(frame: FeatureFrame, schema: FeatureSchema, pairs: [[Int]] = []) {
+    self.pairs = pairs
     features = schema.features.map { feature in
       let column = frame.feature(feature.name)!
       var prepared = Prepared(
@@ -68,6 +72,22 @@ public struct ReasonText: Sendable {
     if let parts = f.parts { return parts.prefix + text + parts.suffix }
     if f.yesNo, f.numbers![row] == 0 { return f.template + ": no" }
     return f.template
+  }
+
+  /// The reason of term `t` (a feature, or a pair after the features) for `row`: a pair's is its two features'
+  /// reasons joined, one joint reason ("English as an additional language and no family-hub contact").
+  public func render(term t: Int, row: Int, raises: Bool = true) -> String {
+    guard t >= features.count else { return render(feature: t, row: row, raises: raises) }
+    let pair = pairs[t - features.count]
+    return render(feature: pair[0], row: row, raises: raises) + " and "
+      + render(feature: pair[1], row: row, raises: raises)
+  }
+
+  /// The value of term `t` for `row` as text: a pair's is its two features' values ("missing" for one not recorded).
+  public func value(term t: Int, row: Int) -> String {
+    guard t >= features.count else { return value(feature: t, row: row) }
+    let values = pairs[t - features.count].map { value(feature: $0, row: row) }.map { $0.isEmpty ? "missing" : $0 }
+    return values.joined(separator: ", ")
   }
 
   /// The value of feature `j` for `row` as text ("" when missing); a yes/no feature described by a template

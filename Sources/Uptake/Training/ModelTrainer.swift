@@ -255,6 +255,20 @@ public enum ModelTrainer {
         warnings.append(
           "stumps: the out-of-fold loss was still falling at the last round; train with more --rounds")
       }
+      if configuration.interactions > 0 {
+        // The pair stage's rounds scaled the same way; none when pairs did not lower the out-of-fold loss.
+        let pairRounds = Double(cv.bestPairRounds) * Double(labels.count) / Double(max(1, cv.boostedRows))
+        everyRow.stumps.interactionRounds = min(configuration.pairRoundLimit, Int(pairRounds.rounded()))
+        refit.validatedPairRounds = cv.bestPairRounds
+        if cv.bestPairRounds == 0 {
+          warnings.append(
+            "stumps: no pairwise interaction lowered the out-of-fold loss, so the model has none (\(configuration.interactions) asked for)"
+          )
+        } else if cv.bestPairRounds == configuration.pairRoundLimit {
+          warnings.append(
+            "stumps: the out-of-fold loss was still falling at the pair stage's last round; train with more --rounds")
+        }
+      }
     case .logistic:
       let strengths: [Double?] =
         options.logistic.penalty.strength == nil ? [nil] : options.penaltyGrid?.map { $0 } ?? [nil]
