@@ -111,10 +111,11 @@ public struct FeatureEngine: Sendable {
     WorkProgress.tell("building features", config.features.count, of: config.features.count)
     let protected = config.protected.map { population[$0]!.subset(rows) }
     let end = self.dataUntil(override: dataUntil, today: today)
-    var censored: [Bool] = []
+    var censored: [Bool] = [], ruledOut: [Bool] = []
     let labels = try config.outcome.map { o -> [Bool] in
-      let (labels, unknown) = try outcome(o, rows: rows, until: end.day, cache: cache)
+      let (labels, unknown, noEvent) = try outcome(o, rows: rows, until: end.day, cache: cache)
       if unknown.contains(true) { censored = unknown }
+      ruledOut = noEvent
       leftOut += leakWarnings(o, rows: rows, asOf: asOf, unknown: unknown)
       return labels
     }
@@ -128,6 +129,7 @@ public struct FeatureEngine: Sendable {
     frame.reasonsWhenMissing = reasonsWhenMissing
     frame.notes = leftOut
     frame.censored = censored
+    frame.eventRuledOut = ruledOut
     frame.dataUntil = end
     frame.personalAllowed = config.personalAllowed
     if override == nil, case .column(let name, let offset) = config.asOf { frame.anchor = (name, offset) }
@@ -303,7 +305,7 @@ public struct FeatureEngine: Sendable {
   /// labelling it "no event" would call every recent child a non-taker.
   func outcome(
     _ o: ProjectConfig.Outcome, rows: [Int], until: Day, cache: FrameCache
-  ) throws -> (labels: [Bool], unknown: [Bool]) {
+  ) throws -> (labels: [Bool], unknown: [Bool], ruledOut: [Bool]) {
     let events = try self.events(o.table, line: 0, cache: cache)
     guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else {
       throw ConfigError(file: "uptake.yaml", line: 0, message: "outcome anchor \(o.anchor) must hold dates")
@@ -311,19 +313,23 @@ public struct FeatureEngine: Sendable {
     let unknown = rows.map { row in
       anchors[row] == ColumnValues.missingDay || Day(number: Int(anchors[row])) + o.toDays > until
     }
-    let labels = rows.enumerated().map { k, row -> Bool in
-      guard !unknown[k] else { return false }
+    // The aggregate over the window as far as the records go (all of it once the window is over).
+    let soFar = rows.map { row -> Double in
+      guard anchors[row] != ColumnValues.missingDay else { return .nan }
       let anchor = Day(number: Int(anchors[row]))
       var count = 0
       for e in events.rows(forPopulationRow: row) {
-        guard let day = events.eventDay(e) else { continue }
+        guard let day = events.eventDay(e), day <= until else { continue }
         let offset = day - anchor
         if offset >= o.fromDays && offset <= o.toDays { count += 1 }
       }
-      let value: Double = o.aggregation == .exists ? (count > 0 ? 1 : 0) : Double(count)
-      return value == o.eventWhenEquals
+      return o.aggregation == .exists ? (count > 0 ? 1 : 0) : Double(count)
     }
-    return (labels, unknown)
+    let labels = rows.indices.map { k in !unknown[k] && soFar[k] == o.eventWhenEquals }
+    // Counts only grow as a window goes on: once past the event's value, the event can no longer happen (a child with
+    // a funded place recorded has taken up, whether or not the window is over).
+    let ruledOut = rows.indices.map { k in (!unknown[k] && !labels[k]) || soFar[k] > o.eventWhenEquals }
+    return (labels, unknown, ruledOut)
   }
 
   /// Values of `ref` for each population row, following one link from the population table when needed.

@@ -21,6 +21,10 @@ public struct FeatureFrame: Sendable {
   public var personalAllowed: Set<String> = []
   /// Rows whose outcome is not known yet: their outcome window ends after `dataUntil`. Empty when none is.
   public var censored: [Bool] = []
+  /// Per unit, whether the outcome event can no longer happen by the end of the data: a known non-event, or an open
+  /// window already past the event's count (a child with a funded place recorded has taken up). Empty without an
+  /// outcome.
+  public var eventRuledOut: [Bool] = []
   /// The day up to which the records are complete, and where that date came from ("the latest event date").
   public var dataUntil: DataUntil? = nil
   /// The date each unit's as-of date is counted from (e.g. `eligible_2yo_from`, when as-of is 56 days before it):
@@ -81,6 +85,7 @@ extension FeatureFrame {
       reasons: reasons, protected: protected.map { $0.subset(rows) }, labels: labels.map { l in rows.map { l[$0] } },
       extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing, notes: notes)
     out.censored = censored.isEmpty ? [] : rows.map { censored[$0] }
+    out.eventRuledOut = eventRuledOut.isEmpty ? [] : rows.map { eventRuledOut[$0] }
     out.personalAllowed = personalAllowed
     out.dataUntil = dataUntil
     out.anchor = anchor

@@ -36,6 +36,13 @@ extension UptakeCommand {
     var onePerFamily = false
     @Option(name: .long, help: "Reasons per row.")
     var reasons: Int = 3
+    @Flag(
+      name: .long,
+      help: """
+        List only units whose outcome can still happen: leave out those the records show have taken up (a place \
+        recorded), even before their outcome window is over. For the monthly list.
+        """)
+    var openOnly = false
     @Option(name: .long, help: "Leave out units whose probability is below this (0 to 1).")
     var minProbability: Double?
     @Option(
@@ -111,7 +118,7 @@ extension UptakeCommand {
               options: ContactListOptions(
                 capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons,
                 minProbability: minProbability,
-                friendlyHeaders: headers == .friendly, percent: percent))
+                friendlyHeaders: headers == .friendly, percent: percent, openOnly: openOnly))
           }
           try Trace.stage("write list") {
             switch listFormat {
@@ -124,6 +131,12 @@ extension UptakeCommand {
           say(
             "scored \(loaded.frame.unit.counted(loaded.frame.rowCount)) from \(loaded.description) with the \(bundle.learner.kind.rawValue) "
               + "model" + (loaded.leftOut > 0 ? " (left out: \(loaded.leftOutReason ?? ""))" : ""))
+          if openOnly {
+            say(
+              loaded.frame.eventRuledOut.isEmpty
+                ? "  --open-only: these data have no outcome to tell who has taken up, so every unit is listed"
+                : "  not listed: \(list.decidedLeftOut) who have taken up (the outcome can no longer happen)")
+          }
           if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
             say(
               "  data until \(end.description); \(loaded.frame.censoredCount) of these \(loaded.frame.unit.plural) have an outcome window "

@@ -18,11 +18,14 @@ public struct ContactListOptions: Sendable {
   public var friendlyHeaders: Bool
   /// Probabilities written as percentages ("87.4%").
   public var percent: Bool
+  /// Leave out units whose outcome can no longer happen (a child who has taken up a place): the monthly list.
+  public var openOnly: Bool
 
   public init(
     capacity: Int? = nil, by: String? = nil, onePerFamily: Bool = false, reasons: Int = 3,
-    minProbability: Double? = nil, friendlyHeaders: Bool = false, percent: Bool = false
+    minProbability: Double? = nil, friendlyHeaders: Bool = false, percent: Bool = false, openOnly: Bool = false
   ) {
+    self.openOnly = openOnly
     self.capacity = capacity
     self.by = by
     self.onePerFamily = onePerFamily
@@ -48,6 +51,8 @@ public struct ContactList: Sendable {
   /// What a row is ("child"), in the list's column meanings and guide.
   var unit: UnitName { scored.data.frame.unit }
   public let options: ContactListOptions
+  /// Units left out because their outcome can no longer happen (with `openOnly`).
+  public let decidedLeftOut: Int
 
   /// Ranks every scored unit, then applies the minimum probability, one-per-family and the capacity (overall or per
   /// `by` group). Ties in probability keep the input order, so the same input gives the same list.
@@ -56,6 +61,9 @@ public struct ContactList: Sendable {
     self.options = options
     let p = scored.probabilities
     var order = Metrics.ranking(p)
+    let ruledOut = scored.data.frame.eventRuledOut
+    if options.openOnly && !ruledOut.isEmpty { order = order.filter { !ruledOut[$0] } }
+    decidedLeftOut = options.openOnly ? ruledOut.filter { $0 }.count : 0
     if let floor = options.minProbability { order = order.filter { p[$0] >= floor } }
     if options.onePerFamily, let families = scored.data.frame.groups {
       var seen = Set<String>()

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Records
+import Uptake
+
+extension UptakeCommand {
+  struct Changes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Compare the contact lists of two drops of the records: who entered, who left and why, who stayed.",
+      discussion: """
+        Scores both drops with the same model and makes the same list from each (--capacity, --by,
+        --one-per-family as `uptake score --open-only`: units that have taken up are not listed), then writes one row per unit on either list: status (entered, left,
+        stayed), why (new_in_population or moved_up; took_up, outranked or left_population; on_both_lists), rank and
+        probability before and after, took_up (the outcome can no longer happen in the later drop: a place has
+        been taken up), and change_reason: the feature whose contribution moved most since the earlier drop, in
+        words, with its earlier value. Prints the counts. The file is written atomically.
+
+        Example:
+          uptake changes --model model.json --before drop-2024-09 --after drop-2024-10 --as-of-from 2024-06-01 \\
+            --capacity 20 --by ward --one-per-family --out changes.csv
+        """
+    )
+
+    @Option(name: .long, help: "The model bundle from `uptake train`.")
+    var model: String
+    @Option(name: .long, help: "The earlier drop: a folder with uptake.yaml, a SQLite file, or a CSV.")
+    var before: String
+    @Option(name: .long, help: "The later drop, of the same shape.")
+    var after: String
+    @Option(name: .long, help: "The project config for both drops (default: each drop's own uptake.yaml).")
+    var config: String?
+    @Option(name: .long, help: "Only units whose as-of date is on or after this day, YYYY-MM-DD, in both drops.")
+    var asOfFrom: String?
+    @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD, in both drops.")
+    var asOfBefore: String?
+    @Option(name: .long, help: "Keep the top K overall, or the top K per --by group, on both lists.")
+    var capacity: Int?
+    @Option(name: .long, help: "A column to group by (e.g. ward): capacity applies per group.")
+    var by: String?
+    @Flag(name: .long, help: "Keep each family once, as its highest-probability child.")
+    var onePerFamily = false
+    @Option(name: .long, help: "Where to write the changes (- streams the CSV to standard output).")
+    var out: String = "changes.csv"
+    @Option(name: .long, help: "Threads (default: every core).")
+    var threads: Int?
+
+    func validate() throws {
+      try Limits.check(capacity, "--capacity", Limits.capacity)
+      try Limits.check(threads, "--threads", Limits.threads)
+      for (flag, value) in [("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore)] {
+        if let value, Day(iso: Substring(value)) == nil {
+          throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
+        }
+      }
+      if before == after { throw ValidationError("--before and --after are the same data; give two drops") }
+    }
+
+    func run() throws {
+      do {
+        try checkOutput(out)
+        let bundle = try ModelBundle.load(path: model)
+        // Only units whose outcome can still happen are listed: one that has taken up leaves the list as took_up.
+        let options = ContactListOptions(
+          capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: 0, openOnly: true)
+        var lists: [ContactList] = []
+        for path in [before, after] {
+          let request = DataRequest(
+            path: path, config: config, asOfFrom: asOfFrom.flatMap { Day(iso: Substring($0)) },
+            asOfBefore: asOfBefore.flatMap { Day(iso: Substring($0)) }, extras: by.map { [$0] } ?? [])
+          let loaded = try DataLoader.forScoring(request, source: bundle.source)
+          for note in loaded.frame.notes { warn("\(path): \(note)") }
+          let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
+          for note in scored.notes { warn("\(path): \(note)") }
+          lists.append(ContactList(scored, options: options))
+        }
+        let changes = ListChanges(before: lists[0], after: lists[1])
+        let data = lists[1].scored.data
+        try changes.write(to: out, idName: data.idName, groupName: data.groupName)
+        let say = summaryPrinter(for: out)
+        let unit = data.frame.unit
+        say(
+          "lists compared: \(lists[0].rows.count) \(unit.plural) before (\(before)), \(lists[1].rows.count) after "
+            + "(\(after)); not listed as already taken up: \(lists[0].decidedLeftOut) before, "
+            + "\(lists[1].decidedLeftOut) after"
+            + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? ""))
+        say("  " + changes.summary)
+        say("wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(changes.rows.count) rows")
+      } catch {
+        fail("\(error)")
+      }
+    }
+  }
+}
