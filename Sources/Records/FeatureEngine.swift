@@ -137,6 +137,8 @@ public struct FeatureEngine: Sendable {
     frame.protectedFeatures = config.protectedFeatures
     frame.unit = config.unit
     frame.needReasons = Set(config.features.filter(\.reasonIsNeed).map(\.name))
+    frame.actions = Dictionary(
+      config.features.compactMap { f in f.action.map { (f.name, $0) } }, uniquingKeysWith: { first, _ in first })
     return frame
   }
 

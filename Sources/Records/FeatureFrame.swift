@@ -25,6 +25,8 @@ public struct FeatureFrame: Sendable {
   /// window already past the event's count (a child with a funded place recorded has taken up). Empty without an
   /// outcome.
   public var eventRuledOut: [Bool] = []
+  /// The actions of modifiable features (`modifiable: true`, `action:` in uptake.yaml), by feature name.
+  public var actions: [String: String] = [:]
   /// The day up to which the records are complete, and where that date came from ("the latest event date").
   public var dataUntil: DataUntil? = nil
   /// The date each unit's as-of date is counted from (e.g. `eligible_2yo_from`, when as-of is 56 days before it):
@@ -86,6 +88,7 @@ extension FeatureFrame {
       extras: extras.map { $0.subset(rows) }, reasonsWhenMissing: reasonsWhenMissing, notes: notes)
     out.censored = censored.isEmpty ? [] : rows.map { censored[$0] }
     out.eventRuledOut = eventRuledOut.isEmpty ? [] : rows.map { eventRuledOut[$0] }
+    out.actions = actions
     out.personalAllowed = personalAllowed
     out.dataUntil = dataUntil
     out.anchor = anchor

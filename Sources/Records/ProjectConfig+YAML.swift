@@ -550,12 +550,37 @@ struct ConfigReader {
     }
   }
 
+  /// `modifiable: true` with `action: "…"`: the action; neither: nil. One without the other is an error, not ignored.
+  func modifiableAction(_ m: [String: Node], name: String) throws -> String? {
+    let modifiable = try m["modifiable"].map { node -> Bool in
+      switch try string(node, "modifiable of \(name)").lowercased() {
+      case "true", "yes": return true
+      case "false", "no": return false
+      case let other: throw fail(node, "modifiable of \(name) must be true or false, not \(other)")
+      }
+    }
+    let action = try m["action"].map { try string($0, "action of \(name)").trimmingCharacters(in: .whitespaces) }
+    switch (modifiable, action) {
+    case (true?, let action?) where !action.isEmpty: return action
+    case (true?, _):
+      throw fail(
+        m["modifiable"]!,
+        "feature \(name) is modifiable: give action: what outreach would do (e.g. action: \"invite to "
+          + "a stay-and-play session\")")
+    case (_, _?):
+      throw fail(
+        m["action"]!,
+        "feature \(name) has an action but is not modifiable: true; add modifiable: true, or remove action")
+    default: return nil
+    }
+  }
+
   func feature(_ node: Node) throws -> ProjectConfig.Feature {
     let m = try mapping(
       node, "a feature",
       allowed: [
         "name", "column", "table", "aggregation", "of", "where", "window", "reason", "reason_when_missing",
-        "reason_style",
+        "reason_style", "modifiable", "action",
       ])
     let name = try string(m["name"], "feature name")
     var feature = ProjectConfig.Feature(
@@ -563,6 +588,7 @@ struct ConfigReader {
       reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
     feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
     try checkReasons(feature, m)
+    feature.action = try modifiableAction(m, name: name)
     if let style = m["reason_style"] {
       switch try string(style, "reason_style of \(name)") {
       case "value": break

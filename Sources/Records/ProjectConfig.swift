@@ -176,6 +176,9 @@ public struct ProjectConfig: Sendable, Equatable {
     /// `reason_style: need`: the reason is the template as written, a service need ("may want information in another
     /// language"), never the unit's own value; for a protected attribute kept as a feature.
     public var reasonIsNeed = false
+    /// `modifiable: true` with `action:`: something outreach can change, and what it would do ("invite to a
+    /// stay-and-play session"); lists suggest it where the feature raises a unit's risk most.
+    public var action: String? = nil
     public var line: Int
   }
 

@@ -71,7 +71,7 @@ extension UptakeCommand {
           for note in loaded.frame.notes { warn("\(path): \(note)") }
           let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
           for note in scored.notes { warn("\(path): \(note)") }
-          lists.append(ContactList(scored, options: options))
+          lists.append(try ContactList(scored, options: options))
         }
         let changes = ListChanges(before: lists[0], after: lists[1])
         let data = lists[1].scored.data

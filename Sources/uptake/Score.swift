@@ -112,8 +112,8 @@ extension UptakeCommand {
             warn("--one-per-family: the data have no family column, so every row is kept")
           }
           for note in scored.notes { warn(note) }
-          let list = Trace.stage("rank and reasons") {
-            ContactList(
+          let list = try Trace.stage("rank and reasons") {
+            try ContactList(
               scored,
               options: ContactListOptions(
                 capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons,

@@ -133,7 +133,7 @@ struct ModelLayerTests {
     let bundle = try ModelTrainer.train(sampleData(frame), options: .init(threads: 1))
     let scored = try ScoredData(bundle: bundle, data: sampleData(frame), threads: 1)
     for by in [nil, "ward"] as [String?] {
-      let list = ContactList(scored, options: .init(capacity: capacity, by: by, onePerFamily: onePerFamily))
+      let list = try ContactList(scored, options: .init(capacity: capacity, by: by, onePerFamily: onePerFamily))
       let p = list.rows.map { scored.probabilities[$0] }
       #expect(zip(p, p.dropFirst()).allSatisfy { $0 >= $1 })
       if onePerFamily {

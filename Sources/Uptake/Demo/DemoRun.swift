@@ -153,7 +153,7 @@ public struct DemoRun: Sendable {
     // Score the latest cohort into a contact list.
     let scored = try ScoredData(bundle: bundles[chosen]!, data: next, threads: threads)
     let options = ContactListOptions(capacity: capacityPerWard, by: "ward", onePerFamily: true, reasons: 3)
-    let list = ContactList(scored, options: options)
+    let list = try ContactList(scored, options: options)
     let listPath = out + "/contact-list.csv"
     try list.write(to: listPath)
     log(

@@ -27,6 +27,10 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
     /// True when `reason` is a service need printed as written, never with the value (`reason_style: need`); nil in
     /// bundles written before it existed.
     public var reasonIsNeed: Bool? = nil
+    /// A modifiable feature's action (`modifiable: true`, `action:` in uptake.yaml), and the feature's most common
+    /// training value as text, which a list's `what_if` sets it to; nil for other features.
+    public var action: String? = nil
+    public var commonValue: String? = nil
   }
 
   public var features: [Feature]
@@ -94,8 +98,19 @@ public struct FeatureSchema: Codable, Equatable, Sendable {
         name: column.name, kind: kind, levels: levels,
         reason: frame.reasons[column.name] ?? "\(ReasonText.humanised(column.name)): {value}",
         reasonWhenMissing: frame.reasonsWhenMissing[column.name],
-        reasonIsNeed: frame.needReasons.contains(column.name) ? true : nil)
+        reasonIsNeed: frame.needReasons.contains(column.name) ? true : nil, action: frame.actions[column.name],
+        commonValue: frame.actions[column.name] == nil ? nil : Self.mostCommonValue(column))
     }
+  }
+
+  /// The most frequent non-missing value of `column` as text (ties: the first in order of value), or nil when every
+  /// value is missing.
+  static func mostCommonValue(_ column: Column) -> String? {
+    var counts: [String: Int] = [:]
+    for row in 0..<column.values.count where !column.isMissing(row) {
+      counts[ReasonText.format(column, row: row), default: 0] += 1
+    }
+    return counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
   }
 
   /// The learners' inputs for `frame`, in schema order, with notes on values the model has not seen.

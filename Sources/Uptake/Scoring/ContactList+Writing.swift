@@ -115,6 +115,24 @@ extension ContactList {
           })
       }
     }
+    if scored.bundle.schema.features.contains(where: { $0.action != nil }) {
+      let suggestions = actions.suggestions
+      columns.append(
+        ListColumn(
+          name: "suggested_action", friendly: "Suggested action",
+          meaning: "what outreach could offer: the action of the modifiable feature (modifiable: in uptake.yaml) that "
+            + "raises this \(unit.singular)'s chance most; blank when none does"
+        ) { k, _ in suggestions[k].map { .text($0.action) } ?? .missing })
+      columns.append(
+        ListColumn(
+          name: "what_if", friendly: "Chance if it changed",
+          meaning: "the model's chance with that feature at its most common value: an association in the model, not "
+            + "an estimate of what acting would do (families who use a service differ in ways the records do not show)"
+        ) { k, _ in
+          suggestions[k].map { percent ? .text(String(format: "%.1f%%", $0.whatIf * 100)) : .decimal($0.whatIf, 4) }
+            ?? .missing
+        })
+    }
     if let byColumn {
       columns.append(
         ListColumn(

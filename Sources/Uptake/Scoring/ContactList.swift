@@ -51,12 +51,15 @@ public struct ContactList: Sendable {
   /// What a row is ("child"), in the list's column meanings and guide.
   var unit: UnitName { scored.data.frame.unit }
   public let options: ContactListOptions
+  /// Each listed row's suggested action and what-if probability (none without modifiable features).
+  let actions: SuggestedActions
   /// Units left out because their outcome can no longer happen (with `openOnly`).
   public let decidedLeftOut: Int
 
   /// Ranks every scored unit, then applies the minimum probability, one-per-family and the capacity (overall or per
   /// `by` group). Ties in probability keep the input order, so the same input gives the same list.
-  public init(_ scored: ScoredData, options: ContactListOptions) {
+  /// - Throws: only if the model cannot score the listed units with a modifiable feature at its common value.
+  public init(_ scored: ScoredData, options: ContactListOptions) throws {
     self.scored = scored
     self.options = options
     let p = scored.probabilities
@@ -85,6 +88,7 @@ public struct ContactList: Sendable {
       groupRanks = nil
     }
     rows = order
+    actions = try SuggestedActions(scored, rows: order)
   }
 
   /// Each unit's `by` group as text, when the list is split by one.
