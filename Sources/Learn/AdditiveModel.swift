@@ -67,7 +67,8 @@ extension StumpBoost: AdditiveModel {
 
   public var summary: String {
     let c = configuration
-    return "Gradient-boosted stumps (one split per round, so the model is a sum of one shape per feature): "
+    return "Gradient-boosted stumps (one split per round, so the model is a sum of one shape per feature"
+      + ((pairs ?? []).isEmpty ? "" : ", plus pairs") + "): "
       + "\(roundsDescription), \(c.boosting == .cyclic ? "cyclic, " : "")learning rate \(c.learningRate), up to "
       + "\(c.maxBins) bins"
       + (c.monotone.isEmpty ? "" : ", monotone in " + c.monotone.keys.sorted().joined(separator: ", "))

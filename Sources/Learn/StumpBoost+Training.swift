@@ -179,9 +179,8 @@ struct StumpTrainer {
   var gains: [Double] = []
   /// Cyclic boosting: the feature whose turn is next.
   var nextFeature = 0
-  /// The pair stage's pairs, and the one whose turn is next.
+  /// The pair stage's pairs.
   var pairs: [PairTerm] = []
-  var nextPair = 0
   var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
 
   init(

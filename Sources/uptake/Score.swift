@@ -12,7 +12,8 @@ extension UptakeCommand {
         shape), scores every unit, and writes: rank, rank_in_<by> (with --by), the id, family_id (when known),
         probability, the --by group, the anchor date and age in months (linked records), the config's list_columns
         and --columns, and reason_1..N: the features that raise this unit's probability most, each by at least 0.1
-        on the log-odds scale (a row may have fewer). A target column in the input is ignored. --format xlsx
+        on the log-odds scale (a row may have fewer); with a model trained with --interactions a reason can name
+        two features together ("… and …"), the pair's joint effect beyond each one's own. A target column in the input is ignored. --format xlsx
         writes a workbook with a "How to read this list" sheet and one sheet per --by group. The file is written
         atomically.
 

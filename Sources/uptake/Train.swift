@@ -70,8 +70,9 @@ extension UptakeCommand {
     @Option(
       name: .long,
       help: """
-        Stumps: pairs of features to add as pairwise interactions after the main effects (0–100), chosen on the \
-        residuals (FAST) and each shown as one joint reason; kept only where the out-of-fold loss falls.
+        Stumps: up to N pairs of features added as pairwise interactions after the main effects (0–100, default 0), \
+        ranked on the residuals (FAST), boosted greedily for at most --rounds rounds chosen on the out-of-fold loss; \
+        each is one joint reason on lists. Not with --bags above 1; features under --monotone are never paired.
         """)
     var interactions: Int?
     @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255.")
@@ -204,6 +205,12 @@ extension UptakeCommand {
           for line in dataSummary(loaded) { print(line) }
           print("  events:     \(t.events) (\(String(format: "%.1f", 100 * Double(t.events) / Double(t.rows)))%)")
           print("  features:   \(bundle.schema.features.count): " + bundle.schema.names.joined(separator: ", "))
+          if case .stumps(let model) = bundle.learner, model.configuration.interactions > 0 {
+            let names = model.pairNames
+            print(
+              "  pairs:      \(names.count) of the \(model.configuration.interactions) asked for"
+                + (names.isEmpty ? "" : ": " + names.joined(separator: ", ")))
+          }
           print(
             "  validation: AUC \(String(format: "%.3f", t.validation.auc)), log loss "
               + "\(String(format: "%.3f", t.validation.logLoss)), base rate \(String(format: "%.3f", t.validation.baseRate))"

@@ -40,6 +40,19 @@ struct StumpInteractionTests {
     #expect(try loss(model) < loss(main) - 0.05, "the exclusive or is worth far more than noise")
   }
 
+  @Test("the pair stage is greedy: asking for more pairs leaves the planted one its rounds (in turn, it got a share)")
+  func greedyPairs() throws {
+    let (columns, labels) = Self.plantedPair(rows: 6_000, seed: 17)
+    let model = try StumpBoost.Configuration(rounds: 150, seed: 2, interactions: 10, interactionRounds: 40)
+      .fit(columns, labels: labels, threads: 2)
+    let pairs = try #require(model.pairs)
+    let planted = try #require(pairs.first { $0.features == [2, 4] })
+    // In turn it would get 4 of the first 40 rounds; greedily it takes most of them (later rounds fit noise, which the
+    // out-of-fold curve or early stopping then cuts).
+    #expect(planted.rounds >= 24, "the planted pair took \(planted.rounds) of 40 rounds: \(pairs.map(\.rounds))")
+    #expect(pairs.allSatisfy { $0.rounds >= 1 } && pairs.reduce(0) { $0 + $1.rounds } <= 40)
+  }
+
   @Test("with pairs, each row's contributions (features, then pairs) still add up to its margin, and sum to zero")
   func contributionsAddUp() throws {
     let (columns, labels) = Self.plantedPair(rows: 3_000, seed: 12)

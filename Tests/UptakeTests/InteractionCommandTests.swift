@@ -111,8 +111,20 @@ struct InteractionCommandTests {
     let edits: [(String, (inout [String: Any], inout [String: Any]) -> Void)] = [
       ("table does not fit", { _, pair in pair["table"] = (pair["table"] as! [Double]).dropLast().map { $0 } }),
       ("beyond ±1e6", { _, pair in pair["table"] = (pair["table"] as! [Double]).map { _ in 1e300 } }),
-      ("names features the model does not have", { _, pair in pair["features"] = [1, 0] }),
-      ("names features the model does not have", { _, pair in pair["features"] = [0, 7] }),
+      ("is not two different features", { _, pair in pair["features"] = [1, 0] }),
+      ("is not two different features", { _, pair in pair["features"] = [0, 7] }),
+      ("is not two different features", { _, pair in pair["features"] = [1, 1] }),
+      // Found by a trial: these were accepted.
+      ("records no boosting round", { _, pair in pair["rounds"] = 0 }),
+      ("more than the", { _, pair in pair["rounds"] = 1_000_000_000 }),
+      (
+        "does not fit its features' bins",
+        { _, pair in
+          var bins = pair["coarseBins"] as! [[Int]]
+          bins[0][0] = bins[0].max()! + 1
+          pair["coarseBins"] = bins
+        }
+      ),
       (
         "does not fit its features' bins",
         { _, pair in

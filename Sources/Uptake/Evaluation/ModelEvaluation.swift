@@ -148,6 +148,8 @@ public struct ModelEvaluation: Sendable {
   public var shapes: [(feature: String, bins: [(label: String, logOdds: Double, rows: Int, spread: Double?)])]
   /// Bags behind `spread` (nil for one model).
   public var bags: Int?
+  /// The model's pairwise interactions: each pair's mean absolute contribution over these data (empty without pairs).
+  public var pairs: [PairSummary] = []
   /// What should make a reader doubt these figures, in words: evaluated on the training data, too few units or
   /// events for narrow intervals, the simple rule doing better at capacity. Shown first in every summary.
   public var cautions: [String] = []
@@ -235,6 +237,12 @@ public struct ModelEvaluation: Sendable {
     if case .stumps(let model) = bundle.learner, model.bags != nil {
       bagged = (model, try BinnedMatrix(scored.columns, binnings: model.binnings, threads: threads))
       bags = model.configuration.bags
+    }
+    let terms = scored.scores.termNames(bundle.schema.names)
+    let phi = scored.scores.contributions
+    pairs = (bundle.schema.features.count..<terms.count).map { t in
+      let total = (0..<phi.rows).reduce(0.0) { $0 + abs(phi[$1, t]) }
+      return PairSummary(pair: terms[t], meanAbsoluteLogOdds: phi.rows > 0 ? total / Double(phi.rows) : 0)
     }
     shapes = zip(bundle.profile.features, scored.columns).enumerated().map { j, pair in
       let (feature, column) = pair
@@ -379,4 +387,10 @@ final class ReplicateCounter: @unchecked Sendable {
     lock.unlock()
     report(now, total)
   }
+}
+
+/// A pairwise interaction in an evaluation: its name ("a & b") and how much it moves scores here.
+public struct PairSummary: Codable, Equatable, Sendable {
+  public var pair: String
+  public var meanAbsoluteLogOdds: Double
 }

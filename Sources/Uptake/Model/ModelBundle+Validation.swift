@@ -170,17 +170,30 @@ extension ModelBundle {
       let p = model.featureCount
       guard pair.features.count == 2, pair.coarseBins.count == 2, pair.features[0] >= 0,
         pair.features[0] < pair.features[1], pair.features[1] < p, seen.insert(pair.features).inserted
-      else { throw Invalid("a pairwise interaction names features the model does not have") }
+      else {
+        throw Invalid(
+          "a pairwise interaction is not two different features of the model, the lower index first, each pair once")
+      }
       let names = pair.features.map { model.featureNames[$0] }.joined(separator: " & ")
       for (k, j) in pair.features.enumerated() {
-        let map = pair.coarseBins[k]
-        guard map.count == model.binnings[j].binCount,
-          map.allSatisfy({ Int($0) < StumpBoost.Configuration.maxInteractionBins })
+        // Every bin maps into coarse bins 0, 1, … with none skipped; a number's value bins keep their order.
+        let map = pair.coarseBins[k].map(Int.init), binning = model.binnings[j]
+        let values = map.prefix(binning.valueBinCount)
+        guard map.count == binning.binCount, map.allSatisfy({ $0 < StumpBoost.Configuration.maxInteractionBins }),
+          Set(map) == Set(0...(map.max() ?? 0)),
+          binning.isCategorical || zip(values, values.dropFirst()).allSatisfy({ $0 <= $1 })
         else { throw Invalid("the pairwise interaction \(names) does not fit its features' bins") }
       }
       guard pair.table.count == pair.height * pair.width, pair.table.allSatisfy({ abs($0) <= limit }),
-        pair.importance.isFinite, pair.strength.isFinite, pair.rounds >= 0
+        pair.importance.isFinite, pair.strength.isFinite
       else { throw Invalid("the pairwise interaction \(names)'s table does not fit or holds a value beyond ±1e6") }
+      guard pair.rounds >= 1 else { throw Invalid("the pairwise interaction \(names) records no boosting round") }
+    }
+    let rounds = (model.pairs ?? []).reduce(0) { $0 + $1.rounds }
+    guard rounds <= model.configuration.pairRoundLimit else {
+      throw Invalid(
+        "the pairwise interactions record \(rounds) rounds, more than the \(model.configuration.pairRoundLimit) allowed"
+      )
     }
   }
 

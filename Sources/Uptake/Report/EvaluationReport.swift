@@ -321,7 +321,11 @@ public struct EvaluationReport {
     lines.append("## What each feature does")
     lines.append("")
     lines.append(
-      "The model is a sum of one shape per feature. Each figure shows, for the \(e.unit.plural) in these data, the mean "
+      (e.pairs.isEmpty
+        ? "The model is a sum of one shape per feature."
+        : "The model is a sum of one shape per feature and \(e.pairs.count) pairwise interaction"
+          + (e.pairs.count == 1 ? "" : "s") + " (below the figures).")
+        + " Each figure shows, for the \(e.unit.plural) in these data, the mean "
         + "contribution (log-odds of not taking up) of each range or value of the feature."
         + (e.bags.map {
           " The whiskers reach two standard deviations either side, across the \($0) bagged models: how much "
@@ -330,6 +334,16 @@ public struct EvaluationReport {
     lines.append("")
     for shape in e.shapes { lines.append("![\(shape.feature)](figures/shape-\(Self.slug(shape.feature)).svg)") }
     lines.append("")
+    if !e.pairs.isEmpty {
+      lines.append(
+        "Pairwise interactions: each is one more term of every score, a table over the two features' values together, "
+          + "given on lists and in explanations as one joint reason. Mean absolute contribution (log-odds) here:")
+      lines.append("")
+      lines.append("| pair | mean \\|contribution\\| |")
+      lines.append("|---|---|")
+      for pair in e.pairs { lines.append("| \(pair.pair) | \(f(pair.meanAbsoluteLogOdds)) |") }
+      lines.append("")
+    }
     lines.append("## Limits")
     lines.append("")
     lines.append("- These figures hold for these data; a later term can differ (see the drift section).")
@@ -370,13 +384,15 @@ public struct EvaluationReport {
       var baselines: [BaselineResult]
       var subgroups: [SubgroupTable]
       var drift: [DriftRow]
+      var pairs: [PairSummary]?
     }
     let e = evaluation
     let encoder = JSONCoding.encoder(pretty: true)
     let document = Document(
       data: e.dataDescription, learner: e.learner.rawValue, cautions: e.cautions, summary: e.summary,
       uncalibratedSummary: e.uncalibratedSummary,
-      reliability: e.reliability, baselines: e.baselines, subgroups: e.subgroups, drift: e.drift + [e.scoreDrift])
+      reliability: e.reliability, baselines: e.baselines, subgroups: e.subgroups, drift: e.drift + [e.scoreDrift],
+      pairs: e.pairs.isEmpty ? nil : e.pairs)
     return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
   }
 }

@@ -63,7 +63,7 @@ struct TransparencyRecord {
     lines.append("## Model")
     lines.append(
       bundle.learner.model.summary + " The model is additive in log-odds, so each score splits exactly into "
-        + "per-feature reasons."
+        + (bundle.pairCount > 0 ? "per-feature reasons and one joint reason per pair." : "per-feature reasons.")
         + (bundle.training.penaltySearchSentence.map { " The penalty: \($0)." } ?? ""))
     if let c = bundle.calibration {
       let unit = bundle.training.validationByFamily ? "families" : "rows"

@@ -282,7 +282,11 @@ extension ContactList {
       "Reasons",
       "The features that raise this \(unit.singular)'s chance most, in words, largest first: each raises it by at least "
         + String(format: "%.1f", Self.reasonThreshold) + " on the model's log-odds scale (about 2 percentage points). "
-        + "They say what the model used, not what caused anything; a row may have fewer reasons than columns.",
+        + "They say what the model used, not what caused anything; a row may have fewer reasons than columns."
+        + (scored.scores.pairs.isEmpty
+          ? ""
+          : " A reason naming two things joined by \"and\" is a pair the model learned together: their joint effect "
+            + "beyond each one's own, so the same fact can appear alone and in a pair."),
     ])
     lines.append(["", ""])
     lines.append(["Column", "Meaning"])

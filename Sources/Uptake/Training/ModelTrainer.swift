@@ -260,10 +260,20 @@ public enum ModelTrainer {
         let pairRounds = Double(cv.bestPairRounds) * Double(labels.count) / Double(max(1, cv.boostedRows))
         everyRow.stumps.interactionRounds = min(configuration.pairRoundLimit, Int(pairRounds.rounded()))
         refit.validatedPairRounds = cv.bestPairRounds
-        if cv.bestPairRounds == 0 {
+        let pairable = columns.filter { configuration.monotone[$0.name] == nil && !$0.isConstant }.count
+        if !configuration.monotone.isEmpty {
           warnings.append(
-            "stumps: no pairwise interaction lowered the out-of-fold loss, so the model has none (\(configuration.interactions) asked for)"
-          )
+            "interactions: features under --monotone are never paired (a pair's term could bend their shape): "
+              + configuration.monotone.keys.sorted().joined(separator: ", "))
+        }
+        if pairable < 2 {
+          warnings.append(
+            "interactions: no pair of features can be formed (\(pairable) feature\(pairable == 1 ? "" : "s") that "
+              + "vary and are not under --monotone), so the model has none")
+        } else if cv.bestPairRounds == 0 {
+          warnings.append(
+            "stumps: no pairwise interaction lowered the out-of-fold loss, so the model has none "
+              + "(\(configuration.interactions) asked for)")
         } else if cv.bestPairRounds == configuration.pairRoundLimit {
           warnings.append(
             "stumps: the out-of-fold loss was still falling at the pair stage's last round; train with more --rounds")
