@@ -175,6 +175,21 @@ public enum InputFiles {
     lock.locked { _ = files.insert(key) }
   }
 
+  /// Whether the file at `path` has been read as an input.
+  public static func isRegistered(_ path: String) -> Bool {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return false }
+    return contains(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+  }
+
+  /// Forgets the file at `path` as an input: for a file read only to be replaced on purpose (an append-only ledger).
+  public static func release(_ path: String) {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return }
+    let key = [UInt64(status.st_dev), UInt64(status.st_ino)]
+    lock.locked { _ = files.remove(key) }
+  }
+
   /// Why the file at `path` cannot be read as an input ("is a pipe, not a file", ...), or nil for a regular file.
   /// Checked before opening: opening a pipe waits for a writer, and a device such as /dev/zero never ends.
   public static func problem(with path: String) -> String? {

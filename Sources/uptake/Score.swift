@@ -44,6 +44,26 @@ extension UptakeCommand {
         recorded), even before their outcome window is over. For the monthly list.
         """)
     var openOnly = false
+    @Option(
+      name: .long,
+      help: """
+        Hold back this share (0 to 1) of the list from contact, at random within each --by group × risk band, and \
+        add an arm column (contact, hold_back): what `uptake impact` compares later.
+        """)
+    var holdBack: Double?
+    @Option(name: .long, help: "Seed of the hold-back: the same list and seed give the same arms.")
+    var seed: UInt64 = 1
+    @Option(
+      name: .long,
+      help: """
+        Append the list's allocations to this ledger (.csv, or .sqlite / .db), created when missing; a unit already \
+        in it keeps its arm.
+        """)
+    var ledger: String?
+    @Flag(name: .long, help: "Allocate every listed unit afresh, even those the ledger already has (a new trial).")
+    var reallocate = false
+    @Option(name: .long, help: "The list's id in the ledger (default: today's date and the list's number).")
+    var listId: String?
     @Option(name: .long, help: "Leave out units whose probability is below this (0 to 1).")
     var minProbability: Double?
     @Option(
@@ -80,6 +100,12 @@ extension UptakeCommand {
             + "out to write what the name says")
       }
       if let by, columns.contains(by) { throw ValidationError("--columns \(by): it is already the --by column") }
+      if let holdBack, !(holdBack > 0 && holdBack < 1) {
+        throw ValidationError("--hold-back must be a share between 0 and 1 (e.g. 0.2), got \(holdBack)")
+      }
+      if holdBack == nil, ledger != nil || reallocate || listId != nil {
+        throw ValidationError("--ledger, --reallocate and --list-id record a hold-back; give --hold-back SHARE too")
+      }
     }
 
     enum HeaderStyle: String, ExpressibleByArgument, CaseIterable { case plain, friendly }
@@ -113,7 +139,7 @@ extension UptakeCommand {
             warn("--one-per-family: the data have no family column, so every row is kept")
           }
           for note in scored.notes { warn(note) }
-          let list = try Trace.stage("rank and reasons") {
+          var list = try Trace.stage("rank and reasons") {
             try ContactList(
               scored,
               options: ContactListOptions(
@@ -121,11 +147,25 @@ extension UptakeCommand {
                 minProbability: minProbability,
                 friendlyHeaders: headers == .friendly, percent: percent, openOnly: openOnly))
           }
+          var allocation: ListAllocation? = nil
+          let earlier = try ledger.map { try AllocationLedger.read($0) } ?? AllocationLedger()
+          if let holdBack {
+            let today = Day.today
+            let made = ListAllocation(
+              list: list, share: holdBack, seed: seed, ledger: earlier, reallocate: reallocate,
+              listId: listId ?? "\(today)-\(earlier.listIds.count + 1)", date: today, model: try bundle.checksum)
+            list.arms = made.arms
+            allocation = made
+          }
           try Trace.stage("write list") {
             switch listFormat {
             case .csv: try list.write(to: out)
             case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
             }
+          }
+          // The ledger after the list: a list that could not be written allocates nobody.
+          if let ledger, let allocation {
+            _ = try earlier.appending(allocation.newEntries, to: ledger)
           }
           let done = clock.now
           let say = summaryPrinter(for: out)
@@ -137,6 +177,15 @@ extension UptakeCommand {
               loaded.frame.eventRuledOut.isEmpty
                 ? "  --open-only: these data have no outcome to tell who has taken up, so every unit is listed"
                 : "  not listed: \(list.decidedLeftOut) who have taken up (the outcome can no longer happen)")
+          }
+          if let allocation, let holdBack {
+            say(
+              "  hold-back: \(allocation.count(.holdBack)) of \(list.rows.count) held back (share \(holdBack), at random "
+                + "within \(by.map { "\($0) × " } ?? "")risk band, seed \(seed))"
+                + (allocation.kept > 0 ? "; \(allocation.kept) kept the arm an earlier list gave them" : ""))
+            if let ledger {
+              say("  ledger: \(allocation.newEntries.count) allocations added to \(ledger)")
+            }
           }
           if let end = loaded.frame.dataUntil, loaded.frame.censoredCount > 0 {
             say(

@@ -115,6 +115,15 @@ extension ContactList {
           })
       }
     }
+    if let arms {
+      columns.append(
+        ListColumn(
+          name: "arm", friendly: "Contact or hold back",
+          meaning:
+            "contact: contact this \(unit.singular); hold_back: do not contact for now — chosen at random within "
+            + "the \(unit.singular)'s group and risk band, so that comparing the two later measures what contact does"
+        ) { k, _ in .text(arms[k].rawValue) })
+    }
     if scored.bundle.schema.features.contains(where: { $0.action != nil }) {
       let suggestions = actions.suggestions
       columns.append(

@@ -53,6 +53,8 @@ public struct ContactList: Sendable {
   public let options: ContactListOptions
   /// Each listed row's suggested action and what-if probability (none without modifiable features).
   let actions: SuggestedActions
+  /// Each listed row's arm of a randomised hold-back (nil: no hold-back), written as the `arm` column.
+  public var arms: [Arm]? = nil
   /// Units left out because their outcome can no longer happen (with `openOnly`).
   public let decidedLeftOut: Int
 
