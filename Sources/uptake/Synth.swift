@@ -45,6 +45,14 @@ extension UptakeCommand {
       ))
     var messy = false
 
+    @Option(
+      name: .long,
+      help: ArgumentHelp(
+        "An allocation ledger (uptake score --hold-back … --ledger): children allocated to contact get a true effect "
+          + "of contact on their outcome, largest at intermediate risk, and truth.csv gives each child's arm and effect."
+      ))
+    var outreach: String?
+
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
@@ -65,9 +73,17 @@ extension UptakeCommand {
     }
 
     func run() throws {
-      let council = SyntheticCouncil(
+      var council = SyntheticCouncil(
         children: children, seed: seed, start: Day(iso: Substring(start))!,
         dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
+      do {
+        if let outreach {
+          council.outreach = try AllocationLedger.read(outreach).latest.mapValues(\.arm)
+          if council.outreach.isEmpty { fail("--outreach \(outreach) holds no allocation") }
+        }
+      } catch {
+        fail("\(error)")
+      }
       let clock = ContinuousClock()
       let began = clock.now
       let summary: SyntheticCouncil.Summary

@@ -12,7 +12,7 @@ struct UptakeCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Synth.self, Init.self, Check.self, Features.self, Train.self, Score.self, Explain.self, Evaluate.self,
-      Changes.self, Benchmark.self, Pseudonymise.self,
+      Changes.self, Impact.self, Benchmark.self, Pseudonymise.self,
       Demo.self,
     ]
   )

@@ -73,7 +73,9 @@ extension SyntheticCouncil {
         path: path("truth.csv"),
         header: [
           "child_id", "p_no_takeup", "logit", "intercept",
-        ] + TrueModel.terms.map { "contribution_" + $0 }))
+        ] + TrueModel.terms.map { "contribution_" + $0 }
+          + (outreach.isEmpty
+            ? [] : ["outreach_arm", "expected_effect_of_contact", "effect_of_contact", "p_no_takeup_with_arm"])))
 
     let calibration = Calibration(engagementSD: Family.engagementSD)
     var childNumber = 0
@@ -213,10 +215,22 @@ extension SyntheticCouncil {
       ]
       let logit = TrueModel.intercept + terms.reduce(0, +)
       let p = sigmoid(logit)
-      let noTakeUp = rng.nextUnit() < p
+      // Contact changes the chance, not the random number drawn, so everything else stays as without the trial.
+      let arm = outreach[kid.id]
+      let effect = TrueModel.contactEffect(p)
+      let chance = arm == .contact ? p + effect : p
+      let draw = rng.nextUnit()
+      let noTakeUp = draw < chance
       let t = out.truth
       t.field(kid.id); t.field(p, decimals: 6); t.field(logit, decimals: 6); t.field(TrueModel.intercept, decimals: 3)
       for term in terms { t.field(term, decimals: 6) }
+      if !outreach.isEmpty {
+        // The expected effect, and this child's own: −1 when contact turns not taking up into taking up (the same draw
+        // falls between the two chances), else 0 — whose mean over any set of children is their true effect, however
+        // they were chosen (a list of those who have not taken up yet is no random sample).
+        let own = (draw < p + effect ? 1 : 0) - (draw < p ? 1 : 0)
+        t.field(arm?.rawValue ?? ""); t.field(effect, decimals: 6); t.field(own); t.field(chance, decimals: 6)
+      }
       t.endRow()
 
       // Funded two-year-old place: within 120 days of eligibility when taken up; some families start later.

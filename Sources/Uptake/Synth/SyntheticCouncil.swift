@@ -22,6 +22,10 @@ public struct SyntheticCouncil: Sendable {
   /// (the first births' eligible cohorts have known outcomes, the latest are still open, as in a real extract), but
   /// never later than yesterday, so no event lies in the future.
   public let until: Day
+  /// A hold-back's arms by child id (from an allocation ledger): children allocated to contact have their chance of
+  /// not taking up lowered by `TrueModel.contactEffect`, drawn with the same random numbers, so the council is
+  /// otherwise the same; truth.csv then gives each child's arm and true effect. Empty: no outreach trial.
+  public var outreach: [String: Arm] = [:]
 
   public init(
     children: Int = 20_000, seed: UInt64 = 1, start: Day = Day(year: 2021, month: 1, day: 1)!, dataUntil: Day? = nil
@@ -82,6 +86,10 @@ public enum TrueModel {
   public static let reachedByOutreach = -0.4
   /// The unobserved part of family engagement (per standard deviation).
   public static let unobservedEngagement = -0.55
+
+  /// The true effect of contact on the chance of not taking up, by the chance without it: largest at intermediate
+  /// risk (as Athey, Keleher & Spiess 2023 found for nudges), nothing at the ends; −0.15 at 0.5.
+  public static func contactEffect(_ p: Double) -> Double { -0.15 * 4 * p * (1 - p) }
 
   public static let terms = [
     "imd", "eal", "moves", "no_hub_contact", "eal_x_no_hub_contact", "missed_12m_review", "far_from_hub",
