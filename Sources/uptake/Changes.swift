@@ -12,7 +12,7 @@ extension UptakeCommand {
         --one-per-family as `uptake score --open-only`: units that have taken up are not listed), then writes one row per unit on either list: status (entered, left,
         stayed), why (new_in_population or moved_up; took_up, outranked or left_population; on_both_lists), rank and
         probability before and after, took_up (the outcome can no longer happen in the later drop: a place has
-        been taken up), and change_reason: the feature whose contribution moved most since the earlier drop, in
+        been taken up), arm (with --ledger: contact or hold_back, as an earlier list allocated it), and change_reason: the feature whose contribution moved most since the earlier drop, in
         words, with its earlier value. Prints the counts. The file is written atomically.
 
         Example:
@@ -39,6 +39,10 @@ extension UptakeCommand {
     var by: String?
     @Flag(name: .long, help: "Keep each family once, as its highest-probability child.")
     var onePerFamily = false
+    @Option(
+      name: .long,
+      help: "An allocation ledger (score --hold-back … --ledger): adds each unit's arm, contact or hold_back.")
+    var ledger: String?
     @Option(name: .long, help: "Where to write the changes (- streams the CSV to standard output).")
     var out: String = "changes.csv"
     @Option(name: .long, help: "Threads (default: every core).")
@@ -73,7 +77,11 @@ extension UptakeCommand {
           for note in scored.notes { warn("\(path): \(note)") }
           lists.append(try ContactList(scored, options: options))
         }
-        let changes = ListChanges(before: lists[0], after: lists[1])
+        let allocations = try ledger.map { try AllocationLedger.read($0) }
+        if let ledger, allocations?.entries.isEmpty != false {
+          warn("--ledger \(ledger) holds no allocation, so no unit has an arm")
+        }
+        let changes = ListChanges(before: lists[0], after: lists[1], ledger: allocations)
         let data = lists[1].scored.data
         try changes.write(to: out, idName: data.idName, groupName: data.groupName)
         let say = summaryPrinter(for: out)

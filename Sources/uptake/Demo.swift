@@ -53,6 +53,12 @@ extension UptakeCommand {
           print("  evaluation report and transparency record: \(result.reportPath)")
           print("  contact list: \(result.contactListPath) (\(result.contactListRows) families)")
           if let path = result.explanationPath { print("  top family's explanation: \(path)") }
+          print("")
+          print("next:")
+          print("  your own data: notebooks-md/04-your-own-data.md (uptake init, check, train on a council's exports)")
+          print(
+            "  the monthly loop: notebooks-md/05-monthly-loop.md (uptake changes between data drops, suggested "
+              + "actions, a randomised hold-back with score --hold-back --ledger, and uptake impact)")
           print(String(format: "done in %.1f s", (clock.now - began).seconds))
         } catch {
           fail("\(error)")

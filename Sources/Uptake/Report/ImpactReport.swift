@@ -61,7 +61,7 @@ public struct ImpactReport: Sendable {
     lines.append("")
     lines.append("## Overall")
     lines.append("")
-    lines.append(headline + ".")
+    lines.append(headline.prefix(1).uppercased() + headline.dropFirst() + ".")
     lines.append("")
     if let mde = impact.minimumDetectableEffect {
       lines.append(

@@ -41,6 +41,8 @@ public struct ListChanges: Sendable {
     /// unit in one drop only or whose score did not move.
     public var reason: String?
     public var logOddsChange: Double?
+    /// The unit's arm in the allocation ledger, when one was given and holds the unit.
+    public var arm: Arm?
   }
 
   /// One row per unit on either list: stayed first (by rank after), then entered (by rank after), then left (by rank
@@ -51,7 +53,9 @@ public struct ListChanges: Sendable {
   public func count(_ why: Why) -> Int { rows.filter { $0.why == why }.count }
 
   /// Compares the lists made from two drops. The model must be the same (a change of model would move every score).
-  public init(before: ContactList, after: ContactList) {
+  /// `ledger`: each unit's arm, so the team sees who was contacted (or held back) on an earlier list.
+  public init(before: ContactList, after: ContactList, ledger: AllocationLedger? = nil) {
+    let arms = ledger?.latest.mapValues(\.arm) ?? [:]
     let (a, b) = (before.scored, after.scored)
     let rowAfter = Dictionary(b.data.frame.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     let rowBefore = Dictionary(a.data.frame.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -75,8 +79,11 @@ public struct ListChanges: Sendable {
       var out = Row(
         id: id, familyId: j.flatMap { b.data.frame.groups?[$0] } ?? i.flatMap { a.data.frame.groups?[$0] },
         status: status, why: why, rankBefore: rb, rankAfter: ra, probabilityBefore: i.map { a.probabilities[$0] },
-        probabilityAfter: j.map { b.probabilities[$0] }, tookUp: tookUp, reason: nil, logOddsChange: nil)
-      if let i, let j, let (term, change) = Self.largestChange(a.scores, i, b.scores, j) {
+        probabilityAfter: j.map { b.probabilities[$0] }, tookUp: tookUp, reason: nil, logOddsChange: nil,
+        arm: arms[id])
+      if status == .left && tookUp {
+        out.reason = "taken up since the last list (the records show the outcome can no longer happen)"
+      } else if let i, let j, let (term, change) = Self.largestChange(a.scores, i, b.scores, j) {
         let now = textAfter.render(term: term, row: j, raises: change > 0)
         let was = textBefore.value(term: term, row: i), is_ = textAfter.value(term: term, row: j)
         out.reason = "since the last list: " + now + (was != is_ ? " (was \(was.isEmpty ? "not recorded" : was))" : "")
@@ -111,6 +118,9 @@ public struct ListChanges: Sendable {
     "entered \(count(.entered)) (new in the population \(count(.newInPopulation)), moved up \(count(.movedUp))), "
       + "left \(count(.left)) (took up \(count(.tookUp)), outranked \(count(.outranked)), left the population "
       + "\(count(.leftPopulation))), stayed \(count(.stayed))"
+      + (rows.contains { $0.arm != nil && $0.why == .tookUp }
+        ? "; of those who took up, \(rows.filter { $0.arm == .contact && $0.why == .tookUp }.count) were allocated to "
+          + "contact and \(rows.filter { $0.arm == .holdBack && $0.why == .tookUp }.count) held back" : "")
       + (rows.contains { $0.status == .stayed && $0.tookUp }
         ? "; \(rows.filter { $0.status == .stayed && $0.tookUp }.count) still on the list have taken up since" : "")
   }
@@ -119,13 +129,13 @@ public struct ListChanges: Sendable {
   /// after, took_up, the change's reason and its log-odds.
   public func write(to path: String, idName: String, groupName: String?) throws {
     let hasFamilies = rows.contains { $0.familyId != nil }
+    let hasArms = rows.contains { $0.arm != nil }
     let writer = try CSVWriter(
       path: path,
       header: ["status", "why", idName] + (hasFamilies ? [groupName ?? "family_id"] : [])
         + [
-          "rank_before", "rank_after", "probability_before", "probability_after", "took_up", "change_reason",
-          "change_log_odds",
-        ])
+          "rank_before", "rank_after", "probability_before", "probability_after", "took_up",
+        ] + (hasArms ? ["arm"] : []) + ["change_reason", "change_log_odds"])
     for row in rows {
       writer.field(row.status.rawValue)
       writer.field(row.why.rawValue)
@@ -136,6 +146,7 @@ public struct ListChanges: Sendable {
         p.map { writer.field($0, decimals: 4) } ?? writer.missing()
       }
       writer.field(row.tookUp ? "yes" : "no")
+      if hasArms { row.arm.map { writer.field($0.rawValue) } ?? writer.missing() }
       row.reason.map { writer.field($0) } ?? writer.missing()
       row.logOddsChange.map { writer.field($0, decimals: 4) } ?? writer.missing()
       writer.endRow()
