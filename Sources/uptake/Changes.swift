@@ -81,6 +81,14 @@ extension UptakeCommand {
         if let ledger, allocations?.entries.isEmpty != false {
           warn("--ledger \(ledger) holds no allocation, so no unit has an arm")
         }
+        if let a = lists[0].scored.data.frame.dataUntil?.day, let b = lists[1].scored.data.frame.dataUntil?.day, a > b {
+          warn(
+            "--before's data run to \(a), later than --after's (\(b)): the drops look swapped, so entered and left "
+              + "are the other way round")
+        }
+        if let allocations, allocations.entries.contains(where: { $0.model != (try? bundle.checksum) }) {
+          warn("the ledger holds lists scored with another model than \(model)")
+        }
         let changes = ListChanges(before: lists[0], after: lists[1], ledger: allocations)
         let data = lists[1].scored.data
         try changes.write(to: out, idName: data.idName, groupName: data.groupName)

@@ -52,6 +52,12 @@ extension UptakeCommand {
             "ledger \(ledger) has no unit held back, so there is nothing to compare contact with; score with "
               + "--hold-back SHARE")
         }
+        if let flat = bundle.source.flatFile, flat.id == nil {
+          throw DataError(
+            "the model's data have no id column (rows are numbered), so the ledger's units cannot be found again in "
+              + "later data; train with --id COLUMN")
+        }
+        let reallocated = Dictionary(grouping: allocations.entries, by: \.unit).values.filter { $0.count > 1 }.count
         let checksum = try bundle.checksum
         let otherModels = Set(latest.values.map(\.model)).subtracting([checksum])
         if !otherModels.isEmpty {
@@ -99,12 +105,26 @@ extension UptakeCommand {
           "impact of outreach: \(units.count) allocated units with a known outcome, from \(allocations.listIds.count) list(s)"
         )
         if let leftOut { print("  left out:   \(leftOut)") }
+        if reallocated > 0 {
+          print("  allocation: each unit's latest; \(reallocated) units were allocated again by a later list")
+        }
         print("  overall:    " + document.headline)
         for e in impact.byBand {
           print(
             "  band \(e.label): " + ImpactReport.percent(e.difference)
               + (e.interval.map { " (\(ImpactReport.percent($0.lower)) to \(ImpactReport.percent($0.upper)))" } ?? "")
               + " [\(e.contactUnits) contacted, \(e.holdBackUnits) held back]")
+        }
+        for e in impact.byGroup {
+          print(
+            "  \(by ?? "group") \(e.label): " + ImpactReport.percent(e.difference)
+              + (e.interval.map { " (\(ImpactReport.percent($0.lower)) to \(ImpactReport.percent($0.upper)))" } ?? "")
+              + " [\(e.contactUnits) contacted, \(e.holdBackUnits) held back]")
+        }
+        if impact.suppressed > 0 {
+          print(
+            "  not shown:  \(impact.suppressed) bands or groups with fewer than \(ImpactEstimate.minimumArm) in an arm "
+              + "(too few to compare, and their outcomes would identify children)")
         }
         if let mde = impact.minimumDetectableEffect {
           print(String(format: "  detectable: about %.1f percentage points either way (80%% power)", mde * 100))

@@ -106,6 +106,12 @@ extension UptakeCommand {
       if holdBack == nil, ledger != nil || reallocate || listId != nil {
         throw ValidationError("--ledger, --reallocate and --list-id record a hold-back; give --hold-back SHARE too")
       }
+      if let ledger, AllocationLedger.samePath(ledger, out) {
+        throw ValidationError("--ledger and --out are the same file (\(out)); the list would replace the ledger")
+      }
+      if let listId, listId.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--list-id is empty; give the list a name (e.g. --list-id 2024-09-ward-list)")
+      }
     }
 
     enum HeaderStyle: String, ExpressibleByArgument, CaseIterable { case plain, friendly }
@@ -148,24 +154,37 @@ extension UptakeCommand {
                 friendlyHeaders: headers == .friendly, percent: percent, openOnly: openOnly))
           }
           var allocation: ListAllocation? = nil
-          let earlier = try ledger.map { try AllocationLedger.read($0) } ?? AllocationLedger()
+          let earlier = try ledger.map { try AllocationLedger.read($0, forAppending: true) } ?? AllocationLedger()
           if let holdBack {
+            // Row numbers name no one: the same row of a later file can be another person.
+            if let flat = bundle.source.flatFile, flat.id == nil {
+              throw DataError(
+                "a hold-back records each unit by its id, but the model's data have none (rows are numbered); train "
+                  + "with --id COLUMN, a column that names each unit in every later file")
+            }
             let today = Day.today
+            let id = listId ?? "\(today)-\(earlier.listIds.count + 1)"
+            guard !earlier.listIds.contains(id) else {
+              throw DataError(
+                "list id \(id) is already in the ledger \(ledger ?? ""); give this list another --list-id")
+            }
+            if let ledger { try AtomicFile.checkDestination(ledger) }
             let made = ListAllocation(
-              list: list, share: holdBack, seed: seed, ledger: earlier, reallocate: reallocate,
-              listId: listId ?? "\(today)-\(earlier.listIds.count + 1)", date: today, model: try bundle.checksum)
+              list: list, share: holdBack, seed: seed, ledger: earlier, reallocate: reallocate, listId: id,
+              date: today, model: try bundle.checksum)
             list.arms = made.arms
             allocation = made
+          }
+          // The ledger before the list: a list is never handed out with allocations the ledger does not hold (if the
+          // list then cannot be written, scoring again with the same seed gives the same arms).
+          if let ledger, let allocation {
+            _ = try earlier.appending(allocation.newEntries, to: ledger)
           }
           try Trace.stage("write list") {
             switch listFormat {
             case .csv: try list.write(to: out)
             case .xlsx: try list.writeWorkbook(to: out, about: about(bundle, loaded))
             }
-          }
-          // The ledger after the list: a list that could not be written allocates nobody.
-          if let ledger, let allocation {
-            _ = try earlier.appending(allocation.newEntries, to: ledger)
           }
           let done = clock.now
           let say = summaryPrinter(for: out)
@@ -176,13 +195,19 @@ extension UptakeCommand {
             say(
               loaded.frame.eventRuledOut.isEmpty
                 ? "  --open-only: these data have no outcome to tell who has taken up, so every unit is listed"
-                : "  not listed: \(list.decidedLeftOut) who have taken up (the outcome can no longer happen)")
+                : "  not listed: \(list.decidedLeftOut) who have taken up (the outcome can no longer happen); the "
+                  + "probabilities are the model's for every unit, so among those still open the chance is higher")
           }
           if let allocation, let holdBack {
             say(
               "  hold-back: \(allocation.count(.holdBack)) of \(list.rows.count) held back (share \(holdBack), at random "
                 + "within \(by.map { "\($0) × " } ?? "")risk band, seed \(seed))"
                 + (allocation.kept > 0 ? "; \(allocation.kept) kept the arm an earlier list gave them" : ""))
+            if allocation.count(.holdBack) == 0 {
+              warn(
+                "--hold-back \(holdBack): no unit is held back (each stratum is too small for its share, or every "
+                  + "unit kept an earlier contact arm), so this list can measure nothing")
+            }
             if let ledger {
               say("  ledger: \(allocation.newEntries.count) allocations added to \(ledger)")
             }

@@ -78,6 +78,9 @@ extension UptakeCommand {
         dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
       do {
         if let outreach {
+          guard FileManager.default.fileExists(atPath: outreach) else {
+            fail("--outreach \(outreach) does not exist; give the ledger written by uptake score --ledger")
+          }
           council.outreach = try AllocationLedger.read(outreach).latest.mapValues(\.arm)
           if council.outreach.isEmpty { fail("--outreach \(outreach) holds no allocation") }
         }
@@ -99,7 +102,16 @@ extension UptakeCommand {
       } catch {
         fail("\(error)")
       }
+      if !council.outreach.isEmpty, summary.outreachMatched < council.outreach.count {
+        warn(
+          "--outreach: \(summary.outreachMatched) of the ledger's \(council.outreach.count) units are eligible children of "
+            + "this council; the rest were left alone (was the list scored on a council of another --seed or "
+            + "--children?)")
+      }
       if quiet { return }
+      if !council.outreach.isEmpty {
+        print("outreach: \(summary.outreachMatched) of the ledger's \(council.outreach.count) allocations applied")
+      }
       if messy {
         print("wrote \(out)/ as a council's exports (no uptake.yaml: uptake init drafts one):")
         for (clean, file) in SyntheticExport.fileNames.sorted(by: { $0.value < $1.value }) {

@@ -83,6 +83,7 @@ struct HoldBackTests {
     var text = "id,x,y\n"
     for i in 0..<300 { text += "P\(i),\(i % 11),\(i % 4 == 0 ? "yes" : "no")\n" }
     try text.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    try text.write(toFile: dir + "/in2.csv", atomically: true, encoding: .utf8)
     #expect(
       try runUptake([
         "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--out",
@@ -104,6 +105,49 @@ struct HoldBackTests {
     }
     let asData = try Self.score(dir, capacity: 40, ledger: dir + "/in.csv")
     #expect(asData.status == 1, "the data file is never replaced by a ledger")
+    // Found by a trial: each of these wrote (or replaced) something it should not have.
+    let sameFile = try runUptake([
+      "score", "--model", dir + "/model.json", "--data", dir + "/in.csv", "--hold-back", "0.3", "--ledger",
+      dir + "/ledger.csv", "--out", dir + "/ledger.csv",
+    ])
+    #expect(sameFile.status != 0 && sameFile.stderr.contains("the same file"), "\(sameFile.stderr)")
+    let changesOverLedger = try runUptake([
+      "changes", "--model", dir + "/model.json", "--before", dir + "/in.csv", "--after", dir + "/in2.csv",
+      "--ledger", dir + "/ledger.csv", "--out", dir + "/ledger.csv",
+    ])
+    #expect(changesOverLedger.status != 0, "changes never writes over the ledger it reads")
+    #expect(try String(contentsOfFile: dir + "/ledger.csv", encoding: .utf8) == ledger)
+    try "previous list\n".write(toFile: dir + "/kept.csv", atomically: true, encoding: .utf8)
+    let noLedgerFolder = try runUptake([
+      "score", "--model", dir + "/model.json", "--data", dir + "/in.csv", "--hold-back", "0.3", "--ledger",
+      dir + "/missing/ledger.csv", "--out", dir + "/kept.csv",
+    ])
+    #expect(noLedgerFolder.status == 1)
+    #expect(
+      try String(contentsOfFile: dir + "/kept.csv", encoding: .utf8) == "previous list\n",
+      "no list is handed out with allocations the ledger does not hold")
+    let reused = try Self.score(
+      dir, capacity: 40, ledger: dir + "/ledger.csv", extra: ["--list-id", "A", "--reallocate"])
+    #expect(reused.status == 0, "\(reused.stderr)")
+    let again = try Self.score(
+      dir, capacity: 40, ledger: dir + "/ledger.csv", extra: ["--list-id", "A", "--reallocate"])
+    #expect(again.status == 1 && again.stderr.contains("already in the ledger"), "\(again.stderr)")
+    let empty = try Self.score(dir, capacity: 40, ledger: dir + "/ledger.csv", extra: ["--list-id", " "])
+    #expect(empty.status != 0 && empty.stderr.contains("--list-id is empty"), "\(empty.stderr)")
+    _ = try Self.score(dir, capacity: 40, ledger: dir + "/private.sqlite")
+    let mode = try FileManager.default.attributesOfItem(atPath: dir + "/private.sqlite")[.posixPermissions] as? Int
+    #expect(mode == 0o600, "the SQLite ledger is its owner's only: \(String(mode ?? 0, radix: 8))")
+    // Row numbers are no ids: the same row of a later file can be someone else.
+    #expect(
+      try runUptake([
+        "train", "--data", dir + "/in.csv", "--target", "y", "--event", "yes", "--exclude", "id", "--out",
+        dir + "/rows.json",
+      ]).status == 0)
+    let byRow = try runUptake([
+      "score", "--model", dir + "/rows.json", "--data", dir + "/in.csv", "--hold-back", "0.3", "--out",
+      dir + "/rows.csv",
+    ])
+    #expect(byRow.status == 1 && byRow.stderr.contains("train with --id"), "\(byRow.stderr)")
     let noHoldBack = try runUptake([
       "score", "--model", dir + "/model.json", "--data", dir + "/in.csv", "--ledger", dir + "/l.csv", "--out",
       dir + "/list.csv",

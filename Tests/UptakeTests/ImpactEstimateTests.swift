@@ -77,5 +77,7 @@ struct ImpactEstimateTests {
     // After a: 1 − 0 = 1; after b: 1 − 0·1/1 = 1; after c: 1 − 0·2/1 = 1; after d: 1 − 1·2/2 = 0; per unit of 4.
     #expect(q == [0, 0.25, 0.25, 0.25, 0])
     #expect(impact.minimumDetectableEffect! > 1, "four units detect nothing")
+    // Found by a trial: bands of one or two units showed zero-width "intervals" and single children's outcomes.
+    #expect(impact.byBand.isEmpty && impact.suppressed == 3)
   }
 }

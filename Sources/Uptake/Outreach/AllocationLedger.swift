@@ -64,14 +64,25 @@ public struct AllocationLedger: Sendable {
     throw DataError("ledger \(path): name it .csv, or .sqlite (or .db) for a SQLite file")
   }
 
+  /// Whether two paths name one file (the same text, or the same device and inode).
+  public static func samePath(_ a: String, _ b: String) -> Bool {
+    if URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path {
+      return true
+    }
+    var (sa, sb) = (stat(), stat())
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+  }
+
   /// Reads a ledger; a file that does not exist yet is an empty ledger.
+  /// - Parameter forAppending: the ledger is read to be written again with new rows, so it is not kept as one of the
+  ///   run's inputs (which no output may replace); read only, it stays one.
   /// - Throws: `DataError` naming the file, the line and what is wrong, for anything that is not a ledger row.
-  public static func read(_ path: String) throws -> AllocationLedger {
+  public static func read(_ path: String, forAppending: Bool = false) throws -> AllocationLedger {
     let kind = try kind(path)
     guard FileManager.default.fileExists(atPath: path) else { return AllocationLedger() }
     // The ledger is read to be replaced with itself and the new rows; a file also read as data stays protected.
     let alsoData = InputFiles.isRegistered(path)
-    defer { if !alsoData { InputFiles.release(path) } }
+    defer { if forAppending && !alsoData { InputFiles.release(path) } }
     let table: Table
     switch kind {
     case .csv:
@@ -153,7 +164,8 @@ public struct AllocationLedger: Sendable {
       }
       do {
         try SQLiteWriter.write([(Self.table, Table(source: path, rowCount: n, columns: columns))], to: partial)
-        guard rename(partial, path) == 0 else {
+        // Like every output: readable by its owner only (it holds pseudonymous ids).
+        guard chmod(partial, 0o600) == 0, rename(partial, path) == 0 else {
           throw DataError("cannot replace ledger \(path) (\(String(cString: strerror(errno))))")
         }
       } catch {

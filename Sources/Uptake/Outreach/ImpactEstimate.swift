@@ -58,15 +58,27 @@ public struct ImpactEstimate: Sendable {
   /// ignoring clustering in families (which widens it).
   public let minimumDetectableEffect: Double?
   public let units: Int
+  /// Bands and groups left out of `byBand` and `byGroup` for having fewer than `minimumArm` units in an arm.
+  public let suppressed: Int
+  /// Fewer units than this in either arm of a band or group: no comparison is shown (a handful of units gives no
+  /// interval worth the name, and their rates would disclose single children's outcomes).
+  public static let minimumArm = 5
 
   /// - Parameter bootstrap: resamples whole families (units without one alone).
   public init(units: [Unit], bootstrap: Bootstrap) {
     self.units = units.count
     overall = Self.effect("all", units, bootstrap)
     let bands = Set(units.map(\.band)).sorted { Self.bandStart($0) < Self.bandStart($1) }
-    byBand = bands.map { band in Self.effect(band, units.filter { $0.band == band }, bootstrap) }
+    func shown(_ effects: [Effect]) -> [Effect] {
+      effects.filter { min($0.contactUnits, $0.holdBackUnits) >= Self.minimumArm }
+    }
+    let allBands = bands.map { band in Self.effect(band, units.filter { $0.band == band }, bootstrap) }
     let groups = Set(units.map(\.group)).sorted()
-    byGroup = groups.count > 1 ? groups.map { g in Self.effect(g, units.filter { $0.group == g }, bootstrap) } : []
+    let allGroups =
+      groups.count > 1 ? groups.map { g in Self.effect(g, units.filter { $0.group == g }, bootstrap) } : []
+    byBand = shown(allBands)
+    byGroup = shown(allGroups)
+    suppressed = allBands.count + allGroups.count - byBand.count - byGroup.count
     let ranked = units.sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.id < $1.id }
     upliftAtShare = [0.25, 0.5, 0.75, 1].map { share in
       (share, Self.uplift(Array(ranked.prefix(Int((share * Double(ranked.count)).rounded())))))

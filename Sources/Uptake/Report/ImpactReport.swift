@@ -83,6 +83,12 @@ public struct ImpactReport: Sendable {
       lines.append(table(impact.byGroup, first: "group"))
       lines.append("")
     }
+    if impact.suppressed > 0 {
+      lines.append(
+        "\(impact.suppressed) bands or groups with fewer than \(ImpactEstimate.minimumArm) units in an arm are not "
+          + "shown: too few to compare, and their rates would disclose single children's outcomes.")
+      lines.append("")
+    }
     lines.append("## Whom to contact")
     lines.append("")
     lines.append(

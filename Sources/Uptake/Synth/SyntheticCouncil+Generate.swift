@@ -8,6 +8,8 @@ extension SyntheticCouncil {
     public var rows: [String: Int]
     public var bytes: [String: Int]
     public var eligibleChildren: Int
+    /// Eligible children the outreach ledger allocated (0 without one).
+    public var outreachMatched = 0
   }
 
   /// The files `write(to:)` makes.
@@ -91,6 +93,7 @@ extension SyntheticCouncil {
     }
 
     var summary = Summary(rows: [:], bytes: [:], eligibleChildren: eligible)
+    summary.outreachMatched = out.outreachMatched
     for writer in [areasOut, out.families, out.children, out.visits, out.hubs, out.education, out.outreach, out.truth] {
       try writer.finish()
       let name = String(writer.path.split(separator: "/").last!)
@@ -106,6 +109,8 @@ extension SyntheticCouncil {
 
   struct Writers {
     var families, children, visits, hubs, education, outreach, truth: CSVWriter
+    /// Eligible children found in the outreach ledger.
+    var outreachMatched = 0
   }
 
   /// Writes one family's rows and returns how many of its children are eligible two-year-olds.
@@ -217,6 +222,7 @@ extension SyntheticCouncil {
       let p = sigmoid(logit)
       // Contact changes the chance, not the random number drawn, so everything else stays as without the trial.
       let arm = outreach[kid.id]
+      if arm != nil { out.outreachMatched += 1 }
       let effect = TrueModel.contactEffect(p)
       let chance = arm == .contact ? p + effect : p
       let draw = rng.nextUnit()
