@@ -39,7 +39,8 @@ func checkScoring(_ bundle: ModelBundle) {
     }
     _ = explanation.text
   }
-  _ = ContactList(scored, options: ContactListOptions(capacity: 3, reasons: 3))
+  // A modifiable feature is re-scored at its common value; that may fail with a clear error, never a crash.
+  _ = try? ContactList(scored, options: ContactListOptions(capacity: 3, reasons: 3))
 }
 
 /// The valid bundles edits start from, as JSON trees.
