@@ -109,18 +109,13 @@ extension UptakeCommand {
           print("  allocation: each unit's latest; \(reallocated) units were allocated again by a later list")
         }
         print("  overall:    " + document.headline)
-        for e in impact.byBand {
-          print(
-            "  band \(e.label): " + ImpactReport.percent(e.difference)
-              + (e.interval.map { " (\(ImpactReport.percent($0.lower)) to \(ImpactReport.percent($0.upper)))" } ?? "")
-              + " [\(e.contactUnits) contacted, \(e.holdBackUnits) held back]")
+        func line(_ kind: String, _ e: ImpactEstimate.Effect) -> String {
+          "  \(kind) \(e.label): " + ImpactReport.percent(e.difference)
+            + (e.interval.map { " (\(ImpactReport.percent($0.lower)) to \(ImpactReport.percent($0.upper)))" } ?? "")
+            + " [\(e.contactUnits) contacted, \(e.holdBackUnits) held back]"
         }
-        for e in impact.byGroup {
-          print(
-            "  \(by ?? "group") \(e.label): " + ImpactReport.percent(e.difference)
-              + (e.interval.map { " (\(ImpactReport.percent($0.lower)) to \(ImpactReport.percent($0.upper)))" } ?? "")
-              + " [\(e.contactUnits) contacted, \(e.holdBackUnits) held back]")
-        }
+        for e in impact.byBand { print(line("band", e)) }
+        for e in impact.byGroup { print(line(by ?? "group", e)) }
         if impact.suppressed > 0 {
           print(
             "  not shown:  \(impact.suppressed) bands or groups with fewer than \(ImpactEstimate.minimumArm) in an arm "
