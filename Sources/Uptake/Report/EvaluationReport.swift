@@ -55,7 +55,12 @@ public struct EvaluationReport {
       ("transparency.md", TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown),
       ("evaluation.json", json),
     ]
-    // Every destination is checked before any file (or the figures folder) is made.
+    return try Self.writeFiles(top: top, figures: figures, to: folder)
+  }
+
+  /// Writes a report's files into `folder` and its `figures/`, each atomically, after checking every destination
+  /// before any file (or the figures folder) is made; returns the paths written. Shared by the impact report.
+  static func writeFiles(top: [(String, String)], figures: [(String, String)], to folder: String) throws -> [String] {
     try OutputFolder.make(folder)
     try OutputFolder.checkDestinations(top.map { folder + "/" + $0.0 })
     try OutputFolder.make(folder + "/figures")

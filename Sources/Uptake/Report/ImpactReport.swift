@@ -189,11 +189,6 @@ public struct ImpactReport: Sendable {
     let page = HTMLPage(
       title: "Impact of outreach", markdown: markdown, figures: Dictionary(figures, uniquingKeysWith: { a, _ in a }))
     let top = [("impact.md", markdown), ("impact.html", page.html), ("impact.json", json)]
-    try OutputFolder.make(folder)
-    try OutputFolder.checkDestinations(top.map { folder + "/" + $0.0 })
-    try OutputFolder.make(folder + "/figures")
-    try OutputFolder.checkDestinations(figures.map { folder + "/" + $0.0 })
-    for (name, text) in figures + top { try AtomicFile.write(Array(text.utf8), to: folder + "/" + name) }
-    return (figures + top).map { folder + "/" + $0.0 }
+    return try EvaluationReport.writeFiles(top: top, figures: figures, to: folder)
   }
 }
