@@ -57,7 +57,7 @@ let package = Package(
     /// The `uptake` command: parses arguments, calls `Uptake`, prints.
     .executableTarget(
       name: "UptakeCLI",
-      dependencies: ["Uptake", "Records", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Uptake", "Learn", "Records", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Sources/uptake"
     ),
 

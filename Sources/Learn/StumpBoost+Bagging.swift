@@ -47,8 +47,8 @@ extension StumpBoost.Configuration {
     let history = StumpBoost.TrainingHistory(
       features: fitted.flatMap(\.history.features), gains: fitted.flatMap(\.history.gains), validationLoss: [],
       roundsKept: Int((Double(kept.reduce(0, +)) * scale).rounded()),
-      stopReason: "\(bags) bags kept \(kept.min() ?? 0)–\(kept.max() ?? 0) rounds"
-        + (earlyStopping == nil ? " each" : " each by early stopping on its own held-out share"))
+      stopReason: .init(
+        .bags(count: bags, fewest: kept.min() ?? 0, most: kept.max() ?? 0, earlyStopping: earlyStopping != nil)))
     return StumpBoost(
       configuration: self, binnings: all.binnings, intercept: intercept, tables: tables,
       importance: StumpTrainer.importance(tables, weights: binWeights), history: history, bags: fitted)

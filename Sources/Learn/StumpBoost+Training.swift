@@ -181,7 +181,8 @@ struct StumpTrainer {
   var nextFeature = 0
   /// The pair stage's pairs.
   var pairs: [PairTerm] = []
-  var history = StumpBoost.TrainingHistory(features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: "")
+  var history = StumpBoost.TrainingHistory(
+    features: [], gains: [], validationLoss: [], roundsKept: 0, stopReason: .init(.allRoundsTrained(rounds: 0)))
 
   init(
     configuration: StumpBoost.Configuration, data: BinnedMatrix, labels: [Double], weights: [Double],
@@ -232,10 +233,10 @@ struct StumpTrainer {
     updateGradients(rowChunks)
     var best = (loss: Double.infinity, round: 0, tables: tables)
     let patience = configuration.earlyStopping?.patience ?? Int.max
-    history.stopReason = "all \(configuration.rounds) rounds trained"
+    history.stopReason = .init(.allRoundsTrained(rounds: configuration.rounds))
     for round in 0..<configuration.rounds {
       guard let shrunk = step(rowChunks) else {
-        history.stopReason = "no split with gain above minGain after \(round) rounds"
+        history.stopReason = .init(.noGain(afterRounds: round))
         break
       }
       progress?(round + 1, configuration.rounds)
@@ -245,7 +246,7 @@ struct StumpTrainer {
         // A copy of the tables only in name: they are copied on write, one feature's table per later round.
         if loss < best.loss { best = (loss, round + 1, tables) }
         if round + 1 - best.round >= patience {
-          history.stopReason = "early stopping: no validation improvement for \(patience) rounds"
+          history.stopReason = .init(.earlyStopping(patience: patience))
           break
         }
       }
@@ -255,7 +256,7 @@ struct StumpTrainer {
       tables = best.tables
       features.removeLast(features.count - best.round)
       gains.removeLast(gains.count - best.round)
-      history.stopReason += "; kept best round \(best.round)"
+      history.stopReason.keptBestRound = best.round
     }
     history.features = features
     history.gains = gains

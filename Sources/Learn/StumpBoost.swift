@@ -139,7 +139,7 @@ extension StumpBoost {
     /// Rounds kept in the model (the best validation round with early stopping).
     public var roundsKept: Int
     /// Why training ended.
-    public var stopReason: String
+    public var stopReason: StopReason
   }
 }
 

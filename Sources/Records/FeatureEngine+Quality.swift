@@ -1,11 +1,49 @@
 import Dispatch
 
+/// A data-quality finding that does not stop a run (unless the config says so): printed as a counted note by every
+/// command that reads the records, and kept typed so a caller can act on one kind (`orphan_keys: error`).
+public enum DataQualityIssue: Sendable, Equatable, CustomStringConvertible {
+  /// What a reader noted while reading a table (an encoding fallback, letter-case merges), as it wrote it.
+  case readerNote(String)
+  /// `rows` of `total` rows of `link.from`'s table have a key with no match in `link.to`.
+  case orphanKeys(link: ProjectConfig.Link, rows: Int, total: Int, configFile: String)
+  /// `rows` of `total` rows of `table` have no `column` (its event time): never used.
+  case undated(table: String, column: String, rows: Int, total: Int)
+  /// `rows` rows of `table` have an event time but no `column` (its recorded time): never used.
+  case unrecorded(table: String, column: String, rows: Int)
+  /// `rows` rows of `table` are dated (`column`) after the end of the data.
+  case afterDataEnd(table: String, column: String, rows: Int, end: String)
+  /// The end of the data is `days` days after the latest event of any table (`latest`).
+  case dataEndAfterLatestEvent(end: String, days: Int, latest: Day)
+
+  public var description: String {
+    switch self {
+    case .readerNote(let note): return note
+    case .orphanKeys(let link, let rows, let total, let configFile):
+      return
+        "\(link.from.table): \(rows) of \(total) rows have a \(link.from.column) with no match in \(link.to); they are "
+        + "never used (set orphan_keys: error in \(configFile) to stop instead)"
+    case .undated(let table, let column, let rows, let total):
+      return "\(table): \(rows) of \(total) rows have no \(column); they are never used (no date, no time window)"
+    case .unrecorded(let table, let column, let rows):
+      return
+        "\(table): \(rows) rows have no \(column); they are never used (when they reached the records is not known)"
+    case .afterDataEnd(let table, let column, let rows, let end):
+      return "\(table): \(rows) rows have \(column) after the end of the data, \(end); they count only for as-of dates "
+        + "after them and for no outcome — check the dates, or set data_until:"
+    case .dataEndAfterLatestEvent(let end, let days, let latest):
+      return "the end of the data, \(end), is \(days) days after the latest event of any table (\(latest)); outcome "
+        + "windows ending in between are counted as complete — set data_until to the day the extract was taken"
+    }
+  }
+}
+
 extension FeatureEngine {
   /// Data-quality findings that do not stop a run: what the readers noted (an encoding fallback, letter-case merges),
   /// link keys with no match in the linked table (orphans), counted per link, and event rows dated after the end of
   /// the data. Matched through the columns' dictionaries, so each distinct key is hashed once.
-  public func qualityNotes(until end: FeatureFrame.DataUntil) -> [String] {
-    var notes: [String] = config.tables.flatMap { tables[$0.name]?.notes ?? [] }
+  public func qualityIssues(until end: FeatureFrame.DataUntil) -> [DataQualityIssue] {
+    var issues: [DataQualityIssue] = config.tables.flatMap { tables[$0.name]?.notes ?? [] }.map { .readerNote($0) }
     // Each linked-to key column's distinct keys, hashed once even when several links point at it.
     var targets: [String: LevelTable] = [:]
     for link in config.links {
@@ -23,46 +61,35 @@ extension FeatureEngine {
       targets[link.to.description] = target
       let orphans = Self.orphanRows(from, in: target)
       if orphans > 0 {
-        notes.append(
-          "\(link.from.table): \(orphans) of \(from.values.count) rows have a \(link.from.column) with no match in "
-            + "\(link.to.table).\(link.to.column); they are never used (set orphan_keys: error in uptake.yaml to stop instead)"
-        )
+        issues.append(.orphanKeys(link: link, rows: orphans, total: from.values.count, configFile: config.fileName))
       }
     }
     for spec in config.tables {
       guard let column = spec.eventTime, case .date(let days)? = tables[spec.name]?[column]?.values else { continue }
       let undated = days.reduce(0) { $0 + ($1 == ColumnValues.missingDay ? 1 : 0) }
-      if undated > 0 {
-        notes.append(
-          "\(spec.name): \(undated) of \(days.count) rows have no \(column); they are never used (no date, no time "
-            + "window)")
-      }
+      if undated > 0 { issues.append(.undated(table: spec.name, column: column, rows: undated, total: days.count)) }
       if let r = spec.recordedTime, case .date(let recorded)? = tables[spec.name]?[r]?.values {
         let unrecorded = zip(days, recorded).reduce(0) {
           $0 + ($1.0 != ColumnValues.missingDay && $1.1 == ColumnValues.missingDay ? 1 : 0)
         }
-        if unrecorded > 0 {
-          notes.append(
-            "\(spec.name): \(unrecorded) rows have no \(r); they are never used (when they reached the records is not "
-              + "known)")
-        }
+        if unrecorded > 0 { issues.append(.unrecorded(table: spec.name, column: r, rows: unrecorded)) }
       }
       let limit = Int32(clamping: end.day.number)
       let future = days.reduce(0) { $0 + ($1 != ColumnValues.missingDay && $1 > limit ? 1 : 0) }
       if future > 0 {
-        notes.append(
-          "\(spec.name): \(future) rows have \(column) after the end of the data, \(end.description); they count only "
-            + "for as-of dates after them and for no outcome — check the dates, or set data_until:")
+        issues.append(.afterDataEnd(table: spec.name, column: column, rows: future, end: end.description))
       }
     }
     // A declared end later than every event: the days in between look like nothing happened.
     if let latest = latestEventDay(), end.day > latest {
-      notes.append(
-        "the end of the data, \(end.description), is \(end.day - latest) days after the latest event of any "
-          + "table (\(latest)); outcome windows ending in between are counted as complete — set "
-          + "data_until to the day the extract was taken")
+      issues.append(.dataEndAfterLatestEvent(end: end.description, days: end.day - latest, latest: latest))
     }
-    return notes
+    return issues
+  }
+
+  /// `qualityIssues` as the sentences every command prints.
+  public func qualityNotes(until end: FeatureFrame.DataUntil) -> [String] {
+    qualityIssues(until: end).map(\.description)
   }
 
   /// Rows of `column` whose key is not in `target`. Distinct keys are looked up once; rows are scanned only when some
@@ -98,12 +125,10 @@ extension FeatureEngine {
   public func checkOrphans() throws {
     guard config.orphanKeysAreErrors else { return }
     let never = FeatureFrame.DataUntil(day: Day(number: Int(Int32.max / 2)), source: "")
-    if let first = qualityNotes(until: never).first(where: { $0.contains("no match") }) {
-      throw ConfigError(
-        file: "uptake.yaml", line: 0,
-        message: first.replacingOccurrences(
-          of: " (set orphan_keys: error in uptake.yaml to stop instead)",
-          with: "; fix the keys or remove orphan_keys: error"))
+    for case .orphanKeys(let link, let rows, let total, _) in qualityIssues(until: never) {
+      throw config.error(
+        "\(link.from.table): \(rows) of \(total) rows have a \(link.from.column) with no match in \(link.to); fix the keys "
+          + "or remove orphan_keys: error")
     }
   }
 }

@@ -82,7 +82,7 @@ public struct FeatureEngine: Sendable {
       case .fixed(let day): asOf = rows.map { _ in day }
       case .column(let name, let offset):
         guard case .date(let days) = population[name]!.values else {
-          throw ConfigError(file: "uptake.yaml", line: 0, message: "as_of column \(name) must hold dates (YYYY-MM-DD)")
+          throw config.error(line: 0, "as_of column \(name) must hold dates (YYYY-MM-DD)")
         }
         let before = rows.count
         rows = rows.filter { days[$0] != ColumnValues.missingDay }
@@ -146,11 +146,11 @@ public struct FeatureEngine: Sendable {
   /// date across the event tables — or today, if that is earlier (an event dated in the future is a typo, not data).
   public func dataUntil(override: Day? = nil, today: Day = .today) -> FeatureFrame.DataUntil {
     if let override { return .init(day: override, source: "--data-until") }
-    if let day = config.dataUntil { return .init(day: day, source: "data_until in uptake.yaml") }
+    if let day = config.dataUntil { return .init(day: day, source: "data_until in \(config.fileName)") }
     guard let day = latestEventDay() else { return .init(day: today, source: "today: no event is dated") }
     return day > today
       ? .init(day: today, source: "today; some events are dated later")
-      : .init(day: day, source: "the latest event date; set data_until: in uptake.yaml to change it")
+      : .init(day: day, source: "the latest event date; set data_until: in \(config.fileName) to change it")
   }
 
   /// The latest event date across the event tables, or nil when no event is dated.
@@ -182,9 +182,9 @@ public struct FeatureEngine: Sendable {
       for (key, column) in [("event_time", spec.eventTime), ("recorded_time", spec.recordedTime)] {
         guard let column, let values = tables[spec.name]?[column]?.values else { continue }
         guard values.type == .date else {
-          throw ConfigError(
-            file: "uptake.yaml", line: 0,
-            message: "\(key) of table \(spec.name) is \(column), but it is read as \(values.type.rawValue), not dates; "
+          throw config.error(
+            line: 0,
+            "\(key) of table \(spec.name) is \(column), but it is read as \(values.type.rawValue), not dates; "
               + "declare the date format (read: {date_format: DD/MM/YYYY}), or types: {\(column): date} to be told "
               + "which values are not dates")
         }
@@ -210,7 +210,7 @@ public struct FeatureEngine: Sendable {
       for value in values where !(fold ? folded.contains(value.lowercased()) : present.contains(value)) {
         let hint = nearest(value, in: Array(present)).map { "; did you mean \($0)?" } ?? ""
         notes.append(
-          "feature \(feature.name) (uptake.yaml, line \(feature.line)): where \(column): \(value) matches no row of "
+          "feature \(feature.name) (\(config.fileName), line \(feature.line)): where \(column): \(value) matches no row of "
             + "\(name)\(hint)")
       }
     }
@@ -235,7 +235,7 @@ public struct FeatureEngine: Sendable {
   func compute(_ feature: ProjectConfig.Feature, rows: [Int], asOf: [Day], cache: FrameCache) throws -> Column {
     if feature.aggregation == .ageInMonths, let ref = feature.column {
       guard case .date(let born)? = linkedValues(ref, rows: rows, cache: cache) else {
-        throw ConfigError(file: "uptake.yaml", line: feature.line, message: "\(ref) must hold dates for age_in_months")
+        throw config.error(line: feature.line, "\(ref) must hold dates for age_in_months")
       }
       let months = (0..<rows.count).map { k -> Double in
         born[k] == ColumnValues.missingDay
@@ -245,9 +245,8 @@ public struct FeatureEngine: Sendable {
     }
     if let ref = feature.column {
       guard let values = linkedValues(ref, rows: rows, cache: cache) else {
-        throw ConfigError(
-          file: "uptake.yaml", line: feature.line,
-          message: "\(ref) is not linked to the population table \(config.population.table); add a link")
+        throw config.error(
+          line: feature.line, "\(ref) is not linked to the population table \(config.population.table); add a link")
       }
       return Column(name: feature.name, values: values)
     }
@@ -310,7 +309,7 @@ public struct FeatureEngine: Sendable {
   ) throws -> (labels: [Bool], unknown: [Bool], ruledOut: [Bool]) {
     let events = try self.events(o.table, line: 0, cache: cache)
     guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else {
-      throw ConfigError(file: "uptake.yaml", line: 0, message: "outcome anchor \(o.anchor) must hold dates")
+      throw config.error(line: 0, "outcome anchor \(o.anchor) must hold dates")
     }
     let unknown = rows.map { row in
       anchors[row] == ColumnValues.missingDay || Day(number: Int(anchors[row])) + o.toDays > until
@@ -372,12 +371,12 @@ struct EventIndex {
     let config = engine.config
     let population = config.population.table
     guard let spec = config.table(name), let eventColumn = spec.eventTime else {
-      throw ConfigError(file: "uptake.yaml", line: line, message: "table \(name) needs event_time to be aggregated")
+      throw config.error(line: line, "table \(name) needs event_time to be aggregated")
     }
     table = engine.tables[name]!
     self.spec = spec
     guard case .date(let days) = table[eventColumn]!.values else {
-      throw ConfigError(file: "uptake.yaml", line: line, message: "\(name).\(eventColumn) must hold dates")
+      throw config.error(line: line, "\(name).\(eventColumn) must hold dates")
     }
     eventDays = days
     if let r = spec.recordedTime, case .date(let rd) = table[r]!.values {
@@ -396,9 +395,8 @@ struct EventIndex {
       }
     }
     guard let pair else {
-      throw ConfigError(
-        file: "uptake.yaml", line: line,
-        message: "table \(name) is not linked to \(population), directly or through a shared key; add a link")
+      throw config.error(
+        line: line, "table \(name) is not linked to \(population), directly or through a shared key; add a link")
     }
     // Key codes: population keys number the groups; each event row gets its group through the dictionaries.
     let populationTable = engine.tables[population]!

@@ -446,6 +446,7 @@ struct ConfigReader {
     config.dataUntil = dataUntil
     config.unit = unit
     config.personalAllowed = allowed
+    config.path = file
     // Columns a contact list carries besides rank, id, probability, the anchor date, age and reasons.
     config.listColumns = try strings(top["list_columns"], "list_columns")
     for name in config.listColumns {

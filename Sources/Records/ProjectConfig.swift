@@ -36,6 +36,16 @@ public struct ProjectConfig: Sendable, Equatable {
   public var unit: UnitName = .child
   /// Each table's column names as its header gave them (read while checking the config).
   public var headers: [String: [String]] = [:]
+  /// The file the config was read from, named by every `ConfigError` found later (while building features).
+  public var path = "uptake.yaml"
+
+  /// The config file's own name (`uptake.yaml`, or what `--config` named), for sentences telling what to set in it.
+  public var fileName: String { path.split(separator: "/").last.map(String.init) ?? path }
+
+  /// A problem with this config found after it was read, naming its file and `line` (0: no one line).
+  public func error(line: Int = 0, _ message: String) -> ConfigError {
+    ConfigError(file: path, line: line, message: message)
+  }
 
   public func table(_ name: String) -> TableSpec? { tables.first { $0.name == name } }
 

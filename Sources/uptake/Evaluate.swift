@@ -96,12 +96,13 @@ extension UptakeCommand {
             print(String(format: "  baseline %@: AUC %.3f, %d found at capacity", b.name, b.auc, b.atCapacity.hits))
           }
           for table in evaluation.subgroups { print("  by \(table.attribute): \(table.gap)") }
-          let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }
+          let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter(\.isShifted)
           print(
             "  drift: "
               + (shifted.isEmpty
-                ? "none (every PSI below 0.1)"
-                : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level) }.joined(separator: ", ")))
+                ? "none (every PSI below \(DriftLevel.moderatePSI))"
+                : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level.rawValue) }.joined(
+                  separator: ", ")))
           if let report {
             let written = try Trace.stage("write report") {
               try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)

@@ -205,3 +205,29 @@ struct StumpBehaviourTests {
     }
   }
 }
+
+@Suite("Stump stop reasons")
+struct StumpStopReasonTests {
+  @Test("every stop reason reads back from the sentence a bundle stores, and other text is refused")
+  func stopReasonsRoundTrip() throws {
+    let reasons: [StumpBoost.StopReason] = [
+      .init(.allRoundsTrained(rounds: 300)), .init(.allRoundsTrained(rounds: 300), keptBestRound: 120),
+      .init(.noGain(afterRounds: 7)), .init(.noGain(afterRounds: 7), keptBestRound: 5),
+      .init(.earlyStopping(patience: 50), keptBestRound: 81),
+      .init(.bags(count: 10, fewest: 40, most: 90, earlyStopping: true)),
+      .init(.bags(count: 3, fewest: 12, most: 12, earlyStopping: false)),
+    ]
+    for reason in reasons {
+      #expect(StumpBoost.StopReason(parsing: reason.description) == reason, "\(reason)")
+      let coded = try JSONEncoder().encode(reason)
+      #expect(String(decoding: coded, as: UTF8.self) == "\"\(reason.description)\"")
+      #expect(try JSONDecoder().decode(StumpBoost.StopReason.self, from: coded) == reason)
+    }
+    #expect(
+      StumpBoost.StopReason(.earlyStopping(patience: 50), keptBestRound: 81).description
+        == "early stopping: no validation improvement for 50 rounds; kept best round 81")
+    for text in ["", "all rounds trained", "all 3 rounds trained; kept best round x", "10 bags kept 4 rounds each"] {
+      #expect(StumpBoost.StopReason(parsing: text) == nil, "\(text)")
+    }
+  }
+}

@@ -308,6 +308,20 @@ struct BadInputCatalogueTests {
       strict.status == 1 && strict.stderr.contains("1 of 3 rows have a kid with no match") && strict.outputUnchanged)
   }
 
+  @Test("a config given with --config is the file its later errors and notes name, not uptake.yaml")
+  func configErrorsNameTheRealFile() throws {
+    var files = Self.linked
+    files["council.yaml"] = Self.bytes("orphan_keys: error\n" + Self.config)
+    let strict = try run(files, ["features", "--data", "DIR", "--config", "DIR/council.yaml", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: strict.dir) }
+    #expect(strict.status == 1 && strict.stderr.contains("council.yaml: visits: 1 of 3 rows"), "\(strict.stderr)")
+    #expect(!strict.stderr.contains("uptake.yaml") && strict.outputUnchanged)
+    files["council.yaml"] = Self.bytes(Self.config)
+    let warned = try run(files, ["features", "--data", "DIR", "--config", "DIR/council.yaml", "--out", "DIR/out.csv"])
+    defer { try? FileManager.default.removeItem(atPath: warned.dir) }
+    #expect(warned.status == 0 && warned.stderr.contains("set orphan_keys: error in council.yaml"), "\(warned.stderr)")
+  }
+
   @Test("uptake.yaml: unknown keys, typos, cycles in links, missing tables and files")
   func configs() throws {
     let cases: [(String, String)] = [

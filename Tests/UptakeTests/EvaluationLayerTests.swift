@@ -17,7 +17,7 @@ struct EvaluationLayerTests {
     #expect(same.features[0].psi < 1e-12 && same.score < 1e-12)
     let shifted = values.map { $0 + 3 }
     let moved = profile.stability(columns: [.numeric(name: "x", values: shifted)], margins: shifted)
-    #expect(moved.features[0].psi > 0.25 && DriftRow(name: "x", psi: moved.features[0].psi).level == "major shift")
+    #expect(moved.features[0].psi > 0.25 && DriftRow(name: "x", psi: moved.features[0].psi).level == .majorShift)
     // Missing values get their own bin: a column that goes missing drifts.
     let gone = profile.stability(columns: [.numeric(name: "x", values: values.map { _ in .nan })], margins: values)
     #expect(gone.features[0].psi > 0.25)

@@ -99,24 +99,54 @@ public struct SubgroupTable: Codable, Equatable, Sendable {
   public var gap: String
 }
 
+/// How far a distribution moved from training, by its population stability index (the usual rule of thumb).
+public enum DriftLevel: String, Codable, Sendable, CustomStringConvertible {
+  case stable
+  case moderateShift = "moderate shift"
+  case majorShift = "major shift"
+
+  /// The PSI from which a distribution counts as shifted: every report, summary and record flags from here.
+  public static let moderatePSI = 0.1
+  /// The PSI from which a shift is major.
+  public static let majorPSI = 0.25
+
+  public init(psi: Double) {
+    self = psi >= Self.majorPSI ? .majorShift : psi >= Self.moderatePSI ? .moderateShift : .stable
+  }
+
+  public var description: String { rawValue }
+}
+
 public struct DriftRow: Codable, Equatable, Sendable {
   public var name: String
   public var psi: Double
-  /// "stable" (< 0.1), "moderate shift" (0.1–0.25) or "major shift" (≥ 0.25).
-  public var level: String
+  public var level: DriftLevel
 
   public init(name: String, psi: Double) {
     self.name = name
     self.psi = psi
-    level = psi >= 0.25 ? "major shift" : psi >= 0.1 ? "moderate shift" : "stable"
+    level = DriftLevel(psi: psi)
   }
+
+  /// Moved at least moderately: flagged in the summary, the report and the transparency record.
+  public var isShifted: Bool { level != .stable }
 }
 
-public struct BaselineResult: Codable, Equatable, Sendable {
+/// What a model is compared with: a random list of the same length, or the simple rule the model was trained with.
+public enum BaselineKind: Sendable, Equatable {
+  case randomList
+  case rule
+}
+
+public struct BaselineResult: Encodable, Equatable, Sendable {
+  public var kind: BaselineKind
   public var name: String
   public var auc: Double
   public var averagePrecision: Double
   public var atCapacity: CapacityResult
+
+  /// The kind is in the name already ("rule: …"); evaluation.json keeps its four fields.
+  enum CodingKeys: String, CodingKey { case name, auc, averagePrecision, atCapacity }
 }
 
 /// A trained model checked on labelled data: metrics with intervals, calibration, baselines, subgroups, drift,
@@ -204,14 +234,14 @@ public struct ModelEvaluation: Sendable {
 
     var baselines = [
       BaselineResult(
-        name: "random list (base rate)", auc: 0.5, averagePrecision: base,
+        kind: .randomList, name: "random list (base rate)", auc: 0.5, averagePrecision: base,
         atCapacity: CapacityResult(
           hits: Int((base * Double(k)).rounded()), contacted: k, events: summary.events, rows: labels.count))
     ]
     if let rule = bundle.baselineRule, let scores = rule.scores(scored.columns) {
       baselines.append(
         BaselineResult(
-          name: "rule: " + rule.description, auc: Metrics.auc(scores: scores, labels: labels),
+          kind: .rule, name: "rule: " + rule.description, auc: Metrics.auc(scores: scores, labels: labels),
           averagePrecision: Metrics.averagePrecision(scores: scores, labels: labels),
           atCapacity: Metrics.atCapacity(scores: scores, labels: labels, k: k)))
     }
@@ -359,7 +389,7 @@ extension ModelEvaluation {
         "only \(s.rows) units and \(s.events) events: the intervals are wide and small differences mean nothing "
           + "(at least \(smallUnits) units and \(smallEvents) events are needed to compare models)")
     }
-    for b in baselines where b.name.hasPrefix("rule") && b.atCapacity.hits > s.atCapacity.hits {
+    for b in baselines where b.kind == .rule && b.atCapacity.hits > s.atCapacity.hits {
       out.append(
         "the simple \(b.name) finds more at capacity (\(b.atCapacity.hits)) than the model "
           + "(\(s.atCapacity.hits)): the model adds nothing here over that rule")

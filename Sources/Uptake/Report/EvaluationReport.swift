@@ -34,7 +34,7 @@ public struct EvaluationReport {
       ("lift at K", "precision at K divided by the base rate: how many times better than a random list."),
       (
         "PSI",
-        "population stability index, Σ (new share − training share) · ln(new / training) over fixed bins; above 0.1 is a moderate shift, above 0.25 a major one."
+        "population stability index, Σ (new share − training share) · ln(new / training) over fixed bins; above \(DriftLevel.moderatePSI) is a moderate shift, above \(DriftLevel.majorPSI) a major one."
       ),
     ]
   }
@@ -207,18 +207,18 @@ public struct EvaluationReport {
       + "would otherwise have missed out: precision \(pct(s.atCapacity.precision)) (95% interval \(ci(s.precisionInterval, percent: true))), "
       + "\(pct(s.atCapacity.recall)) of everyone who missed out (\(ci(s.recallInterval, percent: true))). "
       + String(format: "A random list of %d would hold about %.0f", s.capacity, random)
-    if let rule = e.baselines.first(where: { $0.name.hasPrefix("rule") }) {
+    if let rule = e.baselines.first(where: { $0.kind == .rule }) {
       short += "; the simple \(rule.name) would hold \(rule.atCapacity.hits)"
     }
     short += "."
     lines.append(short)
-    let flagged = e.drift.filter { $0.psi >= 0.1 }
+    let flagged = (e.drift + [e.scoreDrift]).filter(\.isShifted)
     lines.append("")
     lines.append(
-      flagged.isEmpty && e.scoreDrift.psi < 0.1
-        ? "The data look like the training data (no feature or score shifted by PSI ≥ 0.1)."
+      flagged.isEmpty
+        ? "The data look like the training data (no feature or score shifted by PSI ≥ \(DriftLevel.moderatePSI))."
         : "Drift: "
-          + (flagged + (e.scoreDrift.psi >= 0.1 ? [e.scoreDrift] : [])).map {
+          + flagged.map {
             "\($0.name) (\($0.level), PSI \(f($0.psi)))"
           }
           .joined(separator: ", ") + " — check these before relying on the scores.")

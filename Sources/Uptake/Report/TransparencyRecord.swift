@@ -95,7 +95,7 @@ struct TransparencyRecord {
       "- \(unit.capitalizedPlural) with few records (new arrivals, those who never used a service) have less evidence behind their "
         + "score; a missing record is not the same as a missed appointment.")
     lines.append("- Performance differs between groups (see above); a list at fixed capacity can under-serve a group.")
-    let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter { $0.psi >= 0.1 }
+    let shifted = (evaluation.drift + [evaluation.scoreDrift]).filter(\.isShifted)
     lines.append(
       shifted.isEmpty
         ? "- No drift from the training data was detected in this run."
