@@ -22,35 +22,19 @@ extension UptakeCommand {
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var flat: FlatFileOptions
     @Option(name: .long, help: "temporal or kfold (default: temporal for linked records, kfold for a flat file).")
-    var scheme: String?
+    var scheme: Scheme?
     @Option(name: .long, help: "Folds for kfold.")
     var folds: Int = 5
     @Option(name: .long, help: "Share of the latest as-of dates tested by the temporal split.")
     var testShare: Double = 0.25
-    @Option(
-      name: .long,
-      help: "Rows (children, families: the unit) the team can contact (default: a tenth of the tested rows).")
-    var capacity: Int?
-    @Option(name: .long, help: "Folder for leaderboard.md, leaderboard.json and figures.")
-    var report: String?
-    @Option(name: .long, help: "Seed for training and the bootstrap.")
-    var seed: UInt64 = 1
-    @Option(name: .long, help: "Bootstrap resamples for the intervals.")
-    var bootstrap: Int = 500
-    @Option(
-      name: .long,
-      help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the best single feature).",
-      transform: BaselineRule.parsed)
-    var rule: BaselineRule?
+    @OptionGroup var flags: EvaluationFlags
+
+    /// How the rows are split into training and test.
+    enum Scheme: String, ExpressibleByArgument, CaseIterable { case temporal, kfold }
 
     func validate() throws {
-      if let scheme, !["temporal", "kfold"].contains(scheme) {
-        throw ValidationError("--scheme \"\(scheme)\": expected temporal or kfold")
-      }
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
-      try Limits.check(bootstrap, "--bootstrap", Limits.bootstrap)
-      try Limits.check(capacity, "--capacity", Limits.capacity)
     }
 
     func run() throws {
@@ -60,20 +44,19 @@ extension UptakeCommand {
         do {
           let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
           for note in loaded.frame.notes { warn(note) }
-          let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? "kfold" : "temporal")) == "temporal"
+          let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? .kfold : .temporal)) == .temporal
           if temporal && loaded.frame.asOf.isEmpty {
             fail("--scheme temporal needs as-of dates, which a flat file does not have; use --scheme kfold")
           }
           let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
           let run = try Uptake.Benchmark(
-            data: loaded, scheme: chosen, capacity: capacity, seed: seed,
-            bootstrap: .init(replicates: bootstrap, seed: seed),
-            rule: rule)
+            data: loaded, scheme: chosen, capacity: flags.capacity, seed: flags.resampling.seed,
+            bootstrap: flags.resampling.bootstrap(), rule: flags.rule)
           print(
             "benchmark on \(loaded.description): \(run.schemeDescription); \(run.unit.counted(run.rowsTested)) tested")
           for line in dataSummary(loaded) { print(line) }
           print(run.table)
-          if let report {
+          if let report = flags.report {
             try run.write(to: report)
             print("wrote \(report)/leaderboard.md, leaderboard.html, leaderboard.json and figures")
           }

@@ -29,33 +29,17 @@ extension UptakeCommand {
     var after: String
     @Option(name: .long, help: "The project config for both drops (default: each drop's own uptake.yaml).")
     var config: String?
-    @Option(name: .long, help: "Only units whose as-of date is on or after this day, YYYY-MM-DD, in both drops.")
-    var asOfFrom: String?
-    @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD, in both drops.")
-    var asOfBefore: String?
-    @Option(name: .long, help: "Keep the top K overall, or the top K per --by group, on both lists.")
-    var capacity: Int?
-    @Option(name: .long, help: "A column to group by (e.g. ward): capacity applies per group.")
-    var by: String?
-    @Flag(name: .long, help: "Keep each family once, as its highest-probability child.")
-    var onePerFamily = false
+    @OptionGroup var cohort: CohortOptions
+    @OptionGroup var listSize: ListOptions
     @Option(
       name: .long,
       help: "An allocation ledger (score --hold-back … --ledger): adds each unit's arm, contact or hold_back.")
     var ledger: String?
     @Option(name: .long, help: "Where to write the changes (- streams the CSV to standard output).")
     var out: String = "changes.csv"
-    @Option(name: .long, help: "Threads (default: every core).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
-      try Limits.check(capacity, "--capacity", Limits.capacity)
-      try Limits.check(threads, "--threads", Limits.threads)
-      for (flag, value) in [("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore)] {
-        if let value, Day(iso: Substring(value)) == nil {
-          throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
-        }
-      }
       if before == after { throw ValidationError("--before and --after are the same data; give two drops") }
     }
 
@@ -65,15 +49,15 @@ extension UptakeCommand {
         let bundle = try ModelBundle.load(path: model)
         // Only units whose outcome can still happen are listed: one that has taken up leaves the list as took_up.
         let options = ContactListOptions(
-          capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: 0, openOnly: true)
+          capacity: listSize.capacity, by: listSize.by, onePerFamily: listSize.onePerFamily, reasons: 0, openOnly: true)
         var lists: [ContactList] = []
         for path in [before, after] {
           let request = DataRequest(
-            path: path, config: config, asOfFrom: asOfFrom.flatMap { Day(iso: Substring($0)) },
-            asOfBefore: asOfBefore.flatMap { Day(iso: Substring($0)) }, extras: by.map { [$0] } ?? [])
+            path: path, config: config, asOfFrom: cohort.from, asOfBefore: cohort.before,
+            extras: listSize.by.map { [$0] } ?? [])
           let loaded = try DataLoader.forScoring(request, source: bundle.source)
           for note in loaded.frame.notes { warn("\(path): \(note)") }
-          let scored = try ScoredData(bundle: bundle, data: loaded, threads: threads)
+          let scored = try ScoredData(bundle: bundle, data: loaded, threads: threading.threads)
           for note in scored.notes { warn("\(path): \(note)") }
           lists.append(try ContactList(scored, options: options))
         }
@@ -98,7 +82,7 @@ extension UptakeCommand {
           "lists compared: \(lists[0].rows.count) \(unit.plural) before (\(before)), \(lists[1].rows.count) after "
             + "(\(after)); not listed as already taken up: \(lists[0].decidedLeftOut) before, "
             + "\(lists[1].decidedLeftOut) after"
-            + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? ""))
+            + listSize.cutDescription)
         say("  " + changes.summary)
         say("wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(changes.rows.count) rows")
       } catch {

@@ -14,11 +14,7 @@ struct DataOptions: ParsableArguments {
   @Option(name: .long, help: "One as-of date for everyone, YYYY-MM-DD (default: the config's rule).")
   var asOf: String?
 
-  @Option(name: .long, help: "Only units whose as-of date is on or after this day, YYYY-MM-DD (a cohort).")
-  var asOfFrom: String?
-
-  @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD.")
-  var asOfBefore: String?
+  @OptionGroup var cohort: CohortOptions
 
   @Option(
     name: .long,
@@ -28,21 +24,49 @@ struct DataOptions: ParsableArguments {
   var dataUntil: String?
 
   func validate() throws {
-    for (flag, value) in [
-      ("--as-of", asOf), ("--as-of-from", asOfFrom), ("--as-of-before", asOfBefore), ("--data-until", dataUntil),
-    ] {
-      if let value, Day(iso: Substring(value)) == nil {
-        throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
-      }
-    }
+    try checkDate(asOf, "--as-of")
+    try checkDate(dataUntil, "--data-until")
   }
 
   func request(flat: FlatFile? = nil, extras: [String] = []) -> DataRequest {
     DataRequest(
       path: data, config: config, flat: flat, asOf: asOf.flatMap { Day(iso: Substring($0)) },
-      asOfFrom: asOfFrom.flatMap { Day(iso: Substring($0)) },
-      asOfBefore: asOfBefore.flatMap { Day(iso: Substring($0)) },
-      extras: extras, dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
+      asOfFrom: cohort.from, asOfBefore: cohort.before, extras: extras,
+      dataUntil: dataUntil.flatMap { Day(iso: Substring($0)) })
+  }
+}
+
+/// Which units by their as-of date (a cohort): shared by every command that reads data, and by changes for both drops.
+struct CohortOptions: ParsableArguments {
+  @Option(name: .long, help: "Only units whose as-of date is on or after this day, YYYY-MM-DD (a cohort).")
+  var asOfFrom: String?
+
+  @Option(name: .long, help: "Only units whose as-of date is before this day, YYYY-MM-DD.")
+  var asOfBefore: String?
+
+  func validate() throws {
+    try checkDate(asOfFrom, "--as-of-from")
+    try checkDate(asOfBefore, "--as-of-before")
+  }
+
+  var from: Day? { asOfFrom.flatMap { Day(iso: Substring($0)) } }
+  var before: Day? { asOfBefore.flatMap { Day(iso: Substring($0)) } }
+}
+
+/// Threads for the work that runs in parallel: shared by train, score and changes.
+struct ThreadOptions: ParsableArguments {
+  @Option(name: .long, help: "Threads (default: every core).")
+  var threads: Int?
+
+  func validate() throws {
+    try Limits.check(threads, "--threads", Limits.threads)
+  }
+}
+
+/// Refuses a date option that is not YYYY-MM-DD, naming the flag.
+func checkDate(_ value: String?, _ flag: String) throws {
+  if let value, Day(iso: Substring(value)) == nil {
+    throw ValidationError("\(flag) \"\(value)\" is not a date; expected YYYY-MM-DD, e.g. 2024-09-01")
   }
 }
 

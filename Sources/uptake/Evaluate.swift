@@ -25,34 +25,17 @@ extension UptakeCommand {
     var model: String
     @OptionGroup var data: DataOptions
     @OptionGroup var progress: ProgressOptions
-    @Option(
-      name: .long, help: "Rows (children, families: the unit) the team can contact (default: a tenth of the rows).")
-    var capacity: Int?
+    @OptionGroup var flags: EvaluationFlags
     @Option(name: .long, parsing: .upToNextOption, help: "Columns to report subgroups for (e.g. ward imd_decile).")
     var by: [String] = []
-    @Option(name: .long, help: "Folder for report.md, figures/, transparency.md and evaluation.json.")
-    var report: String?
     @Option(name: .long, help: "Who runs the model, for the transparency record.")
     var owner: String?
-    @Option(name: .long, help: "Bootstrap resamples for the intervals.")
-    var bootstrap: Int = 500
-    @Option(name: .long, help: "Seed for the bootstrap.")
-    var seed: UInt64 = 1
-    @Option(
-      name: .long, help: "The simple rule to compare with, FEATURE=highest or FEATURE=lowest (default: the model's).",
-      transform: BaselineRule.parsed)
-    var rule: BaselineRule?
-
-    func validate() throws {
-      try Limits.check(capacity, "--capacity", Limits.capacity)
-      try Limits.check(bootstrap, "--bootstrap", Limits.bootstrap)
-    }
 
     func run() throws {
       progress.showing { display in
         do {
           var bundle = try ModelBundle.load(path: model)
-          if let rule {
+          if let rule = flags.rule {
             guard bundle.schema.names.contains(rule.feature) else {
               fail(
                 "--rule names \(rule.feature), which is not a feature of the model; features: "
@@ -63,7 +46,7 @@ extension UptakeCommand {
           let loaded = try DataLoader.forEvaluation(data.request(extras: by), source: bundle.source)
           for note in loaded.frame.notes { warn(note) }
           var options = EvaluationOptions(
-            capacity: capacity, by: by, bootstrap: Bootstrap(replicates: bootstrap, seed: seed))
+            capacity: flags.capacity, by: by, bootstrap: flags.resampling.bootstrap())
           if let display {
             options.progress = { done, total in display.update("evaluating (bootstrap)", done, of: total) }
           }
@@ -103,7 +86,7 @@ extension UptakeCommand {
                 ? "none (every PSI below \(DriftLevel.moderatePSI))"
                 : shifted.map { String(format: "%@ %.3f (%@)", $0.name, $0.psi, $0.level.rawValue) }.joined(
                   separator: ", ")))
-          if let report {
+          if let report = flags.report {
             let written = try Trace.stage("write report") {
               try EvaluationReport(evaluation: evaluation, bundle: bundle, owner: owner).write(to: report)
             }

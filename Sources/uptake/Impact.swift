@@ -30,14 +30,7 @@ extension UptakeCommand {
     var by: String?
     @Option(name: .long, help: "Folder for impact.md, impact.html, impact.json and figures/.")
     var report: String?
-    @Option(name: .long, help: "Bootstrap resamples for the intervals.")
-    var bootstrap: Int = 1_000
-    @Option(name: .long, help: "Seed for the bootstrap.")
-    var seed: UInt64 = 1
-
-    func validate() throws {
-      try Limits.check(bootstrap, "--bootstrap", 50...100_000)
-    }
+    @OptionGroup var resampling: BootstrapOptions
 
     func run() throws {
       do {
@@ -90,7 +83,7 @@ extension UptakeCommand {
             "none of the ledger's \(latest.count) units is in \(loaded.description) with a known outcome; give later data "
               + "that include them (their outcome windows must be over)")
         }
-        let impact = ImpactEstimate(units: units, bootstrap: Bootstrap(replicates: bootstrap, seed: seed))
+        let impact = ImpactEstimate(units: units, bootstrap: resampling.bootstrap(defaultReplicates: 1_000))
         let outcome =
           loaded.outcomeName.map(ReasonText.humanised) ?? bundle.source.flatFile.map { "\($0.target) = \($0.event)" }
           ?? "the outcome"

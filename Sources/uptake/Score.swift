@@ -29,12 +29,7 @@ extension UptakeCommand {
     var model: String
     @OptionGroup var data: DataOptions
     @OptionGroup var progress: ProgressOptions
-    @Option(name: .long, help: "Keep the top K overall, or the top K per --by group.")
-    var capacity: Int?
-    @Option(name: .long, help: "A column to group by (e.g. ward or hub): capacity applies per group.")
-    var by: String?
-    @Flag(name: .long, help: "Keep each family once, as its highest-probability child.")
-    var onePerFamily = false
+    @OptionGroup var listSize: ListOptions
     @Option(name: .long, help: "Reasons per row.")
     var reasons: Int = 3
     @Flag(
@@ -80,12 +75,9 @@ extension UptakeCommand {
     var format: ListFormat?
     @Option(name: .long, help: "Where to write the contact list (- streams the CSV to standard output).")
     var out: String = "contact-list.csv"
-    @Option(name: .long, help: "Threads (default: every core).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
-      try Limits.check(capacity, "--capacity", Limits.capacity)
-      try Limits.check(threads, "--threads", Limits.threads)
       guard (0...20).contains(reasons) else { throw ValidationError("--reasons must be 0 to 20, got \(reasons)") }
       if let minProbability, !(0...1).contains(minProbability) {
         throw ValidationError("--min-probability must be from 0 to 1, got \(minProbability)")
@@ -99,7 +91,9 @@ extension UptakeCommand {
           "--format \(format.rawValue) does not match --out \(out); name the file .\(format.rawValue), or leave --format "
             + "out to write what the name says")
       }
-      if let by, columns.contains(by) { throw ValidationError("--columns \(by): it is already the --by column") }
+      if let by = listSize.by, columns.contains(by) {
+        throw ValidationError("--columns \(by): it is already the --by column")
+      }
       if let holdBack, !(holdBack > 0 && holdBack < 1) {
         throw ValidationError("--hold-back must be a share between 0 and 1 (e.g. 0.2), got \(holdBack)")
       }
@@ -137,11 +131,13 @@ extension UptakeCommand {
           try checkOutput(out)
           let bundle = try Trace.stage("load model") { try ModelBundle.load(path: model) }
           let loaded = try DataLoader.forScoring(
-            data.request(extras: (by.map { [$0] } ?? []) + columns), source: bundle.source)
+            data.request(extras: (listSize.by.map { [$0] } ?? []) + columns), source: bundle.source)
           let read = clock.now
           for note in loaded.frame.notes { warn(note) }
-          let scored = try Trace.stage("score") { try ScoredData(bundle: bundle, data: loaded, threads: threads) }
-          if onePerFamily && loaded.frame.groups == nil {
+          let scored = try Trace.stage("score") {
+            try ScoredData(bundle: bundle, data: loaded, threads: threading.threads)
+          }
+          if listSize.onePerFamily && loaded.frame.groups == nil {
             warn("--one-per-family: the data have no family column, so every row is kept")
           }
           for note in scored.notes { warn(note) }
@@ -149,7 +145,7 @@ extension UptakeCommand {
             try ContactList(
               scored,
               options: ContactListOptions(
-                capacity: capacity, by: by, onePerFamily: onePerFamily, reasons: reasons,
+                capacity: listSize.capacity, by: listSize.by, onePerFamily: listSize.onePerFamily, reasons: reasons,
                 minProbability: minProbability,
                 friendlyHeaders: headers == .friendly, percent: percent, openOnly: openOnly))
           }
@@ -201,7 +197,7 @@ extension UptakeCommand {
           if let allocation, let holdBack {
             say(
               "  hold-back: \(allocation.count(.holdBack)) of \(list.rows.count) held back (share \(holdBack), at random "
-                + "within \(by.map { "\($0) × " } ?? "")risk band, seed \(seed))"
+                + "within \(listSize.by.map { "\($0) × " } ?? "")risk band, seed \(seed))"
                 + (allocation.kept > 0 ? "; \(allocation.kept) kept the arm an earlier list gave them" : ""))
             if allocation.count(.holdBack) == 0 {
               warn(
@@ -219,8 +215,8 @@ extension UptakeCommand {
           }
           say(
             "wrote \(out == CSVWriter.standardOutput ? "standard output" : out): \(list.rows.count) rows"
-              + (capacity.map { c in by.map { ", up to \(c) per \($0)" } ?? ", top \(c)" } ?? "")
-              + (onePerFamily ? ", one per family" : "")
+              + listSize.cutDescription
+              + (listSize.onePerFamily ? ", one per family" : "")
               + (minProbability.map { String(format: ", probability at least %.3f", $0) } ?? "")
               + ", up to \(reasons) reasons each")
           say(

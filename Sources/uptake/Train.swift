@@ -40,15 +40,14 @@ extension UptakeCommand {
         "Share of families each validation fold holds out (0.2: five folds); above 200,000 rows, the one share held out."
     )
     var validation: Double = 0.2
-    @Option(name: .long, help: "Threads (default: every core).")
-    var threads: Int?
+    @OptionGroup var threading: ThreadOptions
     @Option(
       name: .long,
       help: """
         none, platt or isotonic: calibrate the probabilities on the out-of-fold predictions (above 200,000 rows, \
         the held-out families); score then uses them.
         """)
-    var calibration: String = "none"
+    var calibration: CalibrationChoice = .none
 
     @Option(
       name: .long,
@@ -85,7 +84,7 @@ extension UptakeCommand {
     var monotone: [String] = []
 
     @Option(name: .long, help: "Logistic: none, l2, l1 or elasticnet.")
-    var penalty: String = "l2"
+    var penalty: PenaltyChoice = .l2
     @Option(
       name: .customLong("C"),
       help: """
@@ -116,7 +115,6 @@ extension UptakeCommand {
         throw ValidationError("--interactions cannot be combined with --bags above 1 yet; choose one of them")
       }
       try Limits.check(minRows, "--min-rows", 1...1_000_000)
-      try Limits.check(threads, "--threads", Limits.threads)
       try Limits.check(learningRate, "--learning-rate", above: 1e-6, atMost: 1)
       guard l1Ratio >= 0 && l1Ratio <= 1 else {
         throw ValidationError("--l1-ratio must be from 0 to 1, got \(l1Ratio)")
@@ -126,8 +124,6 @@ extension UptakeCommand {
       }
       if let c { try Limits.check(c, "--C", above: 0, atMost: 1e12) }
       _ = try monotoneConstraints()
-      _ = try logisticPenalty()
-      _ = try calibrationMethod()
     }
 
     func monotoneConstraints() throws -> [String: StumpBoost.Monotonicity] {
@@ -142,26 +138,27 @@ extension UptakeCommand {
       return out
     }
 
-    func calibrationMethod() throws -> Calibrator.Method? {
-      if calibration == "none" { return nil }
-      guard let method = Calibrator.Method(rawValue: calibration) else {
-        throw ValidationError("--calibration \"\(calibration)\": expected none, platt or isotonic")
-      }
-      return method
+    /// `--calibration`: a method, or none.
+    enum CalibrationChoice: String, ExpressibleByArgument, CaseIterable {
+      case none, platt, isotonic
+      var method: Calibrator.Method? { Calibrator.Method(rawValue: rawValue) }
     }
 
-    func logisticPenalty() throws -> Penalty {
-      switch penalty {
-      case "none": return .none
-      case "l2": return .l2(.C(c ?? 1))
-      case "l1": return .l1(.C(c ?? 1))
-      case "elasticnet": return .elasticNet(.C(c ?? 1), l1Ratio: l1Ratio)
-      default: throw ValidationError("--penalty \"\(penalty)\": expected none, l2, l1 or elasticnet")
+    /// `--penalty`, with `--C` and `--l1-ratio` completing it.
+    enum PenaltyChoice: String, ExpressibleByArgument, CaseIterable {
+      case none, l2, l1, elasticnet
+      func penalty(c: Double?, l1Ratio: Double) -> Penalty {
+        switch self {
+        case .none: return .none
+        case .l2: return .l2(.C(c ?? 1))
+        case .l1: return .l1(.C(c ?? 1))
+        case .elasticnet: return .elasticNet(.C(c ?? 1), l1Ratio: l1Ratio)
+        }
       }
     }
 
     func run() throws {
-      try progress.showing { display in
+      progress.showing { display in
         let clock = ContinuousClock()
         let began = clock.now
         do {
@@ -187,9 +184,10 @@ extension UptakeCommand {
               rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
               monotone: try monotoneConstraints(), earlyStopping: .init(), bags: bags ?? 1,
               boosting: boosting ?? .greedy, interactions: interactions ?? 0),
-            logistic: .init(penalty: try logisticPenalty()), validationFraction: validation, seed: seed,
-            threads: threads,
-            calibration: try calibrationMethod(),
+            logistic: .init(penalty: penalty.penalty(c: c, l1Ratio: l1Ratio)), validationFraction: validation,
+            seed: seed,
+            threads: threading.threads,
+            calibration: calibration.method,
             progress: report)
           if c != nil { options.penaltyGrid = nil }
           let bundle = try ModelTrainer.train(loaded, options: options)
@@ -218,7 +216,7 @@ extension UptakeCommand {
           print(
             "  calibration error: \(String(format: "%.3f", t.validation.calibrationError))"
               + (t.validation.calibratedCalibrationError.map {
-                String(format: " (%.3f after %@ calibration, fitted on these rows)", $0, calibration)
+                String(format: " (%.3f after %@ calibration, fitted on these rows)", $0, calibration.rawValue)
               } ?? ""))
           for warning in t.warnings { print("  note:       \(warning)") }
           print("wrote \(out)")

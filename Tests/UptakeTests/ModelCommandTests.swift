@@ -241,6 +241,28 @@ struct ModelCommandTests {
       "train", "--data", realData + "/Benefits.csv", "--target", "ui", "--event", "no", "--monotone", "age=up",
     ])
     #expect(badMonotone.status != 0 && badMonotone.stderr.contains("FEATURE=increasing"))
+    // Closed sets of values are refused before any work, naming the flag and every value allowed.
+    let closedSets: [([String], String, String)] = [
+      (["train", "--penalty", "l3"], "--penalty", "'none', 'l2', 'l1' or 'elasticnet'"),
+      (["train", "--calibration", "sigmoid"], "--calibration", "'none', 'platt' or 'isotonic'"),
+      (["benchmark", "--scheme", "holdout"], "--scheme", "'temporal' and 'kfold'"),
+    ]
+    for (arguments, flag, choices) in closedSets {
+      let run = try runUptake(arguments + ["--data", realData + "/Benefits.csv", "--target", "ui", "--event", "no"])
+      #expect(run.status == 64 && run.stderr.contains(flag) && run.stderr.contains(choices), "\(run.stderr)")
+    }
+    // Options shared by several commands check their values the same way in each.
+    for command in [
+      ["score", "--model", "m.json", "--data", "x"], ["changes", "--model", "m.json", "--before", "a", "--after", "b"],
+    ] {
+      let run = try runUptake(command + ["--capacity", "0"])
+      #expect(run.status == 64 && run.stderr.contains("--capacity must be from 1"), "\(run.stderr)")
+    }
+    let badCohort = try runUptake([
+      "changes", "--model", "m.json", "--before", "a", "--after", "b", "--as-of-from", "x",
+    ])
+    #expect(
+      badCohort.status == 64 && badCohort.stderr.contains("--as-of-from \"x\" is not a date"), "\(badCohort.stderr)")
   }
 
   @Test("the committed demo models in models/ load and score a new synthetic council of the same shape")
