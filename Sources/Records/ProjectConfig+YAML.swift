@@ -381,7 +381,7 @@ struct ConfigReader {
       outcome = .init(
         name: try string(m["name"], "outcome name"),
         table: try table(try string(m["table"], "outcome table"), at: m["table"]),
-        aggregation: try aggregation(m["aggregation"]),
+        aggregation: try outcomeAggregation(m["aggregation"]),
         anchor: try column(try string(w["anchor"], "anchor"), of: populationTable, at: w["anchor"]),
         fromDays: try days(w["from_days"], "from_days"), toDays: try days(w["to_days"], "to_days"),
         eventWhenEquals: value
@@ -526,6 +526,18 @@ struct ConfigReader {
     guard let a = ProjectConfig.Aggregation(rawValue: name) else {
       let all = ProjectConfig.Aggregation.allCases.map(\.rawValue)
       throw fail(node, "unknown aggregation \(name)" + (nearest(name, in: all).map { "; did you mean \($0)?" } ?? ""))
+    }
+    return a
+  }
+
+  /// An outcome counts the table's rows in its window: `count` or `exists`. Any other aggregation is refused, never
+  /// read as a count.
+  func outcomeAggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {
+    let a = try aggregation(node)
+    guard a == .count || a == .exists else {
+      throw fail(
+        node,
+        "outcome aggregation \(a.rawValue) is not supported; an outcome is count or exists (of rows in its window)")
     }
     return a
   }

@@ -340,6 +340,18 @@ struct BadInputCatalogueTests {
         "unknown table homes"
       ),
       (Self.config.replacingOccurrences(of: "homes.csv", with: "houses.csv"), "houses.csv"),
+      (
+        Self.config + """
+          outcome:
+            name: missed
+            table: visits
+            aggregation: days_since_last
+            window: { anchor: due, from_days: 0, to_days: 90 }
+            event_when: equals 0
+
+          """,
+        "line 19: outcome aggregation days_since_last is not supported; an outcome is count or exists"
+      ),
     ]
     for (config, expected) in cases {
       let r = try linkedRun(config)
