@@ -7,18 +7,13 @@ extension Metrics {
   public static func averagePrecision(scores: [Double], labels: [Bool]) -> Double {
     let positives = labels.filter { $0 }.count
     guard positives > 0 else { return .nan }
-    let order = scores.indices.sorted { scores[$0] > scores[$1] }
     var truePositives = 0, seen = 0, previousRecall = 0.0, sum = 0.0
-    var k = 0
-    while k < order.count {
-      var end = k
-      while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }
-      for idx in order[k...end] where labels[idx] { truePositives += 1 }
-      seen += end - k + 1
+    for run in tiedRuns(scores, highestFirst: true) {
+      for idx in run where labels[idx] { truePositives += 1 }
+      seen += run.count
       let recall = Double(truePositives) / Double(positives)
       sum += (recall - previousRecall) * Double(truePositives) / Double(seen)
       previousRecall = recall
-      k = end + 1
     }
     return sum
   }
@@ -76,15 +71,11 @@ extension Metrics {
 
   /// Cumulative true and false positives after each run of tied scores, highest first, starting at (0, 0).
   static func thresholdCounts(_ scores: [Double], _ labels: [Bool]) -> [(tp: Int, fp: Int)] {
-    let order = scores.indices.sorted { scores[$0] > scores[$1] }
     var out: [(tp: Int, fp: Int)] = [(0, 0)]
-    var tp = 0, fp = 0, k = 0
-    while k < order.count {
-      var end = k
-      while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }
-      for idx in order[k...end] { if labels[idx] { tp += 1 } else { fp += 1 } }
+    var tp = 0, fp = 0
+    for run in tiedRuns(scores, highestFirst: true) {
+      for idx in run { if labels[idx] { tp += 1 } else { fp += 1 } }
       out.append((tp, fp))
-      k = end + 1
     }
     return out
   }

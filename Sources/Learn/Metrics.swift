@@ -5,15 +5,11 @@ public enum Metrics {
   /// - Complexity: O(n log n).
   public static func auc(scores: [Double], labels: [Bool], weights: [Double]? = nil) -> Double {
     precondition(scores.count == labels.count, "auc: \(scores.count) scores for \(labels.count) labels")
-    let order = scores.indices.sorted { scores[$0] < scores[$1] }
     var negativeBelow = 0.0, area = 0.0, positives = 0.0, negatives = 0.0
-    var k = 0
-    while k < order.count {
-      // A run of tied scores: positives in it beat the negatives below and tie with the negatives in it.
-      var end = k
-      while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }
+    // Each run of tied scores, lowest first: positives in it beat the negatives below and tie with those in it.
+    for run in tiedRuns(scores, highestFirst: false) {
       var tiePositive = 0.0, tieNegative = 0.0
-      for idx in order[k...end] {
+      for idx in run {
         let w = weights?[idx] ?? 1
         if labels[idx] { tiePositive += w } else { tieNegative += w }
       }
@@ -21,9 +17,25 @@ public enum Metrics {
       negativeBelow += tieNegative
       positives += tiePositive
       negatives += tieNegative
-      k = end + 1
     }
     return positives > 0 && negatives > 0 ? area / (positives * negatives) : .nan
+  }
+
+  /// Row indices sorted by score (ties in row order), cut into runs of equal scores: every metric over score
+  /// thresholds walks these, so that tied scores enter together.
+  static func tiedRuns(_ scores: [Double], highestFirst: Bool) -> [ArraySlice<Int>] {
+    let order =
+      highestFirst
+      ? scores.indices.sorted { scores[$0] > scores[$1] } : scores.indices.sorted { scores[$0] < scores[$1] }
+    var runs: [ArraySlice<Int>] = []
+    var k = 0
+    while k < order.count {
+      var end = k
+      while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }
+      runs.append(order[k...end])
+      k = end + 1
+    }
+    return runs
   }
 
   /// Mean (weighted) log-loss of margins `η`: `Σ wᵢ [log(1 + e^ηᵢ) − yᵢ ηᵢ] / Σ wᵢ`.
