@@ -133,7 +133,11 @@ public struct FeatureEngine: Sendable {
     frame.dataUntil = end
     frame.personalAllowed = config.personalAllowed
     if override == nil, case .column(let name, let offset) = config.asOf { frame.anchor = (name, offset) }
-    frame.ageFeature = config.features.first { $0.aggregation == .ageInMonths }?.name
+    frame.ageFeature =
+      config.features.first {
+        if case .ageInMonths = $0.source { return true }
+        return false
+      }?.name
     frame.protectedFeatures = config.protectedFeatures
     frame.unit = config.unit
     frame.needReasons = Set(config.features.filter(\.reasonIsNeed).map(\.name))
@@ -194,9 +198,12 @@ public struct FeatureEngine: Sendable {
 
   /// Warnings for a feature's `where:` values that match no row of its table, with the nearest value that does.
   func filterWarnings(_ feature: ProjectConfig.Feature) -> [String] {
-    guard let name = feature.table, let table = tables[name], let spec = config.table(name) else { return [] }
+    guard case .aggregate(let aggregate) = feature.source, let table = tables[aggregate.table],
+      let spec = config.table(aggregate.table)
+    else { return [] }
+    let name = aggregate.table
     var notes: [String] = []
-    for (column, values) in feature.filter.sorted(by: { $0.key < $1.key }) {
+    for (column, values) in aggregate.filter.sorted(by: { $0.key < $1.key }) {
       guard let c = table[column] else { continue }
       // A categorical column's own levels; other kinds as text (rarely filtered on).
       let present: Set<String>
@@ -233,30 +240,40 @@ public struct FeatureEngine: Sendable {
   }
 
   func compute(_ feature: ProjectConfig.Feature, rows: [Int], asOf: [Day], cache: FrameCache) throws -> Column {
-    if feature.aggregation == .ageInMonths, let ref = feature.column {
+    switch feature.source {
+    case .ageInMonths(let ref):
       guard case .date(let born)? = linkedValues(ref, rows: rows, cache: cache) else {
-        throw config.error(line: feature.line, "\(ref) must hold dates for age_in_months")
+        throw config.error(line: feature.line, "\(ref) must hold dates for \(ProjectConfig.ageInMonths)")
       }
       let months = (0..<rows.count).map { k -> Double in
         born[k] == ColumnValues.missingDay
           ? .nan : Double(Day.completedMonths(from: Day(number: Int(born[k])), to: asOf[k]))
       }
       return Column(name: feature.name, values: .number(months))
-    }
-    if let ref = feature.column {
+    case .column(let ref):
       guard let values = linkedValues(ref, rows: rows, cache: cache) else {
         throw config.error(
           line: feature.line, "\(ref) is not linked to the population table \(config.population.table); add a link")
       }
       return Column(name: feature.name, values: values)
+    case .aggregate(let aggregate):
+      return Column(
+        name: feature.name,
+        values: .number(try self.aggregate(aggregate, line: feature.line, rows: rows, asOf: asOf, cache: cache)))
     }
-    let events = try self.events(feature.table!, line: feature.line, cache: cache)
-    let filter = events.filter(feature.filter)
-    let of = feature.of.map { tables[feature.table!]![$0]! }
+  }
+
+  /// One number per population row: `aggregate` over the unit's linked rows visible before its as-of date.
+  func aggregate(
+    _ aggregate: ProjectConfig.Aggregate, line: Int, rows: [Int], asOf: [Day], cache: FrameCache
+  ) throws -> [Double] {
+    let events = try self.events(aggregate.table, line: line, cache: cache)
+    let filter = events.filter(aggregate.filter)
+    let of = aggregate.of.map { tables[aggregate.table]![$0]! }
     var out = [Double](repeating: .nan, count: rows.count)
     for (k, row) in rows.enumerated() {
       let t = asOf[k]
-      let from = feature.window.lastDays.map { t - $0 }
+      let from = aggregate.window.lastDays.map { t - $0 }
       var count = 0, matching = 0
       var sum = 0.0, minimum = Double.infinity, maximum = -Double.infinity
       var first: Day? = nil, last: Day? = nil
@@ -265,7 +282,7 @@ public struct FeatureEngine: Sendable {
         guard let day = events.visibleDay(e, before: t) else { continue }
         if let from, day < from { continue }
         let kept = filter(e)
-        if feature.aggregation == .share {
+        if aggregate.aggregation == .share {
           count += 1
           if kept { matching += 1 }
           continue
@@ -284,7 +301,7 @@ public struct FeatureEngine: Sendable {
           }
         }
       }
-      switch feature.aggregation! {
+      switch aggregate.aggregation {
       case .count: out[k] = Double(count)
       case .exists: out[k] = count > 0 ? 1 : 0
       case .sum: out[k] = sum
@@ -295,10 +312,9 @@ public struct FeatureEngine: Sendable {
       case .daysSinceFirst: out[k] = first.map { Double(t - $0) } ?? .nan
       case .daysSinceLast: out[k] = last.map { Double(t - $0) } ?? .nan
       case .share: out[k] = count > 0 ? Double(matching) / Double(count) : .nan
-      case .ageInMonths: break
       }
     }
-    return Column(name: feature.name, values: .number(out))
+    return out
   }
 
   /// The outcome per population row: the aggregate over `[anchor + from, anchor + to]` equals the configured value.

@@ -419,10 +419,12 @@ struct ConfigReader {
       for item in seq {
         let f = try feature(item)
         // What a feature shows in reasons is its source column's value (an age computed from a date of birth is not).
-        if let ref = f.column, f.aggregation != .ageInMonths {
-          try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
+        switch f.source {
+        case .column(let ref): try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
+        case .ageInMonths: break
+        case .aggregate(let aggregate):
+          if let of = aggregate.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
         }
-        if let of = f.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
         features.append(f)
       }
     }
@@ -524,7 +526,7 @@ struct ConfigReader {
   func aggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {
     let name = try string(node, "aggregation")
     guard let a = ProjectConfig.Aggregation(rawValue: name) else {
-      let all = ProjectConfig.Aggregation.allCases.map(\.rawValue)
+      let all = ProjectConfig.Aggregation.allCases.map(\.rawValue) + [ProjectConfig.ageInMonths]
       throw fail(node, "unknown aggregation \(name)" + (nearest(name, in: all).map { "; did you mean \($0)?" } ?? ""))
     }
     return a
@@ -588,6 +590,64 @@ struct ConfigReader {
     }
   }
 
+  /// Where a feature's value comes from: `column:` alone, `column:` with `aggregation: age_in_months`, or `table:`
+  /// with any other `aggregation:` (and its `of:`, `where:` and `window:`). A key that the chosen kind does not use is
+  /// an error, never ignored.
+  func featureSource(_ m: [String: Node], name: String, at node: Node) throws -> ProjectConfig.Source {
+    let aggregationName = try m["aggregation"].map { try string($0, "aggregation") }
+    // An unknown name is told as such (with the nearest), whatever else the feature says.
+    if let node = m["aggregation"], aggregationName != ProjectConfig.ageInMonths { _ = try aggregation(node) }
+    if let c = m["column"] {
+      guard m["table"] == nil else { throw fail(c, "feature \(name) has both column and table; use one") }
+      for key in ["of", "where", "window"] where m[key] != nil {
+        throw fail(
+          m[key],
+          "feature \(name) takes column \(try string(c, "column")) as it is, so \(key): does nothing; "
+            + "aggregate a table instead (table: with aggregation:), or remove \(key):")
+      }
+      let ref = try columnRef(c, "column of \(name)")
+      switch aggregationName {
+      case nil: return .column(ref)
+      case ProjectConfig.ageInMonths: return .ageInMonths(ref)
+      case let other?:
+        throw fail(
+          m["aggregation"],
+          "feature \(name) takes column \(ref) as it is, so aggregation: \(other) does nothing; only "
+            + "\(ProjectConfig.ageInMonths) takes a column — aggregate a table with table: instead")
+      }
+    }
+    guard let t = m["table"] else {
+      if aggregationName == ProjectConfig.ageInMonths {
+        throw fail(node, "feature \(name): \(ProjectConfig.ageInMonths) needs column: table.column (a date column)")
+      }
+      throw fail(node, "feature \(name) needs either column: table.column or table: with aggregation:")
+    }
+    let tableName = try table(try string(t, "table"), at: t)
+    guard let aggregationNode = m["aggregation"] else {
+      throw fail(node, "feature \(name) over table \(tableName) needs an aggregation")
+    }
+    if aggregationName == ProjectConfig.ageInMonths {
+      throw fail(
+        aggregationNode, "feature \(name): \(ProjectConfig.ageInMonths) takes column: table.column, not table:")
+    }
+    var aggregate = ProjectConfig.Aggregate(table: tableName, aggregation: try aggregation(aggregationNode))
+    if let of = m["of"] { aggregate.of = try column(try string(of, "of"), of: tableName, at: of) }
+    if [.sum, .mean, .min, .max, .distinctCount].contains(aggregate.aggregation) && aggregate.of == nil {
+      throw fail(node, "feature \(name): \(aggregate.aggregation.rawValue) needs of: <column of \(tableName)>")
+    }
+    if let w = m["where"] {
+      for (column, values) in try mapping(w, "where of \(name)", allowed: columns[tableName]!) {
+        // Trimmed as the data are: a where value "reached " matches the cell "reached".
+        aggregate.filter[column] = try strings(values, "values of \(column)").map(\.trimmingSpaces)
+      }
+    }
+    if let w = m["window"] {
+      let window = try mapping(w, "window of \(name)", allowed: ["last_days"])
+      aggregate.window.lastDays = try window["last_days"].map { try days($0, "last_days", minimum: 1) }
+    }
+    return .aggregate(aggregate)
+  }
+
   func feature(_ node: Node) throws -> ProjectConfig.Feature {
     let m = try mapping(
       node, "a feature",
@@ -597,7 +657,7 @@ struct ConfigReader {
       ])
     let name = try string(m["name"], "feature name")
     var feature = ProjectConfig.Feature(
-      name: name, column: nil, table: nil, aggregation: nil, of: nil, filter: [:], window: .init(lastDays: nil),
+      name: name, source: try featureSource(m, name: name, at: node),
       reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
     feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
     try checkReasons(feature, m)
@@ -617,38 +677,6 @@ struct ConfigReader {
       case let other:
         throw fail(style, "reason_style of \(name) must be value (the default) or need, not \(other)")
       }
-    }
-    if let a = m["aggregation"] { feature.aggregation = try aggregation(a) }
-    if feature.aggregation == .ageInMonths {
-      feature.column = try columnRef(m["column"], "column of \(name)")
-      return feature
-    }
-    if let c = m["column"] {
-      guard m["table"] == nil else { throw fail(c, "feature \(name) has both column and table; use one") }
-      feature.column = try columnRef(c, "column of \(name)")
-      return feature
-    }
-    guard let t = m["table"] else {
-      throw fail(node, "feature \(name) needs either column: table.column or table: with aggregation:")
-    }
-    let tableName = try table(try string(t, "table"), at: t)
-    feature.table = tableName
-    guard feature.aggregation != nil else {
-      throw fail(node, "feature \(name) over table \(tableName) needs an aggregation")
-    }
-    if let of = m["of"] { feature.of = try column(try string(of, "of"), of: tableName, at: of) }
-    if [.sum, .mean, .min, .max, .distinctCount].contains(feature.aggregation!) && feature.of == nil {
-      throw fail(node, "feature \(name): \(feature.aggregation!.rawValue) needs of: <column of \(tableName)>")
-    }
-    if let w = m["where"] {
-      for (column, values) in try mapping(w, "where of \(name)", allowed: columns[tableName]!) {
-        // Trimmed as the data are: a where value "reached " matches the cell "reached".
-        feature.filter[column] = try strings(values, "values of \(column)").map(\.trimmingSpaces)
-      }
-    }
-    if let w = m["window"] {
-      let window = try mapping(w, "window of \(name)", allowed: ["last_days"])
-      feature.window.lastDays = try window["last_days"].map { try days($0, "last_days", minimum: 1) }
     }
     return feature
   }

@@ -22,7 +22,7 @@ public struct ProjectConfig: Sendable, Equatable {
     let protectedSet = Set(protected)
     return features.filter { feature in
       protectedSet.contains(feature.name)
-        || (feature.aggregation != .ageInMonths && feature.column.map { protectedSet.contains($0.column) } ?? false)
+        || (feature.takenColumn.map { protectedSet.contains($0.column) } ?? false)
     }.map(\.name)
   }
   public var features: [Feature]
@@ -88,10 +88,14 @@ public struct ProjectConfig: Sendable, Equatable {
       if link.to.table == table { used.insert(link.to.column) }
     }
     for feature in features {
-      if let ref = feature.column, ref.table == table { used.insert(ref.column) }
-      if feature.table == table {
-        used.formUnion(feature.filter.keys)
-        if let of = feature.of { used.insert(of) }
+      switch feature.source {
+      case .column(let ref), .ageInMonths(let ref):
+        if ref.table == table { used.insert(ref.column) }
+      case .aggregate(let aggregate):
+        if aggregate.table == table {
+          used.formUnion(aggregate.filter.keys)
+          if let of = aggregate.of { used.insert(of) }
+        }
       }
     }
     if population.table == table {
@@ -158,27 +162,22 @@ public struct ProjectConfig: Sendable, Equatable {
     public var lastDays: Int?
   }
 
+  /// The `aggregation:` that makes an age from a date column (`Source.ageInMonths`), not an aggregation of rows.
+  public static let ageInMonths = "age_in_months"
+
+  /// How an event table's rows become one number per unit (a feature's or the outcome's).
   public enum Aggregation: String, Sendable, Equatable, CaseIterable {
     case count, exists, sum, mean, min, max
     case distinctCount = "distinct_count"
     case daysSinceFirst = "days_since_first"
     case daysSinceLast = "days_since_last"
     case share
-    case ageInMonths = "age_in_months"
   }
 
   public struct Feature: Sendable, Equatable {
     public var name: String
-    /// A column of the population table or of a table linked to it, taken as it is.
-    public var column: ColumnRef?
-    /// An aggregation over an event table linked to the population (directly or through a shared key).
-    public var table: String?
-    public var aggregation: Aggregation?
-    /// For sum/mean/min/max/distinct_count: the column aggregated.
-    public var of: String?
-    /// Rows kept: each column must hold one of the listed values.
-    public var filter: [String: [String]]
-    public var window: Window
+    /// Where the feature's value comes from.
+    public var source: Source
     /// The reason sentence, with `{value}` standing for the family's own value.
     public var reason: String
     /// The reason when the value is missing (e.g. "no family-hub session on record" for days since the last one).
@@ -190,6 +189,33 @@ public struct ProjectConfig: Sendable, Equatable {
     /// stay-and-play session"); lists suggest it where the feature raises a unit's risk most.
     public var action: String? = nil
     public var line: Int
+
+    /// The column taken as it is (`column:`), whose value the feature shows; nil for ages and aggregations.
+    public var takenColumn: ColumnRef? {
+      if case .column(let ref) = source { return ref }
+      return nil
+    }
+  }
+
+  /// Where a feature's value comes from: exactly one of these, as the config's keys say.
+  public enum Source: Sendable, Equatable {
+    /// `column: table.column`: a column of the population table or of a table linked to it, taken as it is.
+    case column(ColumnRef)
+    /// `aggregation: age_in_months` of a date column: whole months from it to the as-of date.
+    case ageInMonths(ColumnRef)
+    /// `table:` with `aggregation:`: the table's rows linked to the unit and visible before its as-of date.
+    case aggregate(Aggregate)
+  }
+
+  /// An aggregation over an event table linked to the population (directly or through a shared key).
+  public struct Aggregate: Sendable, Equatable {
+    public var table: String
+    public var aggregation: Aggregation
+    /// For sum/mean/min/max/distinct_count: the column aggregated.
+    public var of: String?
+    /// Rows kept: each column must hold one of the listed values.
+    public var filter: [String: [String]] = [:]
+    public var window = Window(lastDays: nil)
   }
 
   /// The outcome: an aggregation over a window anchored at a population date column, compared with a number.

@@ -352,6 +352,29 @@ struct BadInputCatalogueTests {
           """,
         "line 19: outcome aggregation days_since_last is not supported; an outcome is count or exists"
       ),
+      // A key the feature's kind does not use was ignored: the feature silently took the column as it is.
+      (
+        Self.config.replacingOccurrences(
+          of: "{ name: rooms, column: homes.rooms }", with: "{ name: rooms, column: homes.rooms, aggregation: sum }"),
+        "feature rooms takes column homes.rooms as it is, so aggregation: sum does nothing"
+      ),
+      (
+        Self.config.replacingOccurrences(
+          of: "{ name: rooms, column: homes.rooms }",
+          with: "{ name: rooms, column: homes.rooms, window: { last_days: 30 } }"),
+        "feature rooms takes column homes.rooms as it is, so window: does nothing"
+      ),
+      (
+        Self.config.replacingOccurrences(
+          of: "{ name: rooms, column: homes.rooms }", with: "{ name: rooms, column: homes.rooms, aggregation: smu }"),
+        "unknown aggregation smu; did you mean sum?"
+      ),
+      (
+        Self.config.replacingOccurrences(
+          of: "{ name: visits, table: visits, aggregation: count }",
+          with: "{ name: visits, table: visits, aggregation: age_in_months }"),
+        "feature visits: age_in_months takes column: table.column, not table:"
+      ),
     ]
     for (config, expected) in cases {
       let r = try linkedRun(config)
