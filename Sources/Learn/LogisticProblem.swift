@@ -130,94 +130,24 @@ struct LogisticProblem {
     newMargins: inout [Double], directionMargins: inout [Double]
   ) -> Evaluation {
     let ranges = chunks
-    let k = parameterCount
-    let p = featureCount
-    let blockRows = self.blockRows
-    let hasStep = delta != nil
-    let step = delta ?? [Double](repeating: 0, count: k)
+    let step = delta ?? [Double](repeating: 0, count: parameterCount)
     if newMargins.count != rowCount { newMargins = [Double](repeating: 0, count: rowCount) }
-    if hasStep && directionMargins.count != rowCount { directionMargins = [Double](repeating: 0, count: rowCount) }
-    var partials = [Evaluation](
-      repeating: Evaluation(loss: 0, gradient: [], hessian: nil), count: ranges.count)
-    x.withUnsafePointer { xp in
-      eta.withUnsafeBufferPointer { e in
-        y.withUnsafeBufferPointer { yp in
-          w.withUnsafeBufferPointer { wp in
-            step.withUnsafeBufferPointer { dp in
-              newMargins.withUnsafeMutableBufferPointer { np in
-                directionMargins.withUnsafeMutableBufferPointer { vp in
-                  partials.withUnsafeMutableBufferPointer { out in
-                    let outBase = out.baseAddress!
-                    let newBase = np.baseAddress!
-                    let vBase = vp.baseAddress
-                    Parallel.forEach(ranges) { c, range in
-                      var g = [Double](repeating: 0, count: k)
-                      var h = Matrix(rows: wantHessian ? k : 0, columns: wantHessian ? k : 0)
-                      var residual = [Double](repeating: 0, count: blockRows)
-                      var scaled = [Double](repeating: 0, count: wantHessian ? blockRows * k : 0)
-                      var loss = 0.0
-                      g.withUnsafeMutableBufferPointer { gp in
-                        residual.withUnsafeMutableBufferPointer { rp in
-                          scaled.withUnsafeMutableBufferPointer { sp in
-                            h.withUnsafeMutablePointer { hp in
-                              var start = range.lowerBound
-                              while start < range.upperBound {
-                                let end = min(start + blockRows, range.upperBound)
-                                let m = end - start
-                                let block = xp.rows(start..<end)
-                                let out = newBase + start
-                                if hasStep, let v = vBase.map({ $0 + start }) {
-                                  for r in 0..<m { v[r] = dp[0] }
-                                  if p > 0 { BLAS.gemv(.none, block, dp.baseAddress! + 1, beta: 1, v) }
-                                  for r in 0..<m { out[r] = e[start &+ r] + v[r] }
-                                } else {
-                                  for r in 0..<m { out[r] = e[start &+ r] }
-                                }
-                                var residualSum = 0.0
-                                for r in 0..<m {
-                                  let i = start &+ r
-                                  let wi = wp[i]
-                                  let eta = out[r]
-                                  // One exp serves both the loss and the probability.
-                                  let ex = LogisticMath.expNegativeAbs(eta)
-                                  loss += wi * (max(eta, 0) + LogisticMath.log1p(ex) - yp[i] * eta)
-                                  let prob = eta >= 0 ? 1 / (1 + ex) : ex / (1 + ex)
-                                  let ri = wi * (prob - yp[i])
-                                  rp[r] = ri
-                                  residualSum += ri
-                                  if wantHessian { sp[r] = (wi * prob * (1 - prob)).squareRoot() }
-                                }
-                                gp[0] += residualSum
-                                if p > 0 {
-                                  BLAS.gemv(.transpose, block, rp.baseAddress!, beta: 1, gp.baseAddress! + 1)
-                                  if wantHessian {
-                                    let s = sp.baseAddress!
-                                    for j in 0..<p {
-                                      let src = block.column(j)
-                                      let dst = s + (j &+ 1) &* blockRows
-                                      for r in 0..<m { dst[r] = s[r] * src[r] }
-                                    }
-                                  }
-                                }
-                                if wantHessian {
-                                  let view = MatrixPointer(
-                                    base: sp.baseAddress!, rows: m, columns: k,
-                                    leadingDimension: blockRows)
-                                  BLAS.syrk(.lower, .transpose, view, beta: 1, hp)
-                                }
-                                start = end
-                              }
-                            }
-                          }
-                        }
-                      }
-                      outBase[c] = Evaluation(loss: loss, gradient: g, hessian: wantHessian ? h : nil)
-                    }
-                  }
-                }
-              }
-            }
+    if delta != nil && directionMargins.count != rowCount {
+      directionMargins = [Double](repeating: 0, count: rowCount)
+    }
+    var partials = [Evaluation](repeating: Evaluation(loss: 0, gradient: [], hessian: nil), count: ranges.count)
+    withRowPointers(eta: eta, step: step, newMargins: &newMargins, directionMargins: &directionMargins) { rows in
+      partials.withUnsafeMutableBufferPointer { out in
+        let outBase = out.baseAddress!
+        Parallel.forEach(ranges) { c, range in
+          let scratch = ChunkScratch(parameters: parameterCount, blockRows: blockRows, wantHessian: wantHessian)
+          var start = range.lowerBound
+          while start < range.upperBound {
+            let end = min(start + blockRows, range.upperBound)
+            accumulate(block: start..<end, rows, hasStep: delta != nil, into: scratch)
+            start = end
           }
+          outBase[c] = scratch.evaluation
         }
       }
     }
@@ -229,6 +159,84 @@ struct LogisticProblem {
     }
     total.hessian?.symmetrize(from: .lower)
     return total
+  }
+
+  /// Adds one block of rows to a chunk's loss, gradient and Hessian, writing the block's new margins (and direction
+  /// margins with a step): `v = [1 X_b]Δ`, the margins, log-loss and residuals per row, `X_bᵀ r`, then
+  /// `√(w p(1−p))·[1 X_b]` into the scratch, added to the Hessian with `dsyrk`.
+  func accumulate(block: Range<Int>, _ rows: RowPointers, hasStep: Bool, into scratch: ChunkScratch) {
+    let (start, m, p) = (block.lowerBound, block.count, featureCount)
+    let x = rows.x.rows(block)
+    let out = rows.newMargins + start
+    if hasStep, let v = rows.directionMargins.map({ $0 + start }) {
+      for r in 0..<m { v[r] = rows.step[0] }
+      if p > 0 { BLAS.gemv(.none, x, rows.step + 1, beta: 1, v) }
+      for r in 0..<m { out[r] = rows.eta[start &+ r] + v[r] }
+    } else {
+      for r in 0..<m { out[r] = rows.eta[start &+ r] }
+    }
+    let residual = scratch.residual.baseAddress!
+    let (scaled, wantHessian) = (scratch.scaled.baseAddress!, scratch.wantHessian)
+    // The chunk's loss runs on through its blocks in row order, so the sum does not depend on the block size.
+    var loss = scratch.loss
+    var residualSum = 0.0
+    for r in 0..<m {
+      let i = start &+ r
+      let wi = rows.w[i]
+      let eta = out[r]
+      // One exp serves both the loss and the probability.
+      let ex = LogisticMath.expNegativeAbs(eta)
+      loss += wi * (max(eta, 0) + LogisticMath.log1p(ex) - rows.y[i] * eta)
+      let prob = eta >= 0 ? 1 / (1 + ex) : ex / (1 + ex)
+      let ri = wi * (prob - rows.y[i])
+      residual[r] = ri
+      residualSum += ri
+      if wantHessian { scaled[r] = (wi * prob * (1 - prob)).squareRoot() }
+    }
+    scratch.loss = loss
+    let gradient = scratch.gradient.baseAddress!
+    gradient[0] += residualSum
+    if p > 0 {
+      BLAS.gemv(.transpose, x, residual, beta: 1, gradient + 1)
+      if wantHessian {
+        for j in 0..<p {
+          let src = x.column(j)
+          let dst = scaled + (j &+ 1) &* scratch.blockRows
+          for r in 0..<m { dst[r] = scaled[r] * src[r] }
+        }
+      }
+    }
+    if wantHessian {
+      let view = MatrixPointer(
+        base: scaled, rows: m, columns: parameterCount, leadingDimension: scratch.blockRows)
+      BLAS.syrk(.lower, .transpose, view, beta: 1, scratch.hessianView)
+    }
+  }
+
+  /// Calls `body` with the design, the margins, outcomes, weights and step as pointers the threads share; each thread
+  /// writes only its own rows of the two outputs.
+  func withRowPointers(
+    eta: [Double], step: [Double], newMargins: inout [Double], directionMargins: inout [Double],
+    _ body: (RowPointers) -> Void
+  ) {
+    x.withUnsafePointer { xp in
+      eta.withUnsafeBufferPointer { e in
+        y.withUnsafeBufferPointer { yp in
+          w.withUnsafeBufferPointer { wp in
+            step.withUnsafeBufferPointer { dp in
+              newMargins.withUnsafeMutableBufferPointer { np in
+                directionMargins.withUnsafeMutableBufferPointer { vp in
+                  body(
+                    RowPointers(
+                      x: xp, eta: e.baseAddress!, y: yp.baseAddress!, w: wp.baseAddress!, step: dp.baseAddress!,
+                      newMargins: np.baseAddress!, directionMargins: vp.baseAddress))
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Loss, gradient and Hessian of `L` at `eta` (no step).
@@ -305,6 +313,69 @@ struct LogisticProblem {
       worst = max(worst, v)
     }
     return worst / totalWeight
+  }
+}
+
+/// What `LogisticProblem.evaluate` reads and writes, as pointers valid for one call of `withRowPointers`.
+struct RowPointers: @unchecked Sendable {
+  let x: MatrixPointer
+  let eta: UnsafePointer<Double>
+  let y: UnsafePointer<Double>
+  let w: UnsafePointer<Double>
+  /// `Δ`, the intercept first.
+  let step: UnsafePointer<Double>
+  let newMargins: UnsafeMutablePointer<Double>
+  /// Nil when no step is taken (the caller's array is empty).
+  let directionMargins: UnsafeMutablePointer<Double>?
+}
+
+/// One thread's working memory in `LogisticProblem.evaluate`: the loss, gradient and Hessian its chunk accumulates,
+/// and the block-sized residual and scaled-design buffers, allocated once per chunk.
+final class ChunkScratch {
+  let parameterCount: Int
+  let blockRows: Int
+  let wantHessian: Bool
+  var loss = 0.0
+  let gradient: UnsafeMutableBufferPointer<Double>
+  let residual: UnsafeMutableBufferPointer<Double>
+  /// `√(w p(1−p))` in the first column, then the scaled design: `blockRows × (p + 1)`, with the Hessian only.
+  let scaled: UnsafeMutableBufferPointer<Double>
+  /// `(p + 1) × (p + 1)`, lower triangle, with the Hessian only.
+  let hessian: UnsafeMutableBufferPointer<Double>
+
+  init(parameters k: Int, blockRows: Int, wantHessian: Bool) {
+    self.blockRows = blockRows
+    self.wantHessian = wantHessian
+    func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+      let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
+      buffer.initialize(repeating: 0)
+      return buffer
+    }
+    parameterCount = k
+    gradient = zeros(k)
+    residual = zeros(blockRows)
+    scaled = zeros(wantHessian ? blockRows * k : 0)
+    hessian = zeros(wantHessian ? k * k : 0)
+  }
+
+  deinit {
+    for buffer in [gradient, residual, scaled, hessian] { buffer.deallocate() }
+  }
+
+  var hessianView: MutableMatrixPointer {
+    MutableMatrixPointer(
+      base: hessian.baseAddress!, rows: parameterCount, columns: parameterCount, leadingDimension: parameterCount)
+  }
+
+  /// The chunk's sums as an `Evaluation`.
+  var evaluation: Evaluation {
+    Evaluation(
+      loss: loss, gradient: Array(gradient.prefix(parameterCount)),
+      hessian: wantHessian
+        ? Matrix(
+          rows: parameterCount, columns: parameterCount,
+          columnMajor: Array(hessian.prefix(parameterCount * parameterCount)))
+        : nil)
   }
 }
 

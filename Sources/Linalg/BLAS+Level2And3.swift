@@ -29,8 +29,8 @@ extension BLAS {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
           gemv(
-            trans, alpha: alpha, ap, xp.baseAddress ?? UnsafePointer(bitPattern: 8)!, beta: beta,
-            yp.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!)
+            trans, alpha: alpha, ap, xp.baseAddress ?? UnsafePointer(EmptyStorage.base), beta: beta,
+            yp.baseAddress ?? EmptyStorage.base)
         }
       }
     }
@@ -40,7 +40,7 @@ extension BLAS {
   /// - Complexity: O(m · n · k).
   public static func gemm(
     _ transA: Transpose, _ transB: Transpose, alpha: Double = 1, _ a: MatrixPointer, _ b: MatrixPointer,
-    beta: Double = 0, _ c: MatrixPointer
+    beta: Double = 0, _ c: MutableMatrixPointer
   ) {
     let (m, k) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
     let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
@@ -81,7 +81,7 @@ extension BLAS {
   /// - Complexity: O(n² · k).
   public static func syrk(
     _ triangle: Triangle, _ trans: Transpose, alpha: Double = 1, _ a: MatrixPointer, beta: Double = 0,
-    _ c: MatrixPointer
+    _ c: MutableMatrixPointer
   ) {
     let (n, k) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
     precondition(c.rows == n && c.columns == n, "syrk: C must be \(n)×\(n), is \(c.rows)×\(c.columns)")

@@ -100,20 +100,19 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
     try storage.withUnsafeBufferPointer { buffer in
       try body(
         MatrixPointer(
-          base: UnsafeMutablePointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!),
-          rows: rows, columns: columns, leadingDimension: max(rows, 1)))
+          base: buffer.baseAddress ?? UnsafePointer(EmptyStorage.base), rows: rows, columns: columns,
+          leadingDimension: max(rows, 1)))
     }
   }
 
   /// Calls `body` with a mutable strided view of the whole matrix.
   @inlinable
-  public mutating func withUnsafeMutablePointer<R>(_ body: (MatrixPointer) throws -> R) rethrows -> R {
+  public mutating func withUnsafeMutablePointer<R>(_ body: (MutableMatrixPointer) throws -> R) rethrows -> R {
     let (r, c) = (rows, columns)
     return try storage.withUnsafeMutableBufferPointer { buffer in
       try body(
-        MatrixPointer(
-          base: buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!,
-          rows: r, columns: c, leadingDimension: max(r, 1)))
+        MutableMatrixPointer(
+          base: buffer.baseAddress ?? EmptyStorage.base, rows: r, columns: c, leadingDimension: max(r, 1)))
     }
   }
 }
@@ -126,4 +125,15 @@ public enum Triangle: Sendable {
 /// Whether a BLAS operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none, transpose
+}
+
+/// A non-null, aligned address for views of empty arrays, which BLAS wants even with nothing to read: one element,
+/// never read, since every loop over an empty view runs zero times.
+@usableFromInline
+enum EmptyStorage {
+  @usableFromInline nonisolated(unsafe) static let base: UnsafeMutablePointer<Double> = {
+    let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    p.initialize(to: 0)
+    return p
+  }()
 }

@@ -113,3 +113,35 @@ struct BLASTests {
     #expect(BLASThreads.count == before)
   }
 }
+
+@Suite("Matrix views")
+struct MatrixViewTests {
+  @Test("a mutable view writes through to the matrix and reads back through its read-only view")
+  func views() {
+    var m = Matrix(rows: 3, columns: 2)
+    m.withUnsafeMutablePointer { view in
+      view[2, 1] = 7
+      view.rows(1..<3)[0, 0] = 5
+      #expect(view.readOnly[2, 1] == 7 && view.readOnly.columns(1..<2)[2, 0] == 7)
+    }
+    #expect(m[2, 1] == 7 && m[1, 0] == 5)
+    m.withUnsafePointer { view in #expect(view.rows(1..<3)[0, 0] == 5 && view.column(1)[2] == 7) }
+    // An empty matrix still gives BLAS a valid view.
+    let empty = Matrix(rows: 0, columns: 0)
+    #expect(empty.withUnsafePointer { $0.rows == 0 && $0.leadingDimension == 1 })
+  }
+
+  #if DEBUG
+    @Test("an index outside a view stops a debug build instead of reading a neighbour's memory")
+    func boundsInDebug() async {
+      await #expect(processExitsWith: .failure) {
+        let m = Matrix(rows: 3, columns: 2)
+        _ = m.withUnsafePointer { $0.rows(0..<2)[2, 0] }
+      }
+      await #expect(processExitsWith: .failure) {
+        var m = Matrix(rows: 3, columns: 2)
+        m.withUnsafeMutablePointer { $0[0, 2] = 1 }
+      }
+    }
+  #endif
+}
