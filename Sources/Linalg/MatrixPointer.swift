@@ -21,8 +21,14 @@ public struct MatrixPointer: @unchecked Sendable {
 
   @inlinable
   public subscript(row: Int, column: Int) -> Double {
-    assert(row >= 0 && row < rows && column >= 0 && column < columns, "(\(row), \(column)) outside \(rows)×\(columns)")
+    assert(contains(row, column), "(\(row), \(column)) outside \(rows)×\(columns)")
     return base[row &+ column &* leadingDimension]
+  }
+
+  /// Whether `(row, column)` is inside the view.
+  @inlinable
+  public func contains(_ row: Int, _ column: Int) -> Bool {
+    row >= 0 && row < rows && column >= 0 && column < columns
   }
 
   /// Rows `range` of every column, sharing memory.
@@ -53,31 +59,24 @@ public struct MatrixPointer: @unchecked Sendable {
 /// The writable counterpart of `MatrixPointer`, from `Matrix.withUnsafeMutablePointer` (or over a scratch buffer).
 public struct MutableMatrixPointer: @unchecked Sendable {
   public let base: UnsafeMutablePointer<Double>
-  public let rows: Int
-  public let columns: Int
-  public let leadingDimension: Int
+  /// The same memory, read only: its shape and its index checks are this view's.
+  public let readOnly: MatrixPointer
 
   @inlinable
   public init(base: UnsafeMutablePointer<Double>, rows: Int, columns: Int, leadingDimension: Int) {
-    precondition(rows >= 0 && columns >= 0 && leadingDimension >= max(rows, 1), "Invalid matrix view shape")
     self.base = base
-    self.rows = rows
-    self.columns = columns
-    self.leadingDimension = leadingDimension
+    readOnly = MatrixPointer(base: base, rows: rows, columns: columns, leadingDimension: leadingDimension)
   }
 
-  /// The same memory, read only.
-  @inlinable
-  public var readOnly: MatrixPointer {
-    MatrixPointer(base: base, rows: rows, columns: columns, leadingDimension: leadingDimension)
-  }
+  @inlinable public var rows: Int { readOnly.rows }
+  @inlinable public var columns: Int { readOnly.columns }
+  @inlinable public var leadingDimension: Int { readOnly.leadingDimension }
 
   @inlinable
   public subscript(row: Int, column: Int) -> Double {
     get { readOnly[row, column] }
     nonmutating set {
-      assert(
-        row >= 0 && row < rows && column >= 0 && column < columns, "(\(row), \(column)) outside \(rows)×\(columns)")
+      assert(readOnly.contains(row, column), "(\(row), \(column)) outside \(rows)×\(columns)")
       base[row &+ column &* leadingDimension] = newValue
     }
   }
@@ -85,15 +84,14 @@ public struct MutableMatrixPointer: @unchecked Sendable {
   /// Rows `range` of every column, sharing memory.
   @inlinable
   public func rows(_ range: Range<Int>) -> MutableMatrixPointer {
-    precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Row range out of bounds")
+    let view = readOnly.rows(range)
     return MutableMatrixPointer(
-      base: base + range.lowerBound, rows: range.count, columns: columns, leadingDimension: leadingDimension)
+      base: base + range.lowerBound, rows: view.rows, columns: view.columns, leadingDimension: view.leadingDimension)
   }
 
   /// Start of column `j`; its `rows` elements are contiguous.
   @inlinable
   public func column(_ j: Int) -> UnsafeMutablePointer<Double> {
-    assert(j >= 0 && j < columns, "column \(j) outside \(columns)")
-    return base + j &* leadingDimension
+    UnsafeMutablePointer(mutating: readOnly.column(j))
   }
 }
