@@ -39,6 +39,63 @@ public enum DataQualityIssue: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension FeatureEngine {
+  /// A unit whose as-of date falls after its outcome window opens has features that can see the outcome.
+  func leakWarnings(_ o: ProjectConfig.Outcome, rows: [Int], asOf: [Day], unknown: [Bool]) -> [String] {
+    guard case .date(let anchors) = tables[config.population.table]![o.anchor]!.values else { return [] }
+    let late = rows.indices.filter { k in
+      !unknown[k] && Day(number: Int(anchors[rows[k]])) + o.fromDays < asOf[k]
+    }.count
+    guard late > 0 else { return [] }
+    return [
+      "\(late) units have their as-of date after their outcome window opens (\(o.anchor) + \(o.fromDays) days): their "
+        + "features can see the outcome; use an as-of date before it (as_of: offset_days below \(o.fromDays))"
+    ]
+  }
+
+  /// Event and recorded times must be dates: a text column would silently switch the point-in-time rule off.
+  func checkDateColumns() throws {
+    for spec in config.tables {
+      for (key, column) in [("event_time", spec.eventTime), ("recorded_time", spec.recordedTime)] {
+        guard let column, let values = tables[spec.name]?[column]?.values else { continue }
+        guard values.type == .date else {
+          throw config.error(
+            line: 0,
+            "\(key) of table \(spec.name) is \(column), but it is read as \(values.type.rawValue), not dates; "
+              + "declare the date format (read: {date_format: DD/MM/YYYY}), or types: {\(column): date} to be told "
+              + "which values are not dates")
+        }
+      }
+    }
+  }
+
+  /// Warnings for a feature's `where:` values that match no row of its table, with the nearest value that does.
+  func filterWarnings(_ feature: ProjectConfig.Feature) -> [String] {
+    guard case .aggregate(let aggregate) = feature.source, let table = tables[aggregate.table],
+      let spec = config.table(aggregate.table)
+    else { return [] }
+    let name = aggregate.table
+    var notes: [String] = []
+    for (column, values) in aggregate.filter.sorted(by: { $0.key < $1.key }) {
+      guard let c = table[column] else { continue }
+      // A categorical column's own levels; other kinds as text (rarely filtered on).
+      let present: Set<String>
+      if case .categorical(_, let levels) = c.values {
+        present = Set(levels)
+      } else {
+        present = Set(c.keyCodes().levels)
+      }
+      let fold = spec.read.letterCase == .fold
+      let folded = Set(present.map { $0.lowercased() })
+      for value in values where !(fold ? folded.contains(value.lowercased()) : present.contains(value)) {
+        let hint = nearest(value, in: Array(present)).map { "; did you mean \($0)?" } ?? ""
+        notes.append(
+          "feature \(feature.name) (\(config.fileName), line \(feature.line)): where \(column): \(value) matches no row of "
+            + "\(name)\(hint)")
+      }
+    }
+    return notes
+  }
+
   /// Data-quality findings that do not stop a run: what the readers noted (an encoding fallback, letter-case merges),
   /// link keys with no match in the linked table (orphans), counted per link, and event rows dated after the end of
   /// the data. Matched through the columns' dictionaries, so each distinct key is hashed once.
