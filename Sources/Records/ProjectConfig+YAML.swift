@@ -148,7 +148,10 @@ extension ProjectConfig {
 /// Reads the YAML nodes into a `ProjectConfig`, keeping line numbers for every error.
 struct ConfigReader {
   let file: String
+  /// Each table's header, read as the tables are.
   var columns: [String: [String]] = [:]
+  /// Columns named like personal data that are not (`personal: { allow: [...] }`).
+  var personalAllowed = Set<String>()
 
   func fail(_ node: Node?, _ message: String) -> ConfigError {
     ConfigError(file: file, line: node?.mark?.line ?? 0, message: message)
@@ -233,232 +236,38 @@ struct ConfigReader {
         "unit",
       ])
     if let v = top["version"], (try? int(v, "version")) != 1 { throw fail(v, "version must be 1") }
-    let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
-    var dataUntil: Day? = nil
-    if let node = top["data_until"] {
-      let text = try string(node, "data_until")
-      guard let day = Day(iso: Substring(text)) else {
-        throw fail(node, "data_until \(text) is not a date; write it YYYY-MM-DD (the day the extract was taken)")
-      }
-      dataUntil = day
-    }
-
-    var unit = UnitName.child
-    if let node = top["unit"] {
-      let text = try string(node, "unit")
-      guard let name = UnitName(parsing: text) else {
-        throw fail(
-          node,
-          "unit \"\(text)\" is not a name for a row of the population; " + UnitName.rule)
-      }
-      unit = name
-    }
-
     let database = try top["database"].map { try string($0, "database") }
     if let database, let problem = ProjectConfig.outsideConfigFolder(database) {
       throw fail(top["database"], "database \(problem)")
     }
     // Tables first: every other name is checked against their columns.
-    guard let tablesNode = top["tables"], case .mapping(let tableMap) = tablesNode else {
-      throw fail(top["tables"] ?? root, "tables must list each table by name with its file")
-    }
-    var tables: [ProjectConfig.TableSpec] = []
-    for (key, value) in tableMap {
-      let name = key.string ?? ""
-      let spec = try mapping(
-        value, "table \(name)",
-        allowed: ["file", "table", "key", "event_time", "recorded_time", "types", "read", "sheet"])
-      let read = try readSettings(spec["read"], base: defaultRead, what: "read of table \(name)")
-      let sheet = try spec["sheet"].map { try string($0, "sheet of table \(name)") }
-      let file = try spec["file"].map { try string($0, "file of table \(name)") }
-      if let file, let problem = ProjectConfig.outsideConfigFolder(file) {
-        throw fail(spec["file"], "file of table \(name) \(problem)")
-      }
-      let sqliteTable = try spec["table"].map { try string($0, "table of \(name)") }
-      guard (file == nil) != (sqliteTable == nil) else {
-        throw fail(value, "table \(name) needs either file: (a CSV) or table: (a table of the database), not both")
-      }
-      if sqliteTable != nil && database == nil {
-        throw fail(spec["table"], "table \(name) names a SQLite table, but the config has no database: file")
-      }
-      do {
-        columns[name] = try headers(
-          file.map { .csv(file: $0, settings: read, sheet: sheet) } ?? .sqlite(database: database!, table: sqliteTable!)
-        )
-      } catch {
-        throw fail(spec["file"] ?? spec["table"], "\(error)")
-      }
-      var types: [String: ColumnType] = [:]
-      if let t = spec["types"] {
-        for (columnNode, typeNode) in try mapping(t, "types of \(name)", allowed: columns[name]!) {
-          let typeName = try string(typeNode, "type of \(columnNode)")
-          guard let type = ColumnType(rawValue: typeName) else {
-            throw fail(
-              typeNode,
-              "unknown type \(typeName); use one of \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))")
-          }
-          types[columnNode] = type
-        }
-      }
-      tables.append(
-        .init(
-          name: name, file: file, sqliteTable: sqliteTable,
-          key: try spec["key"].map { try column(try string($0, "key"), of: name, at: $0) },
-          eventTime: try spec["event_time"].map { try column(try string($0, "event_time"), of: name, at: $0) },
-          recordedTime: try spec["recorded_time"].map { try column(try string($0, "recorded_time"), of: name, at: $0) },
-          types: types, read: read, sheet: sheet))
-    }
-
-    var links: [ProjectConfig.Link] = []
-    if let l = top["links"] {
-      guard case .sequence(let seq) = l else { throw fail(l, "links must be a list of from/to pairs") }
-      for item in seq {
-        let pair = try mapping(item, "a link", allowed: ["from", "to"])
-        let link = ProjectConfig.Link(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to"))
-        links.append(link)
-        // Links point from many rows to one (child → family → area); following them must never come back.
-        if let cycle = Self.cycle(in: links) {
-          throw fail(
-            item,
-            "links form a cycle (\(cycle.joined(separator: " → "))); links go from many rows to one, "
-              + "e.g. children.family_id → families.family_id; remove the link back")
-        }
-      }
-    }
-
-    // What `uptake init` leaves as placeholders: each missing one named with what to write.
-    let placeholders = [
-      (
-        "population",
-        "the table of units to predict for, e.g. population: { table: children, where: eligible_from is present }"
-      ),
-      ("id", "the population's id column, e.g. id: child_id"),
-      ("as_of", "the date each unit is scored at, e.g. as_of: { column: eligible_from, offset_days: -56 }"),
-    ]
-    for (key, what) in placeholders where top[key] == nil {
-      throw ConfigError(file: file, line: 0, message: "\(key): is not set; fill it in (\(what))")
-    }
-    let populationMap = try mapping(top["population"], "population", allowed: ["table", "where"])
-    let populationTable = try table(try string(populationMap["table"], "population table"), at: populationMap["table"])
-    var requirePresent: String? = nil
-    if let w = populationMap["where"] {
-      guard case .scalar = w else {
-        throw fail(w, "population where supports only \"<column> is present\" (e.g. where: eligible_from is present)")
-      }
-      let text = try string(w, "population where")
-      guard text.hasSuffix(" is present") else {
-        throw fail(
-          w,
-          "population where supports only \"<column> is present\" (e.g. where: eligible_from is present); got \(text)")
-      }
-      requirePresent = try column(String(text.dropLast(" is present".count)), of: populationTable, at: w)
-    }
-
-    let id = try column(try string(top["id"], "id"), of: populationTable, at: top["id"])
-    let group = try top["group"].map { try column(try string($0, "group"), of: populationTable, at: $0) }
-
-    let asOf: ProjectConfig.AsOf
-    let asOfNode = top["as_of"]
-    if let a = asOfNode, case .scalar = a {
-      let text = try string(a, "as_of")
-      guard let day = Day(iso: Substring(text)) else { throw fail(a, "as_of \(text) is not a date (YYYY-MM-DD)") }
-      asOf = .fixed(day)
-    } else {
-      let m = try mapping(asOfNode, "as_of", allowed: ["column", "offset_days"])
-      asOf = .column(
-        try column(try string(m["column"], "as_of column"), of: populationTable, at: m["column"]),
-        offsetDays: try m["offset_days"].map { try days($0, "offset_days") } ?? 0)
-    }
-
-    var outcome: ProjectConfig.Outcome? = nil
-    if let o = top["outcome"] {
-      let m = try mapping(o, "outcome", allowed: ["name", "table", "aggregation", "window", "event_when"])
-      let w = try mapping(m["window"], "outcome window", allowed: ["anchor", "from_days", "to_days"])
-      let rule = try string(m["event_when"], "event_when")
-      guard rule.hasPrefix("equals "), let value = Double(rule.dropFirst("equals ".count)), value.isFinite else {
-        throw fail(m["event_when"], "event_when supports \"equals <number>\"; got \(rule)")
-      }
-      outcome = .init(
-        name: try string(m["name"], "outcome name"),
-        table: try table(try string(m["table"], "outcome table"), at: m["table"]),
-        aggregation: try outcomeAggregation(m["aggregation"]),
-        anchor: try column(try string(w["anchor"], "anchor"), of: populationTable, at: w["anchor"]),
-        fromDays: try days(w["from_days"], "from_days"), toDays: try days(w["to_days"], "to_days"),
-        eventWhenEquals: value
-      )
-      if outcome!.toDays < outcome!.fromDays {
-        throw fail(
-          w["to_days"], "to_days (\(outcome!.toDays)) is before from_days (\(outcome!.fromDays)); the window is empty")
-      }
-    }
-
+    let tables = try self.tables(top, root: root, database: database, headers: headers)
+    let links = try self.links(top["links"])
+    try requirePlaceholdersFilled(top)
+    let population = try self.population(top["population"])
+    let id = try column(try string(top["id"], "id"), of: population.table, at: top["id"])
+    let group = try top["group"].map { try column(try string($0, "group"), of: population.table, at: $0) }
+    let asOf = try self.asOf(top["as_of"], population: population.table)
+    let outcome = try top["outcome"].map { try self.outcome($0, population: population.table) }
     // Columns named like personal data that the council says are not (a village code called `address`).
-    var allowed = Set<String>()
     if let p = top["personal"] {
       let m = try mapping(p, "personal", allowed: ["allow"])
-      allowed = Set(try strings(m["allow"], "personal allow"))
+      personalAllowed = Set(try strings(m["allow"], "personal allow"))
     }
-    func refusePersonal(_ name: String, _ use: String, at node: Node?) throws {
-      guard PersonalData.isSensitive(column: name), !allowed.contains(name) else { return }
-      throw fail(
-        node,
-        "\(use) \(name), which looks like personal data (a name, date of birth, contact detail or identifier), whose values "
-          + "would reach reports or reasons; leave it out, or if it is not personal data add personal: { allow: [\(name)] }"
-      )
-    }
-
     let protected = try strings(top["protected"], "protected")
     for name in protected {
-      _ = try column(name, of: populationTable, at: top["protected"])
+      _ = try column(name, of: population.table, at: top["protected"])
       try refusePersonal(name, "protected column", at: top["protected"])
     }
-
-    var features: [ProjectConfig.Feature] = []
-    if let f = top["features"] {
-      guard case .sequence(let seq) = f else { throw fail(f, "features must be a list") }
-      for item in seq {
-        let f = try feature(item)
-        // What a feature shows in reasons is its source column's value (an age computed from a date of birth is not).
-        switch f.source {
-        case .column(let ref): try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
-        case .ageInMonths: break
-        case .aggregate(let aggregate):
-          if let of = aggregate.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
-        }
-        features.append(f)
-      }
-    }
-    let names = features.map(\.name)
-    if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
-      throw fail(top["features"], "feature \(duplicate) is defined twice")
-    }
-    var orphanKeysAreErrors = false
-    if let node = top["orphan_keys"] {
-      let value = try string(node, "orphan_keys")
-      guard value == "warn" || value == "error" else {
-        throw fail(node, "orphan_keys must be warn or error, not \(value)")
-      }
-      orphanKeysAreErrors = value == "error"
-    }
     var config = ProjectConfig(
-      tables: tables, database: database, links: links,
-      population: .init(table: populationTable, requirePresent: requirePresent), id: id,
-      group: group, asOf: asOf, outcome: outcome, protected: protected, features: features, headers: columns)
-    config.orphanKeysAreErrors = orphanKeysAreErrors
-    config.dataUntil = dataUntil
-    config.unit = unit
-    config.personalAllowed = allowed
+      tables: tables, database: database, links: links, population: population, id: id, group: group, asOf: asOf,
+      outcome: outcome, protected: protected, features: try features(top["features"]), headers: columns)
+    config.orphanKeysAreErrors = try orphanKeysAreErrors(top["orphan_keys"])
+    config.dataUntil = try dataUntil(top["data_until"])
+    config.unit = try unit(top["unit"])
+    config.personalAllowed = personalAllowed
     config.path = file
-    // Columns a contact list carries besides rank, id, probability, the anchor date, age and reasons.
-    config.listColumns = try strings(top["list_columns"], "list_columns")
-    for name in config.listColumns {
-      guard config.reachableColumn(name) != nil else {
-        throw fail(
-          top["list_columns"],
-          "list_columns: no column \(name) in \(populationTable) or a table it links to; name one of their columns")
-      }
-      try refusePersonal(name, "list column", at: top["list_columns"])
-    }
+    config.listColumns = try listColumns(top["list_columns"], of: config)
     return config
   }
 
