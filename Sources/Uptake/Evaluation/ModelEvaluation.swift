@@ -192,15 +192,7 @@ public struct ModelEvaluation: Sendable {
     }
     let scored = try ScoredData(bundle: bundle, data: data, threads: threads)
     let p = scored.probabilities
-    // Every bootstrap interval to come, counted first, so progress can be told as a share of the whole.
-    var options = options
-    if let report = options.progress {
-      let attributes = data.frame.protected + data.frame.extras
-      let groups = attributes.reduce(0) { $0 + Set($1.texts(Array(0..<labels.count))).count }
-      let intervals = 3 * (bundle.calibration == nil ? 1 : 2) + 2 * groups
-      let counter = ReplicateCounter(total: intervals * options.bootstrap.replicates, report: report)
-      options.bootstrap.onReplicate = { counter.tick() }
-    }
+    let options = Self.countingReplicates(options, bundle: bundle, frame: data.frame)
     let groups = GroupSplit.keys(data.frame.groups ?? data.frame.ids)
     let k = min(labels.count, options.capacity ?? max(1, labels.count / 10))
     dataDescription = data.description
@@ -219,33 +211,8 @@ public struct ModelEvaluation: Sendable {
     roc = Self.thin(Metrics.rocCurve(scores: p, labels: labels))
     precisionRecall = Self.thin(Metrics.precisionRecallCurve(scores: p, labels: labels))
     let order = Metrics.ranking(p)
-    var hits = 0
-    var lift: [(Double, Double)] = []
-    let base = summary.baseRate
-    var nextPercent = 1
-    for (i, row) in order.enumerated() {
-      if labels[row] { hits += 1 }
-      if (i + 1) * 100 >= nextPercent * labels.count {
-        lift.append((Double(i + 1) / Double(labels.count), Double(hits) / Double(i + 1) / base))
-        nextPercent += 1
-      }
-    }
-    liftCurve = lift
-
-    var baselines = [
-      BaselineResult(
-        kind: .randomList, name: "random list (base rate)", auc: 0.5, averagePrecision: base,
-        atCapacity: CapacityResult(
-          hits: Int((base * Double(k)).rounded()), contacted: k, events: summary.events, rows: labels.count))
-    ]
-    if let rule = bundle.baselineRule, let scores = rule.scores(scored.columns) {
-      baselines.append(
-        BaselineResult(
-          kind: .rule, name: "rule: " + rule.description, auc: Metrics.auc(scores: scores, labels: labels),
-          averagePrecision: Metrics.averagePrecision(scores: scores, labels: labels),
-          atCapacity: Metrics.atCapacity(scores: scores, labels: labels, k: k)))
-    }
-    self.baselines = baselines
+    liftCurve = Self.liftCurve(order: order, labels: labels, baseRate: summary.baseRate)
+    baselines = Self.baselines(bundle: bundle, scored: scored, labels: labels, capacity: k, summary: summary)
 
     cautions = Self.cautions(
       bundle: bundle, data: data, summary: summary, uncalibrated: uncalibratedSummary, baselines: baselines)
@@ -268,13 +235,76 @@ public struct ModelEvaluation: Sendable {
       bagged = (model, try BinnedMatrix(scored.columns, binnings: model.binnings, threads: threads))
       bags = model.configuration.bags
     }
-    let terms = scored.scores.termNames(bundle.schema.names)
-    let phi = scored.scores.contributions
-    pairs = (bundle.schema.features.count..<terms.count).map { t in
+    pairs = Self.pairSummaries(scored.scores, features: bundle.schema.names)
+    shapes = Self.shapes(bundle: bundle, scored: scored, bagged: bagged)
+  }
+
+  /// `options` with a counter on every bootstrap replicate to come (counted first, so progress can be told as a share
+  /// of the whole), when progress is asked for.
+  static func countingReplicates(
+    _ options: EvaluationOptions, bundle: ModelBundle, frame: FeatureFrame
+  ) -> EvaluationOptions {
+    guard let report = options.progress else { return options }
+    var options = options
+    let attributes = frame.protected + frame.extras
+    let groups = attributes.reduce(0) { $0 + Set($1.texts(Array(0..<frame.rowCount))).count }
+    let intervals = 3 * (bundle.calibration == nil ? 1 : 2) + 2 * groups
+    let counter = ReplicateCounter(total: intervals * options.bootstrap.replicates, report: report)
+    options.bootstrap.onReplicate = { counter.tick() }
+    return options
+  }
+
+  /// Lift at each whole percent of the ranked list: the share of events found against the base rate.
+  static func liftCurve(order: [Int], labels: [Bool], baseRate: Double) -> [(Double, Double)] {
+    var hits = 0
+    var lift: [(Double, Double)] = []
+    var nextPercent = 1
+    for (i, row) in order.enumerated() {
+      if labels[row] { hits += 1 }
+      if (i + 1) * 100 >= nextPercent * labels.count {
+        lift.append((Double(i + 1) / Double(labels.count), Double(hits) / Double(i + 1) / baseRate))
+        nextPercent += 1
+      }
+    }
+    return lift
+  }
+
+  /// A random list of the same length, and the model's simple rule when it has one and the data hold its feature.
+  static func baselines(
+    bundle: ModelBundle, scored: ScoredData, labels: [Bool], capacity k: Int, summary: MetricSummary
+  ) -> [BaselineResult] {
+    let base = summary.baseRate
+    var baselines = [
+      BaselineResult(
+        kind: .randomList, name: "random list (base rate)", auc: 0.5, averagePrecision: base,
+        atCapacity: CapacityResult(
+          hits: Int((base * Double(k)).rounded()), contacted: k, events: summary.events, rows: labels.count))
+    ]
+    if let rule = bundle.baselineRule, let scores = rule.scores(scored.columns) {
+      baselines.append(
+        BaselineResult(
+          kind: .rule, name: "rule: " + rule.description, auc: Metrics.auc(scores: scores, labels: labels),
+          averagePrecision: Metrics.averagePrecision(scores: scores, labels: labels),
+          atCapacity: Metrics.atCapacity(scores: scores, labels: labels, k: k)))
+    }
+    return baselines
+  }
+
+  /// Each pairwise interaction's mean absolute contribution over these rows.
+  static func pairSummaries(_ scores: AdditiveScores, features: [String]) -> [PairSummary] {
+    let terms = scores.termNames(features)
+    let phi = scores.contributions
+    return (features.count..<terms.count).map { t in
       let total = (0..<phi.rows).reduce(0.0) { $0 + abs(phi[$1, t]) }
       return PairSummary(pair: terms[t], meanAbsoluteLogOdds: phi.rows > 0 ? total / Double(phi.rows) : 0)
     }
-    shapes = zip(bundle.profile.features, scored.columns).enumerated().map { j, pair in
+  }
+
+  /// Each feature's mean contribution per profile bin over these rows (with a bagged model's mean spread).
+  static func shapes(
+    bundle: ModelBundle, scored: ScoredData, bagged: (model: StumpBoost, bins: BinnedMatrix)?
+  ) -> [(feature: String, bins: [(label: String, logOdds: Double, rows: Int, spread: Double?)])] {
+    zip(bundle.profile.features, scored.columns).enumerated().map { j, pair in
       let (feature, column) = pair
       let bins = feature.bins(column)
       var sums = [Double](repeating: 0, count: feature.shares.count)

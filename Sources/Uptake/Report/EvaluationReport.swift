@@ -3,7 +3,7 @@ import Learn
 import Records
 
 /// Writes an evaluation as a Markdown report with SVG figures, a transparency record, and the numbers as JSON.
-public struct EvaluationReport {
+public struct EvaluationReport: ReportNumbers {
   public var evaluation: ModelEvaluation
   public var bundle: ModelBundle
   /// Who runs the model, for the transparency record ("not stated" when nil).
@@ -179,14 +179,15 @@ public struct EvaluationReport {
     String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
   }
 
+  /// The report in Markdown, section by section (`HTMLPage` renders it for report.html).
   var markdown: String {
+    let sections = [header, inShort, metrics, alternatives, calibration, groups, drift, shapes, limits]
+    return sections.flatMap { $0 }.joined(separator: "\n") + "\n"
+  }
+
+  /// The title, the data and the model, and the cautions.
+  private var header: [String] {
     let e = evaluation, s = e.summary
-    func f(_ x: Double, _ d: Int = 3) -> String { x.isNaN ? "–" : String(format: "%.\(d)f", x) }
-    func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.1f%%", 100 * x) }
-    func ci(_ i: ConfidenceInterval, percent: Bool = false) -> String {
-      if i.lower.isNaN || i.upper.isNaN { return "–" }
-      return percent ? "\(pct(i.lower))–\(pct(i.upper))" : "\(f(i.lower))–\(f(i.upper))"
-    }
     var lines: [String] = []
     lines.append("# Evaluation: \(e.learner.rawValue) model")
     lines.append("")
@@ -199,6 +200,13 @@ public struct EvaluationReport {
     lines.append("")
     for caution in e.cautions { lines.append("> **Caution:** \(caution).") }
     if !e.cautions.isEmpty { lines.append("") }
+    return lines
+  }
+
+  /// What the list finds at capacity against a random list and the simple rule; drift and group gaps.
+  private var inShort: [String] {
+    let e = evaluation, s = e.summary
+    var lines: [String] = []
     lines.append("## In short")
     lines.append("")
     let random = Double(s.capacity) * s.baseRate
@@ -224,6 +232,13 @@ public struct EvaluationReport {
           .joined(separator: ", ") + " — check these before relying on the scores.")
     for table in e.subgroups { lines.append(""); lines.append("By \(table.attribute): \(table.gap).") }
     lines.append("")
+    return lines
+  }
+
+  /// The headline metrics with their intervals, and what each means.
+  private var metrics: [String] {
+    let e = evaluation, s = e.summary
+    var lines: [String] = []
     lines.append("## Metrics")
     lines.append("")
     lines.append("| metric | value | 95% interval |")
@@ -248,6 +263,13 @@ public struct EvaluationReport {
     lines.append("")
     for (name, definition) in Self.definitions(e.unit) { lines.append("- **\(name)**: \(definition)") }
     lines.append("")
+    return lines
+  }
+
+  /// The model against a random list and the simple rule, with the ROC, precision-recall and lift figures.
+  private var alternatives: [String] {
+    let e = evaluation, s = e.summary
+    var lines: [String] = []
     lines.append("## Against simple alternatives")
     lines.append("")
     lines.append("| list | AUC | average precision | found at K = \(s.capacity) | precision at K | recall at K |")
@@ -265,6 +287,13 @@ public struct EvaluationReport {
     lines.append("")
     lines.append("![Lift](figures/lift.svg)")
     lines.append("")
+    return lines
+  }
+
+  /// Reliability tables (before and after calibration, when calibrated).
+  private var calibration: [String] {
+    let e = evaluation, s = e.summary
+    var lines: [String] = []
     lines.append("## Calibration")
     lines.append("")
     lines.append(
@@ -285,6 +314,13 @@ public struct EvaluationReport {
     lines.append("")
     lines.append("![Reliability](figures/reliability.svg)")
     lines.append("")
+    return lines
+  }
+
+  /// Each protected attribute and --by column: the list's precision and recall per group.
+  private var groups: [String] {
+    let e = evaluation, s = e.summary
+    var lines: [String] = []
     lines.append("## Groups of \(e.unit.plural)")
     lines.append("")
     lines.append(
@@ -315,6 +351,13 @@ public struct EvaluationReport {
     }
     if e.subgroups.isEmpty { lines.append("No protected attributes or --by columns were given.") }
     lines.append("")
+    return lines
+  }
+
+  /// PSI per feature and for the score.
+  private var drift: [String] {
+    let e = evaluation
+    var lines: [String] = []
     lines.append("## Drift from the training data")
     lines.append("")
     lines.append("| | PSI | |")
@@ -323,6 +366,13 @@ public struct EvaluationReport {
     lines.append("")
     lines.append("![Drift](figures/drift.svg)")
     lines.append("")
+    return lines
+  }
+
+  /// The shape figures and the pairwise interactions.
+  private var shapes: [String] {
+    let e = evaluation
+    var lines: [String] = []
     lines.append("## What each feature does")
     lines.append("")
     lines.append(
@@ -349,6 +399,13 @@ public struct EvaluationReport {
       for pair in e.pairs { lines.append("| \(pair.pair) | \(f(pair.meanAbsoluteLogOdds)) |") }
       lines.append("")
     }
+    return lines
+  }
+
+  /// What the figures cannot say, and where the transparency record is.
+  private var limits: [String] {
+    let e = evaluation
+    var lines: [String] = []
     lines.append("## Limits")
     lines.append("")
     lines.append("- These figures hold for these data; a later term can differ (see the drift section).")
@@ -358,7 +415,7 @@ public struct EvaluationReport {
     )
     lines.append("")
     lines.append("The transparency record for this model is in [transparency.md](transparency.md).")
-    return lines.joined(separator: "\n") + "\n"
+    return lines
   }
 
   static func reliabilityTable(_ table: ReliabilityTable, title: String, unit: UnitName) -> String {
