@@ -63,17 +63,20 @@ let package = Package(
 
     // MARK: - Tests
 
+    /// What the test targets share: running processes (the built `uptake` above all), tolerances, fixtures.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+
     .testTarget(
       name: "LinalgTests",
       dependencies: [
-        "Linalg",
+        "Linalg", "TestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
     .testTarget(
       name: "LearnTests",
       dependencies: [
-        "Learn", "Linalg",
+        "Learn", "Linalg", "TestSupport",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       resources: [.copy("Resources")]
@@ -87,7 +90,9 @@ let package = Package(
     ),
     .testTarget(
       name: "UptakeTests",
-      dependencies: ["Uptake", "Records", "Learn", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        "Uptake", "Records", "Learn", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ]
     ),
   ]
 )

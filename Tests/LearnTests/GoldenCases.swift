@@ -65,8 +65,3 @@ struct GoldenFile: Decodable {
     return .init(penalty: penalty, classWeight: c.classWeight == "balanced" ? .balanced : .none, tolerance: 1e-11)
   }
 }
-
-/// `|a − b| ≤ rtol · max(|b|, floor)`: relative, or absolute near zero.
-func close(_ a: Double, _ b: Double, rtol: Double, floor: Double = 1e-3) -> Bool {
-  abs(a - b) <= rtol * max(abs(b), floor)
-}

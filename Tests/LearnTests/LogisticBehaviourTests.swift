@@ -2,6 +2,7 @@ import Foundation
 import Learn
 import Linalg
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite("Logistic regression behaviour")

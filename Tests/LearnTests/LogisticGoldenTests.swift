@@ -1,5 +1,6 @@
 import Learn
 import Linalg
+import TestSupport
 import Testing
 
 @Suite("Logistic regression matches statsmodels and scikit-learn")

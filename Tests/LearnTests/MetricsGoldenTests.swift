@@ -1,5 +1,6 @@
 import Foundation
 import Learn
+import TestSupport
 import Testing
 
 /// scikit-learn's values written by `Tests/Golden/generate_metrics.py`.

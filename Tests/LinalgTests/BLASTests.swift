@@ -1,5 +1,6 @@
 import Linalg
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite("BLAS wrappers against naive loops")

@@ -1,5 +1,6 @@
 import Linalg
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite("Cholesky, LDLᵀ and LU against naive products")

@@ -45,8 +45,3 @@ struct TestRandom {
     return s
   }
 }
-
-func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
-  precondition(a.count == b.count)
-  return zip(a, b).map { abs($0 - $1) }.max() ?? 0
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import TestSupport
 import Testing
 
 /// The bad-input catalogue: each case runs the built `uptake` on a broken input and checks the exact error, that the

@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import TestSupport
 import Testing
 
 /// A contact list an outreach team can act on: ranks within each group, the date to act by and the child's age,
@@ -94,19 +95,15 @@ struct ContactListTests {
     let csv = String(decoding: try ExcelWorkbook.csvBytes(path: dir + "/l.xlsx", sheet: "Contact list"), as: UTF8.self)
     for id in ids { #expect(csv.contains("," + id + ","), "\(id) in \(csv.prefix(300))") }
     // The sheet's XML holds the ids as inline strings and no formula.
-    let unzip = Process()
-    unzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    unzip.arguments = [
-      "python3", "-c",
-      "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet2.xml').decode())",
-      dir + "/l.xlsx",
-    ]
-    let out = Pipe()
-    unzip.standardOutput = out
-    try unzip.run()
-    let xml = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    unzip.waitUntilExit()
-    if unzip.terminationStatus == 0 {
+    let unzip = try runProcess(
+      "/usr/bin/env",
+      [
+        "python3", "-c",
+        "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet2.xml').decode())",
+        dir + "/l.xlsx",
+      ])
+    let xml = unzip.stdout
+    if unzip.status == 0 {
       #expect(xml.contains(">1E5</t>") && !xml.contains("<v>1E5</v>") && !xml.contains("<f>"))
     }
   }
@@ -213,18 +210,14 @@ struct ContactListTests {
     let csv = dir + "/w.csv", xlsx = dir + "/w.xlsx"
     #expect(try score(["--capacity", "2", "--by", "ward"], out: csv).status == 0)
     #expect(try score(["--capacity", "2", "--by", "ward", "--format", "xlsx"], out: xlsx).status == 0)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.soffice!)
     // Filter options: comma, double quotes, UTF-8, from row 1, …, the last (-1) writes every sheet to its own file.
-    process.arguments = [
-      "--headless", "-env:UserInstallation=file://\(dir)/profile", "--convert-to",
-      "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir + "/out", xlsx,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let convert = try runProcess(
+      Self.soffice!,
+      [
+        "--headless", "-env:UserInstallation=file://\(dir)/profile", "--convert-to",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", dir + "/out", xlsx,
+      ])
+    #expect(convert.status == 0, "\(convert.stderr)")
     let (header, rows) = try readCSV(csv)
     for ward in Set(rows.map { $0[5] }) {
       let (sheetHeader, sheetRows) = try readCSV(dir + "/out/w-\(ward).csv")
@@ -256,12 +249,4 @@ struct ContactListTests {
     let unknown = try scoreWith("list_columns: [nosuch]")
     #expect(unknown.status == 1 && unknown.stderr.contains("list_columns: no column nosuch"), "\(unknown.stderr)")
   }
-}
-
-/// CSV text as rows of fields (the header first).
-func parseCSV(_ text: String) throws -> (header: [String], rows: [[String]]) {
-  let path = NSTemporaryDirectory() + "uptake-parse-\(UUID().uuidString).csv"
-  try text.write(toFile: path, atomically: true, encoding: .utf8)
-  defer { try? FileManager.default.removeItem(atPath: path) }
-  return try readCSV(path)
 }

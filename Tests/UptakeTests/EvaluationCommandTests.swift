@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("uptake evaluate and uptake benchmark", .serialized)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Explanations that add up: contributions sum to the log-odds, probability shares sum to the gap between the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What a trial as a council data scientist and as a hostile user found, each kept fixed by a test that failed

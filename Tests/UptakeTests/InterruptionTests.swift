@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import TestSupport
 import Testing
 
 @Suite("Interrupted runs leave old or complete files, never partial ones", .serialized)
@@ -11,12 +12,7 @@ struct InterruptionTests {
     let dir = try temporaryFolder("interrupt")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try "OLD".write(toFile: dir + "/children.csv", atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("uptake")
-    process.arguments = ["synth", "--out", dir, "--children", "400000", "--quiet"]
-    let err = Pipe()
-    process.standardError = err
-    try process.run()
+    let process = try RunningProcess(uptakeBinary, ["synth", "--out", dir, "--children", "400000", "--quiet"])
     // Wait until some output is being written, then interrupt.
     let started = Date()
     while Date().timeIntervalSince(started) < 20 {
@@ -24,11 +20,10 @@ struct InterruptionTests {
       if names.contains(where: { $0.hasSuffix(".partial") }) { break }
       usleep(20_000)
     }
-    kill(process.processIdentifier, signal)
-    process.waitUntilExit()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 128 + signal, "\(stderr)")
-    #expect(stderr.contains("interrupted; partial outputs removed"))
+    process.kill(signal)
+    let run = process.finish()
+    #expect(run.status == 128 + signal, "\(run.stderr)")
+    #expect(run.stderr.contains("interrupted; partial outputs removed"))
     let names = try FileManager.default.contentsOfDirectory(atPath: dir)
     #expect(!names.contains { $0.hasSuffix(".partial") }, "\(names)")
     for name in names where name.hasSuffix(".csv") {

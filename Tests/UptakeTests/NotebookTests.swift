@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One walkthrough in `notebooks-md/`: its console blocks' commands, each with the output lines it must print.
@@ -88,23 +89,11 @@ struct NotebookTests {
     for file in ["Benefits.csv", "wa_churn.csv", "guImmun.csv"] {
       try FileManager.default.copyItem(atPath: realData + "/" + file, toPath: dir + "/" + file)
     }
-    var environment = ProcessInfo.processInfo.environment
-    environment["PATH"] = productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+    let path = productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
     for step in notebook.steps {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/bin/sh")
-      process.arguments = ["-c", step.command]
-      process.currentDirectoryURL = URL(fileURLWithPath: dir)
-      process.environment = environment
-      let out = Pipe(), err = Pipe()
-      process.standardOutput = out
-      process.standardError = err
-      try process.run()
-      let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      process.waitUntilExit()
-      #expect(process.terminationStatus == 0, "\(notebook.name): `\(step.command)` failed: \(stderr)")
-      let printed = stdout.components(separatedBy: "\n").map(Notebook.normalised)
+      let run = try runShell(step.command, workingDirectory: dir, environment: ["PATH": path])
+      #expect(run.status == 0, "\(notebook.name): `\(step.command)` failed: \(run.stderr)")
+      let printed = run.stdout.components(separatedBy: "\n").map(Notebook.normalised)
       var position = 0
       for line in step.expected {
         let want = Notebook.normalised(line)

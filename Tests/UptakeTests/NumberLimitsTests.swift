@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Numbers a user gives — options, config values, values that become ids or dates — are checked or handled; none

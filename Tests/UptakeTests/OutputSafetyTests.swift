@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Outputs never go where they must not: not through a planted link, not over a device, pipe, folder or link, not
@@ -87,28 +88,19 @@ struct OutputSafetyTests {
   func concurrentWriters() throws {
     let dir = try trainedFolder()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let binary = productsDirectory.appendingPathComponent("uptake")
-    var runs: [(Process, Pipe)] = []
-    for capacity in ["5", "40"] {
-      let process = Process()
-      process.executableURL = binary
-      process.arguments = [
-        "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--capacity", capacity, "--out",
-        dir + "/list.csv",
-      ]
-      let err = Pipe()
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = err
-      try process.run()
-      runs.append((process, err))
+    let runs = try ["5", "40"].map { capacity in
+      try RunningProcess(
+        uptakeBinary,
+        [
+          "score", "--model", dir + "/m.json", "--data", dir + "/in.csv", "--capacity", capacity, "--out",
+          dir + "/list.csv",
+        ])
     }
     // Either the runs did not overlap and both wrote, or the second found the first's lock and stopped cleanly.
-    for (process, err) in runs {
-      let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      process.waitUntilExit()
+    for run in runs.map({ $0.finish() }) {
       #expect(
-        process.terminationStatus == 0
-          || (process.terminationStatus == 1 && stderr.contains("another run is writing it right now")), "\(stderr)")
+        run.status == 0 || (run.status == 1 && run.stderr.contains("another run is writing it right now")),
+        "\(run.stderr)")
     }
     let lines = try String(contentsOfFile: dir + "/list.csv", encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 6 || lines.count == 41, "\(lines.count) lines")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Personal data is caught where it enters through the config — a feature's source column, a protected column — and

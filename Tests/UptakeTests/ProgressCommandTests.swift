@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What a person at a terminal sees while a long step runs, and what a pipe or `--quiet` does not get.
@@ -10,9 +11,8 @@ struct ProgressCommandTests {
   /// with bars drawn from the first moment (`UPTAKE_PROGRESS_DELAY=0`, unless `delay` says otherwise) so that quick
   /// test steps show them too.
   static func onTerminal(_ arguments: [String], delay: String = "0") throws -> String {
-    let command = shellQuoted(
-      ["UPTAKE_PROGRESS_DELAY=\(delay)", productsDirectory.appendingPathComponent("uptake").path] + arguments)
-    return try standardOutput(of: "/usr/bin/script", ["-qec", "env " + command, "/dev/null"]).text
+    let command = shellQuoted(["UPTAKE_PROGRESS_DELAY=\(delay)", uptakeBinary] + arguments)
+    return try runProcess("/usr/bin/script", ["-qec", "env " + command, "/dev/null"]).stdout
   }
 
   /// A flat file of `rows` rows, over 4 MB at 150,000 rows: read in chunks, so its reading is told.

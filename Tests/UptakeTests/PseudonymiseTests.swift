@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Records
+import TestSupport
 import Testing
 
 @testable import Uptake
@@ -160,28 +161,22 @@ struct PersonalDataNameTests {
     let dir = try temporaryFolder("key-race")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try "id,x\nC1,1\nC2,2\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
-    let binary = productsDirectory.appendingPathComponent("uptake")
-    var runs: [Process] = []
-    for i in 0..<6 {
-      let process = Process()
-      process.executableURL = binary
-      process.arguments = [
-        "pseudonymise", "--data", dir + "/in.csv", "--columns", "id", "--key-file", dir + "/new.key", "--out",
-        dir + "/p\(i).csv",
-      ]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      runs.append(process)
+    let started = try (0..<6).map { i in
+      try RunningProcess(
+        uptakeBinary,
+        [
+          "pseudonymise", "--data", dir + "/in.csv", "--columns", "id", "--key-file", dir + "/new.key", "--out",
+          dir + "/p\(i).csv",
+        ])
     }
-    for run in runs { run.waitUntilExit() }
+    let runs = started.map { $0.finish() }
     let check = try runUptake([
       "pseudonymise", "--data", dir + "/in.csv", "--columns", "id", "--key-file", dir + "/new.key", "--out",
       dir + "/check.csv",
     ])
     #expect(check.status == 0 && !check.stdout.contains("created key file"))
     let expected = try String(contentsOfFile: dir + "/check.csv", encoding: .utf8)
-    for (i, run) in runs.enumerated() where run.terminationStatus == 0 {
+    for (i, run) in runs.enumerated() where run.status == 0 {
       // A run that found another's lock stops cleanly; every run that wrote used the key on disk.
       #expect(try String(contentsOfFile: dir + "/p\(i).csv", encoding: .utf8) == expected)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// report.html checked in a real browser: headless Chromium lays it out, every figure gets a box of its own, and a
@@ -12,12 +13,13 @@ struct ReportInBrowserTests {
 
   /// Runs the browser headless on `page` with `arguments`; returns standard output.
   func chromium(_ arguments: [String], page: String, profile: String) throws -> String {
-    let run = try standardOutput(
-      of: try #require(Self.browser, "no browser installed"),
+    let run = try RunningProcess(
+      try #require(Self.browser, "no browser installed"),
       ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)"] + arguments
-        + ["file://" + page])
+        + ["file://" + page], collectingErrors: false
+    ).finish()
     #expect(run.status == 0)
-    return run.text
+    return run.stdout
   }
 
   @Test(

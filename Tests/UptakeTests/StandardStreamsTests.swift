@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Standard error that cannot be written never kills a run (a warning is dropped, the output is still written);
@@ -6,18 +7,10 @@ import Testing
 @Suite("Standard streams that cannot be written")
 struct StandardStreamsTests {
   func shell(_ command: String, in dir: String) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    process.currentDirectoryURL = URL(fileURLWithPath: dir)
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "PATH": productsDirectory.path + ":/usr/bin:/bin"
-    ]) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationReason == .exit, "\(command) ended by a signal")
-    return process.terminationStatus
+    let run = try runShell(
+      command, workingDirectory: dir, environment: ["PATH": productsDirectory.path + ":/usr/bin:/bin"])
+    #expect(!run.signalled, "\(command) ended by a signal")
+    return run.status
   }
 
   @Test("a full or closed standard error: the run finishes and writes its output; a full standard output: exit 1")
