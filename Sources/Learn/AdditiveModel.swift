@@ -47,10 +47,16 @@ public protocol AdditiveModel: Sendable {
 /// Something that fits an additive model from feature columns and outcomes.
 public protocol Learner: Sendable {
   associatedtype Model: AdditiveModel
+  /// Fits the learner to training columns.
   /// - Parameters:
+  ///   - columns: the training features (numeric with NaN as missing, or categorical codes).
+  ///   - labels: `true` is the event.
   ///   - weights: non-negative weight per row (nil: all 1).
   ///   - groups: a group per row (a family), so that any rows the learner holds out keep groups whole.
   ///   - threads: nil uses every core.
+  ///   - progress: told (done, total) steps as they finish.
+  /// - Returns: the fitted additive model.
+  /// - Throws: `LearnError` for unusable data or settings.
   func fit(
     _ columns: [FeatureColumn], labels: [Bool], weights: [Double]?, groups: [Int]?, threads: Int?,
     progress: (@Sendable (Int, Int) -> Void)?

@@ -35,7 +35,7 @@ public struct BinnedMatrix: Sendable {
     self.binnings = binnings
     var bins = [UInt8](repeating: 0, count: n * binnings.count)
     bins.withUnsafeMutableBufferPointer { out in
-      let base = out.baseAddress!
+      let base = out.start
       let ranges = Parallel.ranges(count: binnings.count, chunks: threads ?? Parallel.availableCores)
       Parallel.forEach(ranges, callsBLAS: false) { _, features in
         for j in features {
@@ -43,7 +43,7 @@ public struct BinnedMatrix: Sendable {
           switch columns[j] {
           case .numeric(_, let values):
             guard case .numeric(let edges) = binnings[j].kind else { continue }
-            values.withUnsafeBufferPointer { v in Self.binNumeric(v.baseAddress!, count: n, edges: edges, into: dst) }
+            values.withUnsafeBufferPointer { v in Self.binNumeric(v.start, count: n, edges: edges, into: dst) }
           case .categorical(_, let codes, let levels):
             guard case .categorical(let kept) = binnings[j].kind else { continue }
             var index: [String: Int] = [:]
@@ -65,25 +65,18 @@ public struct BinnedMatrix: Sendable {
   static func fitting(
     _ columns: [FeatureColumn], maxBins: Int, minCategoryCount: Int, seed: UInt64, threads: Int
   ) throws -> BinnedMatrix {
-    var binnings = [FeatureBinning?](repeating: nil, count: columns.count)
     let sample = FeatureBinning.sampleRows(count: columns.first?.count ?? 0, size: 200_000, seed: seed)
-    binnings.withUnsafeMutableBufferPointer { out in
-      let base = out.baseAddress!
-      Parallel.forEach(Parallel.ranges(count: columns.count, chunks: threads), callsBLAS: false) { _, features in
-        for j in features {
-          switch columns[j] {
-          case .numeric(let name, let values):
-            base[j] = .numeric(name: name, values: values, maxBins: maxBins, sampleRows: sample)
-          case .categorical(let name, let codes, let levels):
-            base[j] =
-              FeatureBinning.categorical(
-                name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
-              ).binning
-          }
-        }
+    let binnings = Parallel.map(columns.count, threads: threads) { j -> FeatureBinning in
+      switch columns[j] {
+      case .numeric(let name, let values):
+        return .numeric(name: name, values: values, maxBins: maxBins, sampleRows: sample)
+      case .categorical(let name, let codes, let levels):
+        return FeatureBinning.categorical(
+          name: name, codes: codes, levels: levels, maxBins: maxBins, minCount: minCategoryCount
+        ).binning
       }
     }
-    return try BinnedMatrix(columns, binnings: binnings.map { $0! }, threads: threads)
+    return try BinnedMatrix(columns, binnings: binnings, threads: threads)
   }
 
   /// Bins numeric values by a branch-free binary search: edges padded with +∞ to a power of two, so every value
@@ -100,7 +93,7 @@ public struct BinnedMatrix: Sendable {
     for (k, e) in edges.enumerated() { padded[k] = e }
     let missing = UInt8(edges.count + 1)
     padded.withUnsafeBufferPointer { e in
-      let table = e.baseAddress!
+      let table = e.start
       var i = 0
       while i &+ 8 <= n {
         var position = SIMD8<Int>(repeating: 0)

@@ -23,7 +23,7 @@ struct ColumnSummary {
         means.withUnsafeMutableBufferPointer { mp in
           constant.withUnsafeMutableBufferPointer { cp in
             nonFiniteRow.withUnsafeMutableBufferPointer { fp in
-              let (mBase, cBase, fBase) = (mp.baseAddress!, cp.baseAddress!, fp.baseAddress!)
+              let (mBase, cBase, fBase) = (mp.start, cp.start, fp.start)
               Parallel.forEach(ranges) { _, columns in
                 for j in columns {
                   let col = xp.column(j)
@@ -39,7 +39,7 @@ struct ColumnSummary {
                   }
                   mBase[j] = sum / totalWeight
                   cBase[j] = same
-                  if !finite { fBase[j] = (0..<n).first { !col[$0].isFinite }! }
+                  if !finite, let row = (0..<n).first(where: { !col[$0].isFinite }) { fBase[j] = row }
                 }
               }
             }

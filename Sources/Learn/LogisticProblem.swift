@@ -50,7 +50,7 @@ struct LogisticProblem {
     var columns = [Double](repeating: 0, count: m * featureCount)
     x.withUnsafePointer { xp in
       columns.withUnsafeMutableBufferPointer { out in
-        let outBase = out.baseAddress!
+        let outBase = out.start
         Parallel.forEach(Parallel.ranges(count: featureCount, chunks: threads)) { _, range in
           for j in range {
             let src = xp.column(j)
@@ -94,7 +94,7 @@ struct LogisticProblem {
         y.withUnsafeBufferPointer { yp in
           w.withUnsafeBufferPointer { wp in
             partial.withUnsafeMutableBufferPointer { out in
-              let outBase = out.baseAddress!
+              let outBase = out.start
               Parallel.forEach(ranges) { c, range in
                 var s = 0.0
                 if hasDirection {
@@ -122,8 +122,10 @@ struct LogisticProblem {
   /// - Parameters:
   ///   - eta: current margins.
   ///   - delta: a step in `θ`, or nil to evaluate at `eta` itself.
+  ///   - wantHessian: whether to form the Hessian (the `dsyrk` work).
   ///   - newMargins: receives `η + v`.
   ///   - directionMargins: receives `v` when `delta` is given.
+  /// - Returns: the loss, gradient and (when asked) Hessian at the new margins.
   /// - Complexity: O(n · p²) with the Hessian, O(n · p) without.
   func evaluate(
     margins eta: [Double], step delta: [Double]?, wantHessian: Bool,
@@ -138,7 +140,7 @@ struct LogisticProblem {
     var partials = [Evaluation](repeating: Evaluation(loss: 0, gradient: [], hessian: nil), count: ranges.count)
     withRowPointers(eta: eta, step: step, newMargins: &newMargins, directionMargins: &directionMargins) { rows in
       partials.withUnsafeMutableBufferPointer { out in
-        let outBase = out.baseAddress!
+        let outBase = out.start
         Parallel.forEach(ranges) { c, range in
           let scratch = ChunkScratch(parameters: parameterCount, blockRows: blockRows, wantHessian: wantHessian)
           var start = range.lowerBound
@@ -155,7 +157,10 @@ struct LogisticProblem {
     for c in 1..<max(1, partials.count) {
       total.loss += partials[c].loss
       BLAS.axpy(1, partials[c].gradient, &total.gradient)
-      if let hc = partials[c].hessian { BLAS.axpy(1, hc.storage, &total.hessian!.storage) }
+      if let hc = partials[c].hessian, var sum = total.hessian {
+        BLAS.axpy(1, hc.storage, &sum.storage)
+        total.hessian = sum
+      }
     }
     total.hessian?.symmetrize(from: .lower)
     return total
@@ -175,8 +180,8 @@ struct LogisticProblem {
     } else {
       for r in 0..<m { out[r] = rows.eta[start &+ r] }
     }
-    let residual = scratch.residual.baseAddress!
-    let (scaled, wantHessian) = (scratch.scaled.baseAddress!, scratch.wantHessian)
+    let residual = scratch.residual.start
+    let (scaled, wantHessian) = (scratch.scaled.start, scratch.wantHessian)
     // The chunk's loss runs on through its blocks in row order, so the sum does not depend on the block size.
     var loss = scratch.loss
     var residualSum = 0.0
@@ -194,7 +199,7 @@ struct LogisticProblem {
       if wantHessian { scaled[r] = (wi * prob * (1 - prob)).squareRoot() }
     }
     scratch.loss = loss
-    let gradient = scratch.gradient.baseAddress!
+    let gradient = scratch.gradient.start
     gradient[0] += residualSum
     if p > 0 {
       BLAS.gemv(.transpose, x, residual, beta: 1, gradient + 1)
@@ -228,8 +233,8 @@ struct LogisticProblem {
                 directionMargins.withUnsafeMutableBufferPointer { vp in
                   body(
                     RowPointers(
-                      x: xp, eta: e.baseAddress!, y: yp.baseAddress!, w: wp.baseAddress!, step: dp.baseAddress!,
-                      newMargins: np.baseAddress!, directionMargins: vp.baseAddress))
+                      x: xp, eta: e.start, y: yp.start, w: wp.start, step: dp.start,
+                      newMargins: np.start, directionMargins: vp.baseAddress))
                 }
               }
             }
@@ -364,7 +369,7 @@ final class ChunkScratch {
 
   var hessianView: MutableMatrixPointer {
     MutableMatrixPointer(
-      base: hessian.baseAddress!, rows: parameterCount, columns: parameterCount, leadingDimension: parameterCount)
+      base: hessian.start, rows: parameterCount, columns: parameterCount, leadingDimension: parameterCount)
   }
 
   /// The chunk's sums as an `Evaluation`.

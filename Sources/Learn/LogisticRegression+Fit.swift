@@ -10,6 +10,7 @@ extension LogisticRegression.Configuration {
   ///   - featureNames: a name per column, used in errors and reports; defaults to `x1…xp`.
   ///   - threads: threads for the row-blocked passes; nil uses every core. Results are deterministic for a
   ///     given thread count.
+  /// - Returns: the fitted model, with standard errors where they exist.
   /// - Throws: `LearnError` for unusable data or configuration, naming the column and row at fault.
   /// - Complexity: Newton–Cholesky: O(n · p²) per iteration, typically 5–10 iterations.
   public func fit(

@@ -69,9 +69,10 @@ enum Inference {
     if problem.parameterCount > maximumParameters {
       return (nil, nil, "more than \(maximumParameters - 1) features; the covariance matrix is not formed")
     }
-    let information =
-      result.dataHessian
-      ?? problem.evaluate(margins: result.margins ?? problem.margins(result.theta), wantHessian: true).hessian!
+    guard
+      let information = result.dataHessian
+        ?? problem.evaluate(margins: result.margins ?? problem.margins(result.theta), wantHessian: true).hessian
+    else { preconditionFailure("an evaluation asked for its Hessian returned none") }
     let covariance: Matrix
     let kind: LogisticRegression.InferenceKind
     do {

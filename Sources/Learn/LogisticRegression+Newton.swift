@@ -8,11 +8,17 @@ import Linalg
 /// there, the step is halved along the stored margins `XΔ` (O(n) per trial) and the accepted point is evaluated
 /// once more. So an iteration usually costs one pass over `X`.
 enum NewtonCholesky {
+  /// Minimises the penalised loss by Newton's method.
   /// - Parameters:
+  ///   - problem: the data, weights and penalty.
   ///   - start: a warm start (e.g. the fit on a subsample); nil starts from the intercept-only optimum.
   ///   - approximateHessian: `XᵀWX` estimated elsewhere (the subsample's, scaled). Steps use it while it keeps
   ///     convergence fast, so those passes skip the `dsyrk` work; the pass predicted to be the last computes the
   ///     exact Hessian, which the standard errors need at the optimum. Slow progress switches to exact Newton.
+  ///   - tolerance: the optimality (largest subgradient entry per unit of weight) at which to stop.
+  ///   - maxIterations: the most Newton steps.
+  /// - Returns: the optimum, its margins and the data Hessian there, with any warnings.
+  /// - Throws: `LearnError.singularDesign` when neither Cholesky nor LDLᵀ solves the Newton system.
   static func minimise(
     _ problem: LogisticProblem, start: [Double]? = nil, approximateHessian: Matrix? = nil, tolerance: Double,
     maxIterations: Int
@@ -33,7 +39,10 @@ enum NewtonCholesky {
       eta = [Double](repeating: theta[0], count: problem.rowCount)  // β = 0: no pass over X needed
       current = problem.evaluate(margins: eta, wantHessian: true)
     }
-    var curvature = current.hessian ?? approximateHessian!
+    // Without an approximation the first evaluation formed the exact Hessian.
+    guard var curvature = current.hessian ?? approximateHessian else {
+      preconditionFailure("Newton: neither an exact nor an approximate Hessian")
+    }
     var f = current.loss + problem.smoothPenalty(theta)
     var warnings: [LogisticRegression.FitWarning] = []
     var iterations = 0

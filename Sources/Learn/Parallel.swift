@@ -54,11 +54,12 @@ public enum Parallel {
     var results = [T?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { out in
       // Each index writes only its own slot.
-      nonisolated(unsafe) let base = out.baseAddress
+      nonisolated(unsafe) let base = out.start
       forEach(ranges(count: count, chunks: max(1, threads ?? availableCores)), callsBLAS: false) { _, range in
-        for i in range { base![i] = body(i) }
+        for i in range { base[i] = body(i) }
       }
     }
-    return results.map { $0! }
+    // Every slot was written above.
+    return results.compactMap { $0 }
   }
 }

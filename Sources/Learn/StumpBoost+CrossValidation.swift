@@ -23,8 +23,13 @@ extension StumpBoost.Configuration {
   /// fall again after a long flat stretch (guImmun: flat from round 175 to 425, then falling to 1,500), so no
   /// patience is safe. The loss is the plain log loss: class weights shape each fit, not the choice of round.
   /// - Parameters:
+  ///   - columns: the training features.
+  ///   - labels: `true` is the event.
   ///   - folds: a fold index in `0..<count` per row (whole families together).
   ///   - groups: a group per row, for the bags' shares.
+  ///   - threads: nil uses every core.
+  ///   - progress: told (done, total) rounds as they finish.
+  /// - Returns: the chosen rounds, the out-of-fold margins and the loss curve.
   /// - Throws: `LearnError` for bad settings or data, or a fold whose training rows have one class only.
   public func crossValidate(
     _ columns: [FeatureColumn], labels: [Bool], folds: [Int], groups: [Int]?, threads: Int? = nil,

@@ -254,7 +254,7 @@ extension StumpTrainer {
           weights.withUnsafeBufferPointer { w in
             gradHess.withUnsafeMutableBufferPointer { gh in
               margins.withUnsafeMutableBufferPointer { m in
-                nonisolated(unsafe) let (out, grad) = (m.baseAddress!, gh.baseAddress!)
+                nonisolated(unsafe) let (out, grad) = (m.start, gh.start)
                 Parallel.forEach(chunks, callsBLAS: false) { _, range in
                   for i in range {
                     let margin = out[i] + v[Int(cell[i])]

@@ -9,7 +9,7 @@ extension StumpBoost {
     binned.bins.withUnsafeBufferPointer { bins in
       out.withUnsafeMutableBufferPointer { m in
         for j in 0..<featureCount {
-          let column = bins.baseAddress! + j * n
+          let column = bins.start + j * n
           tables[j].withUnsafeBufferPointer { table in
             for i in 0..<n { m[i] += table[Int(column[i])] }
           }

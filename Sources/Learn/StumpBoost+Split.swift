@@ -19,8 +19,12 @@ enum StumpSplit {
   /// (interleaved A/B, 150 rounds: 3.95–4.47 s against 3.91–5.22 s): a pair's histograms then take 16 KiB of L1,
   /// not all 32 KiB (cachegrind saw one L1 miss per five updates with four).
   /// - Parameters:
-  ///   - first, second: the features' bins (whole columns).
-  ///   - a, b: each feature's 2 copies of 256 bins of `SIMD2<Double>`, `copyStride` apart.
+  ///   - rows: the rows added.
+  ///   - first: the first feature's bins (a whole column).
+  ///   - second: the second feature's bins, or nil for one feature.
+  ///   - gradHess: the gradient and Hessian per row.
+  ///   - a: the first feature's 2 copies of 256 bins of `SIMD2<Double>`, `copyStride` apart.
+  ///   - b: the second feature's copies, likewise.
   /// - Complexity: O(rows).
   @inline(__always)
   static func accumulate(

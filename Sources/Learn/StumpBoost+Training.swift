@@ -18,6 +18,9 @@ extension StumpBoost.Configuration {
   ///     (of groups, when `groups` is given, so siblings stay on one side) is held out.
   ///   - groups: a group id per row (e.g. family), used only for the internal validation split.
   ///   - threads: nil uses every core; the result is deterministic for a given thread count.
+  ///   - progress: told (round, rounds) as each round finishes.
+  /// - Returns: the fitted ensemble, compiled to one table per feature.
+  /// - Throws: `LearnError` for unusable data or settings.
   /// - Complexity: O(rounds · n · p) for the histograms, plus O(n · p · log bins) binning.
   public func fit(
     _ columns: [FeatureColumn], labels: [Bool], sampleWeights: [Double]? = nil,
@@ -128,7 +131,7 @@ extension StumpBoost.Configuration {
       guard names.contains(name) else {
         throw LearnError.invalidConfiguration("monotone constraint on \(name), which is not a feature")
       }
-      if case .categorical = columns.first(where: { $0.name == name })! {
+      if case .categorical? = columns.first(where: { $0.name == name }) {
         throw LearnError.invalidConfiguration("monotone constraint on categorical feature \(name) has no order")
       }
     }
@@ -211,11 +214,11 @@ struct StumpTrainer {
     var counts = data.binnings.map { [Int](repeating: 0, count: $0.binCount) }
     data.bins.withUnsafeBufferPointer { bins in
       counts.withUnsafeMutableBufferPointer { out in
-        let base = out.baseAddress!
+        let base = out.start
         Parallel.forEach(Parallel.ranges(count: data.columns, chunks: threads), callsBLAS: false) { _, features in
           for j in features {
             var c = [Int](repeating: 0, count: 256)
-            let column = bins.baseAddress! + j * n
+            let column = bins.start + j * n
             for i in 0..<n { c[Int(column[i])] &+= 1 }
             base[j] = Array(c[0..<base[j].count])
           }
@@ -289,7 +292,7 @@ struct StumpTrainer {
       labels.withUnsafeBufferPointer { y in
         weights.withUnsafeBufferPointer { w in
           gradHess.withUnsafeMutableBufferPointer { gh in
-            let out = gh.baseAddress!
+            let out = gh.start
             Parallel.forEach(chunks, callsBLAS: false) { _, range in
               for i in range { out[i] = Self.gradient(m[i], y[i], w[i]) }
             }
@@ -322,7 +325,7 @@ struct StumpTrainer {
       data.bins.withUnsafeBufferPointer { bins in
         gradHess.withUnsafeBufferPointer { gh in
           StumpSplit.accumulate(
-            rows: 0..<n, first: bins.baseAddress! + j * n, second: nil, gradHess: gh.baseAddress!, a: histogram,
+            rows: 0..<n, first: bins.start + j * n, second: nil, gradHess: gh.start, a: histogram,
             b: histogram)
         }
       }
@@ -346,7 +349,7 @@ struct StumpTrainer {
     data.bins.withUnsafeBufferPointer { bins in
       gradHess.withUnsafeBufferPointer { gh in
         perFeature.withUnsafeMutableBufferPointer { out in
-          let base = out.baseAddress!
+          let base = out.start
           Parallel.forEach(pairChunks, callsBLAS: false) { _, pairRange in
             let stride = StumpSplit.featureStride
             let histograms = UnsafeMutablePointer<SIMD2<Double>>.allocate(capacity: pairRange.count * 2 * stride)
@@ -358,8 +361,8 @@ struct StumpTrainer {
               for (k, pair) in pairRange.enumerated() {
                 let j = 2 * pair
                 StumpSplit.accumulate(
-                  rows: rows, first: bins.baseAddress! + j * n,
-                  second: j + 1 < p ? bins.baseAddress! + (j + 1) * n : nil, gradHess: gh.baseAddress!,
+                  rows: rows, first: bins.start + j * n,
+                  second: j + 1 < p ? bins.start + (j + 1) * n : nil, gradHess: gh.start,
                   a: histograms + 2 * k * stride, b: histograms + (2 * k + 1) * stride)
               }
               start = rows.upperBound
@@ -400,9 +403,9 @@ struct StumpTrainer {
           weights.withUnsafeBufferPointer { w in
             gradHess.withUnsafeMutableBufferPointer { gh in
               margins.withUnsafeMutableBufferPointer { m in
-                let column = bins.baseAddress! + stump.feature * n
-                let out = m.baseAddress!
-                let grad = gh.baseAddress!
+                let column = bins.start + stump.feature * n
+                let out = m.start
+                let grad = gh.start
                 Parallel.forEach(chunks, callsBLAS: false) { _, range in
                   for i in range {
                     let margin = out[i] + values[Int(column[i])]
@@ -500,7 +503,7 @@ struct StumpTrainer {
         var binWeight = [Double](repeating: 0, count: 256)
         data.bins.withUnsafeBufferPointer { bins in
           sampleWeights.withUnsafeBufferPointer { w in
-            let column = bins.baseAddress! + j * n
+            let column = bins.start + j * n
             for i in 0..<n { binWeight[Int(column[i])] += w[i] }
           }
         }

@@ -11,7 +11,7 @@ extension BLAS {
   public static func dot(_ x: [Double], _ y: [Double]) -> Double {
     precondition(x.count == y.count, "dot: lengths \(x.count) and \(y.count) differ")
     return x.withUnsafeBufferPointer { xp in
-      y.withUnsafeBufferPointer { yp in dot(count: x.count, xp.baseAddress!, yp.baseAddress!) }
+      y.withUnsafeBufferPointer { yp in dot(count: x.count, xp.start, yp.start) }
     }
   }
 
@@ -29,7 +29,7 @@ extension BLAS {
     let n = x.count
     if n == 0 { return }
     x.withUnsafeBufferPointer { xp in
-      y.withUnsafeMutableBufferPointer { yp in _daxpy(n, alpha, xp.baseAddress!, yp.baseAddress!) }
+      y.withUnsafeMutableBufferPointer { yp in _daxpy(n, alpha, xp.start, yp.start) }
     }
   }
 
@@ -38,14 +38,14 @@ extension BLAS {
   public static func scal(_ alpha: Double, _ x: inout [Double]) {
     let n = x.count
     if n == 0 { return }
-    x.withUnsafeMutableBufferPointer { xp in _dscal(n, alpha, xp.baseAddress!) }
+    x.withUnsafeMutableBufferPointer { xp in _dscal(n, alpha, xp.start) }
   }
 
   /// The Euclidean norm `‖x‖₂`, computed without overflow.
   @inlinable
   public static func nrm2(_ x: [Double]) -> Double {
     if x.isEmpty { return 0 }
-    return x.withUnsafeBufferPointer { _dnrm2(x.count, $0.baseAddress!) }
+    return x.withUnsafeBufferPointer { _dnrm2(x.count, $0.start) }
   }
 }
 

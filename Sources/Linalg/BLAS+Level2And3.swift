@@ -29,8 +29,8 @@ extension BLAS {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
           gemv(
-            trans, alpha: alpha, ap, xp.baseAddress ?? UnsafePointer(EmptyStorage.base), beta: beta,
-            yp.baseAddress ?? EmptyStorage.base)
+            trans, alpha: alpha, ap, xp.start, beta: beta,
+            yp.start)
         }
       }
     }

@@ -2,7 +2,7 @@ import CLAPACK
 
 /// The one place that reads and sets OpenBLAS's thread count.
 ///
-/// Rule (design.md): parallelise in one place. Code that runs its own parallel loop calls BLAS inside
+/// Rule (docs/architecture.md): parallelise in one place. Code that runs its own parallel loop calls BLAS inside
 /// `withSingleThread` so the two kinds of threads do not fight; one big BLAS call gets all threads.
 public enum BLASThreads {
   /// OpenBLAS's current thread count.

@@ -100,7 +100,7 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
     try storage.withUnsafeBufferPointer { buffer in
       try body(
         MatrixPointer(
-          base: buffer.baseAddress ?? UnsafePointer(EmptyStorage.base), rows: rows, columns: columns,
+          base: buffer.start, rows: rows, columns: columns,
           leadingDimension: max(rows, 1)))
     }
   }
@@ -112,7 +112,7 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
     return try storage.withUnsafeMutableBufferPointer { buffer in
       try body(
         MutableMatrixPointer(
-          base: buffer.baseAddress ?? EmptyStorage.base, rows: r, columns: c, leadingDimension: max(r, 1)))
+          base: buffer.start, rows: r, columns: c, leadingDimension: max(r, 1)))
     }
   }
 }
@@ -125,15 +125,4 @@ public enum Triangle: Sendable {
 /// Whether a BLAS operand is used as stored or transposed.
 public enum Transpose: Sendable {
   case none, transpose
-}
-
-/// A non-null, aligned address for views of empty arrays, which BLAS wants even with nothing to read: one element,
-/// never read, since every loop over an empty view runs zero times.
-@usableFromInline
-enum EmptyStorage {
-  @usableFromInline nonisolated(unsafe) static let base: UnsafeMutablePointer<Double> = {
-    let p = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-    p.initialize(to: 0)
-    return p
-  }()
 }

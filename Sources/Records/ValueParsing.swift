@@ -7,7 +7,7 @@
 #endif
 
 /// Parsing field values straight from bytes: going through `String` and `Double(_:)` per field was the usual
-/// bottleneck of CSV readers (design.md).
+/// bottleneck of CSV readers (docs/architecture.md).
 enum ValueParsing {
   /// Optional sign, then 1–18 digits.
   static func isInteger(_ s: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -251,7 +251,8 @@ public enum DataLoader {
     _ request: DataRequest, _ pathKind: Kind, config text: String, withListColumns: Bool = false
   ) throws -> LoadedData {
     let configPath = configPath(request, pathKind)
-    InputFiles.register(configPath)  // the config beside the data is part of the input, even when a model's copy is used
+    // The config beside the data is part of the input, even when a model's copy is used.
+    InputFiles.register(configPath)
     let isSQLite = pathKind == .sqlite
     let config = try ProjectConfig.load(text: text, path: configPath, database: isSQLite ? request.path : nil)
     var names = request.extras
