@@ -38,7 +38,11 @@ extension UptakeCommand {
     func run() throws {
       progress.showing { _ in
         let check = DataCheck(data.request(flat: flat.flatFile))
-        print(format == .json ? check.json : check.text)
+        do {
+          print(format == .json ? try check.json() : check.text)
+        } catch {
+          fail("\(error)")
+        }
         if !check.canTrain || (strict && !check.warnings.isEmpty) {
           if strict && check.canTrain {
             StandardStreams.writeError("uptake: --strict: warnings are fatal\n")

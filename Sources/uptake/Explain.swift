@@ -74,7 +74,7 @@ extension UptakeCommand {
           switch format {
           case .csv: try write(csv: explanation)
           case .json, .text:
-            let text = (format == .json ? explanation.json : explanation.text) + "\n"
+            let text = (format == .json ? try explanation.json() : explanation.text) + "\n"
             if out == CSVWriter.standardOutput {
               print(text, terminator: "")
             } else {

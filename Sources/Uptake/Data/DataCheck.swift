@@ -319,8 +319,9 @@ extension DataCheck {
     return lines.joined(separator: "\n")
   }
 
-  public var json: String {
-    let data = (try? JSONCoding.encoder(pretty: true).encode(self)) ?? Data("{}".utf8)
-    return String(decoding: data, as: UTF8.self)
+  /// Pretty JSON.
+  /// - Throws: the encoder's error, never a stand-in answer.
+  public func json() throws -> String {
+    String(decoding: try JSONCoding.encoder(pretty: true).encode(self), as: UTF8.self)
   }
 }

@@ -53,7 +53,7 @@ public struct EvaluationReport: ReportNumbers {
       ("report.md", markdown),
       ("report.html", page.html),
       ("transparency.md", TransparencyRecord(evaluation: evaluation, bundle: bundle, owner: owner).markdown),
-      ("evaluation.json", json),
+      ("evaluation.json", try json()),
     ]
     return try Self.writeFiles(top: top, figures: figures, to: folder)
   }
@@ -435,7 +435,7 @@ public struct EvaluationReport: ReportNumbers {
     }
   }
 
-  var json: String {
+  func json() throws -> String {
     struct Document: Encodable {
       var data: String
       var learner: String
@@ -455,6 +455,6 @@ public struct EvaluationReport: ReportNumbers {
       uncalibratedSummary: e.uncalibratedSummary,
       reliability: e.reliability, baselines: e.baselines, subgroups: e.subgroups, drift: e.drift + [e.scoreDrift],
       pairs: e.pairs.isEmpty ? nil : e.pairs)
-    return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
+    return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
   }
 }

@@ -160,7 +160,7 @@ public struct ImpactReport: Sendable {
     ]
   }
 
-  var json: String {
+  func json() throws -> String {
     struct Document: Encodable {
       var data: String
       var ledger: String
@@ -177,8 +177,7 @@ public struct ImpactReport: Sendable {
       byBand: impact.byBand, byGroup: impact.byGroup,
       upliftAtShare: impact.upliftAtShare.map { [$0.share, $0.uplift] },
       minimumDetectableEffect: impact.minimumDetectableEffect)
-    let data = (try? JSONCoding.encoder(pretty: true).encode(document)) ?? Data()
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return String(decoding: try JSONCoding.encoder(pretty: true).encode(document), as: UTF8.self) + "\n"
   }
 
   /// Writes impact.md, impact.html, impact.json and figures/*.svg into `folder`, each atomically.
@@ -188,7 +187,7 @@ public struct ImpactReport: Sendable {
     let markdown = self.markdown
     let page = HTMLPage(
       title: "Impact of outreach", markdown: markdown, figures: Dictionary(figures, uniquingKeysWith: { a, _ in a }))
-    let top = [("impact.md", markdown), ("impact.html", page.html), ("impact.json", json)]
+    let top = [("impact.md", markdown), ("impact.html", page.html), ("impact.json", try json())]
     return try EvaluationReport.writeFiles(top: top, figures: figures, to: folder)
   }
 }

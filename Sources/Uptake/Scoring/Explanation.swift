@@ -112,7 +112,8 @@ public struct Explanation: Codable, Equatable, Sendable {
   }
 
   /// Pretty JSON.
-  public var json: String {
-    String(decoding: (try? JSONCoding.encoder(pretty: true).encode(self)) ?? Data(), as: UTF8.self)
+  /// - Throws: the encoder's error, never an empty answer.
+  public func json() throws -> String {
+    String(decoding: try JSONCoding.encoder(pretty: true).encode(self), as: UTF8.self)
   }
 }
