@@ -157,10 +157,7 @@ struct LogisticProblem {
     for c in 1..<max(1, partials.count) {
       total.loss += partials[c].loss
       BLAS.axpy(1, partials[c].gradient, &total.gradient)
-      if let hc = partials[c].hessian, var sum = total.hessian {
-        BLAS.axpy(1, hc.storage, &sum.storage)
-        total.hessian = sum
-      }
+      if let hc = partials[c].hessian { total.hessian?.add(hc) }
     }
     total.hessian?.symmetrize(from: .lower)
     return total

@@ -59,7 +59,8 @@ public enum Parallel {
         for i in range { base[i] = body(i) }
       }
     }
-    // Every slot was written above.
-    return results.compactMap { $0 }
+    let filled = results.compactMap { $0 }
+    precondition(filled.count == count, "Parallel.map: a slot was not written")
+    return filled
   }
 }

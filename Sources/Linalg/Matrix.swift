@@ -94,6 +94,13 @@ public struct Matrix: Equatable, Hashable, Sendable, Codable {
     }
   }
 
+  /// `self += other`, element by element (BLAS `daxpy`), in place.
+  public mutating func add(_ other: Matrix) {
+    precondition(
+      rows == other.rows && columns == other.columns, "add: \(other.rows)×\(other.columns) to \(rows)×\(columns)")
+    BLAS.axpy(1, other.storage, &storage)
+  }
+
   /// Calls `body` with a read-only strided view of the whole matrix.
   @inlinable
   public func withUnsafePointer<R>(_ body: (MatrixPointer) throws -> R) rethrows -> R {

@@ -1,5 +1,15 @@
 /// A CSV file that cannot be read as a table, with where and what to do.
 public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Whether the file would read with `numbers: lenient` (money written £1,234, shares written 12%): `uptake init`
+  /// drafts the config so when this is the only problem.
+  public var isCuredByLenientNumbers: Bool {
+    switch self {
+    case .badValue(_, _, _, _, let problem): return problem == ValueChecks.lenientNumbersProblem
+    case .mostlyTyped(_, _, let kind, _, _): return kind == "numbers"
+    default: return false
+    }
+  }
+
   case unreadable(file: String, reason: String)
   case empty(file: String)
   /// A row whose field count differs from the header's. `line` is the 1-based physical line where the row starts.

@@ -5,9 +5,9 @@ import Yams
 extension ConfigReader {
   /// `tables:`: each table's file (or SQLite table), keys, times, types and read settings; reads each header.
   mutating func tables(
-    _ top: [String: Node], root: Node, database: String?, headers: (ProjectConfig.TableSource) throws -> [String]
+    _ top: [String: Node], root: Node, defaultRead: ReadSettings, database: String?,
+    headers: (ProjectConfig.TableSource) throws -> [String]
   ) throws -> [ProjectConfig.TableSpec] {
-    let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
     guard let tablesNode = top["tables"], case .mapping(let tableMap) = tablesNode else {
       throw fail(top["tables"] ?? root, "tables must list each table by name with its file")
     }

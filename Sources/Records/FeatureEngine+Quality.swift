@@ -144,11 +144,6 @@ extension FeatureEngine {
     return issues
   }
 
-  /// `qualityIssues` as the sentences every command prints.
-  public func qualityNotes(until end: FeatureFrame.DataUntil) -> [String] {
-    qualityIssues(until: end).map(\.description)
-  }
-
   /// Rows of `column` whose key is not in `target`. Distinct keys are looked up once; rows are scanned only when some
   /// key is missing.
   static func orphanRows(_ column: Column, in target: LevelTable) -> Int {
@@ -171,7 +166,7 @@ extension FeatureEngine {
     nonisolated(unsafe) var notes: [String] = []
     let end = self.dataUntil(override: dataUntil, today: today)
     let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { notes = self.qualityNotes(until: end) }
+    DispatchQueue.global().async(group: group) { notes = self.qualityIssues(until: end).map(\.description) }
     var frame = try frame(asOf: override, extras: extras, dataUntil: dataUntil, today: today)
     group.wait()
     frame.notes += notes
@@ -184,8 +179,8 @@ extension FeatureEngine {
     let never = FeatureFrame.DataUntil(day: Day(number: Int(Int32.max / 2)), source: "")
     for case .orphanKeys(let link, let rows, let total, _) in qualityIssues(until: never) {
       throw config.error(
-        "\(link.from.table): \(rows) of \(total) rows have a \(link.from.column) with no match in \(link.to); fix the keys "
-          + "or remove orphan_keys: error")
+        "\(link.from.table): \(rows) of \(total) rows have a \(link.from.column) with no match in \(link.to); they are "
+          + "never used; fix the keys or remove orphan_keys: error")
     }
   }
 }

@@ -236,12 +236,15 @@ struct ConfigReader {
         "unit",
       ])
     if let v = top["version"], (try? int(v, "version")) != 1 { throw fail(v, "version must be 1") }
+    let defaultRead = try readSettings(top["read"], base: ReadSettings(), what: "read")
+    let dataUntil = try self.dataUntil(top["data_until"])
+    let unit = try self.unit(top["unit"])
     let database = try top["database"].map { try string($0, "database") }
     if let database, let problem = ProjectConfig.outsideConfigFolder(database) {
       throw fail(top["database"], "database \(problem)")
     }
     // Tables first: every other name is checked against their columns.
-    let tables = try self.tables(top, root: root, database: database, headers: headers)
+    let tables = try self.tables(top, root: root, defaultRead: defaultRead, database: database, headers: headers)
     let links = try self.links(top["links"])
     try requirePlaceholdersFilled(top)
     let population = try self.population(top["population"])
@@ -263,8 +266,8 @@ struct ConfigReader {
       tables: tables, database: database, links: links, population: population, id: id, group: group, asOf: asOf,
       outcome: outcome, protected: protected, features: try features(top["features"]), headers: columns)
     config.orphanKeysAreErrors = try orphanKeysAreErrors(top["orphan_keys"])
-    config.dataUntil = try dataUntil(top["data_until"])
-    config.unit = try unit(top["unit"])
+    config.dataUntil = dataUntil
+    config.unit = unit
     config.personalAllowed = personalAllowed
     config.path = file
     config.listColumns = try listColumns(top["list_columns"], of: config)
@@ -344,6 +347,12 @@ struct ConfigReader {
   /// An outcome counts the table's rows in its window: `count` or `exists`. Any other aggregation is refused, never
   /// read as a count.
   func outcomeAggregation(_ node: Node?) throws -> ProjectConfig.Aggregation {
+    if let node, try string(node, "aggregation") == ProjectConfig.ageInMonths {
+      throw fail(
+        node,
+        "outcome aggregation \(ProjectConfig.ageInMonths) is not supported; an outcome is count or exists (of rows "
+          + "in its window)")
+    }
     let a = try aggregation(node)
     guard a == .count || a == .exists else {
       throw fail(
@@ -355,9 +364,8 @@ struct ConfigReader {
 
   /// A reason is a sentence a contact list shows: never blank, `{value}` written exactly (a `{ value }` would be printed
   /// as it is), and no `{value}` in the sentence for a missing value, which has none.
-  func checkReasons(_ feature: ProjectConfig.Feature, _ m: [String: Node]) throws {
-    let name = feature.name
-    let written = [("reason", feature.reason), ("reason_when_missing", feature.reasonWhenMissing)]
+  func checkReasons(name: String, reason: String, reasonWhenMissing: String?, _ m: [String: Node]) throws {
+    let written = [("reason", Optional(reason)), ("reason_when_missing", reasonWhenMissing)]
     for (key, text) in written {
       guard let text else { continue }
       if text.allSatisfy(\.isWhitespace) {
@@ -465,28 +473,35 @@ struct ConfigReader {
         "reason_style", "modifiable", "action",
       ])
     let name = try string(m["name"], "feature name")
+    // The sentences first, then where the value comes from: the order errors are reported in.
+    let reason = try m["reason"].map { try string($0, "reason") } ?? name + ": {value}"
+    let reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
+    try checkReasons(name: name, reason: reason, reasonWhenMissing: reasonWhenMissing, m)
+    let action = try modifiableAction(m, name: name)
+    let reasonIsNeed = try reasonStyleIsNeed(m, name: name, reason: reason)
     var feature = ProjectConfig.Feature(
-      name: name, source: try featureSource(m, name: name, at: node),
-      reason: try m["reason"].map { try string($0, "reason") } ?? name + ": {value}", line: node.mark?.line ?? 0)
-    feature.reasonWhenMissing = try m["reason_when_missing"].map { try string($0, "reason_when_missing") }
-    try checkReasons(feature, m)
-    feature.action = try modifiableAction(m, name: name)
-    if let style = m["reason_style"] {
-      switch try string(style, "reason_style of \(name)") {
-      case "value": break
-      case "need":
-        guard let reason = m["reason"], !feature.reason.contains("{value}") else {
-          throw fail(
-            m["reason"] ?? style,
-            "feature \(name) has reason_style: need, so its reason must say the service need in words, without "
-              + "{value} (e.g. reason: \"may want information in another language\")")
-        }
-        _ = reason
-        feature.reasonIsNeed = true
-      case let other:
-        throw fail(style, "reason_style of \(name) must be value (the default) or need, not \(other)")
-      }
-    }
+      name: name, source: try featureSource(m, name: name, at: node), reason: reason, line: node.mark?.line ?? 0)
+    feature.reasonWhenMissing = reasonWhenMissing
+    feature.action = action
+    feature.reasonIsNeed = reasonIsNeed
     return feature
+  }
+
+  /// `reason_style: need` (the reason says a service need, never the unit's value) or `value` (the default).
+  func reasonStyleIsNeed(_ m: [String: Node], name: String, reason: String) throws -> Bool {
+    guard let style = m["reason_style"] else { return false }
+    switch try string(style, "reason_style of \(name)") {
+    case "value": return false
+    case "need":
+      guard m["reason"] != nil, !reason.contains("{value}") else {
+        throw fail(
+          m["reason"] ?? style,
+          "feature \(name) has reason_style: need, so its reason must say the service need in words, without "
+            + "{value} (e.g. reason: \"may want information in another language\")")
+      }
+      return true
+    case let other:
+      throw fail(style, "reason_style of \(name) must be value (the default) or need, not \(other)")
+    }
   }
 }

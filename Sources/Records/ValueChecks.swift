@@ -49,6 +49,11 @@ enum ValueChecks {
     }
   }
 
+  /// The problem of a number written `1,234`, `£12` or `12%`, which `numbers: lenient` reads.
+  static let lenientNumbersProblem =
+    "has a thousands separator, currency sign or %; set numbers: lenient under read: in uptake.yaml "
+    + "(--numbers lenient) to read it, or declare the column categorical"
+
   /// A column whose every value looks like a number or a date, yet some are written in a way not read.
   static func checkFormats(
     _ shapes: [Shape], levels: [String], column: String, settings: ReadSettings, fail: (Int, String) -> CSVError
@@ -61,10 +66,7 @@ enum ValueChecks {
         throw fail(bad, "has a decimal comma; write decimals with a point (1.5, not 1,5)")
       }
       if let bad = shapes.firstIndex(where: { $0 == .thousands || $0 == .lenient }) {
-        throw fail(
-          bad,
-          "has a thousands separator, currency sign or %; set numbers: lenient under read: in uptake.yaml "
-            + "(--numbers lenient) to read it, or declare the column categorical")
+        throw fail(bad, Self.lenientNumbersProblem)
       }
     }
     if shapes.allSatisfy(\.isDate) {

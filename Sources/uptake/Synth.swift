@@ -60,16 +60,13 @@ extension UptakeCommand {
       guard (1...10_000_000).contains(children) else {
         throw ValidationError("--children must be from 1 to 10000000 (a council of ten million), got \(children)")
       }
-      guard let first = Day(iso: Substring(start)) else {
-        throw ValidationError("--start \"\(start)\" is not a date; expected YYYY-MM-DD, e.g. 2021-01-01")
-      }
+      try checkDate(start, "--start")
+      guard let first = Day(iso: Substring(start)) else { return }
       // Families' records run about ten years from the first birth: every date must stay within years 1–9999.
       guard first.civil.year <= 9989 else {
         throw ValidationError("--start \(start) is too late: the council's records would run past the year 9999")
       }
-      if let dataUntil, Day(iso: Substring(dataUntil)) == nil {
-        throw ValidationError("--data-until \"\(dataUntil)\" is not a date; expected YYYY-MM-DD, e.g. 2024-03-01")
-      }
+      try checkDate(dataUntil, "--data-until")
     }
 
     func run() throws {

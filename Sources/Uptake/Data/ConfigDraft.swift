@@ -80,7 +80,7 @@ public struct ConfigDraft: Sendable {
     let table: Table
     do {
       table = try TableReader.read(path: path, settings: settings)
-    } catch let error as CSVError where "\(error)".contains("numbers: lenient") {
+    } catch let error as CSVError where error.isCuredByLenientNumbers {
       // Money written £1,234 or 12%: drafted with numbers: lenient, which the summary shows.
       settings.numbers = .lenient
       table = try TableReader.read(path: path, settings: settings)

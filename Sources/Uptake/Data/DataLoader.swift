@@ -267,7 +267,7 @@ public enum DataLoader {
         throw DataError(
           "no column \(name) in \(config.population.table) or a table it links to"
             + (nearest(name, in: reachable).map { "; did you mean \($0)?" } ?? "")
-            + "; name a column of one of them (e.g. ward), or add a link in uptake.yaml")
+            + "; name a column of one of them (e.g. ward), or add a link in \(config.fileName)")
       }
       return ref
     }

@@ -146,7 +146,7 @@ public struct EvaluationReport: ReportNumbers {
         BarChart(
           title: "Drift from the training data (PSI)", valueLabel: "population stability index",
           bars: (e.drift + [e.scoreDrift]).map { .init(label: $0.name, value: $0.psi) },
-          referenceLines: [(0.1, "0.1"), (0.25, "0.25")]
+          referenceLines: [DriftLevel.moderatePSI, DriftLevel.majorPSI].map { ($0, "\($0)") }
         ).svg
       ))
     // One log-odds scale for every feature, so a feature worth ±0.006 looks as small as it is beside one worth ±0.6.
