@@ -77,7 +77,7 @@ func dataSummary(_ loaded: LoadedData, indent: String = "  ") -> [String] {
   if let end = loaded.frame.dataUntil { lines.append("\(indent)data until: \(end.description)") }
   if let reason = loaded.leftOutReason {
     // One reason starts with its own count; several are counted in total first.
-    lines.append("\(indent)left out:   " + (reason.contains("; ") ? "\(loaded.leftOut): \(reason)" : reason))
+    lines.append("\(indent)left out:   " + (loaded.leftOutParts.count > 1 ? "\(loaded.leftOut): \(reason)" : reason))
   }
   return lines
 }

@@ -41,10 +41,12 @@ public struct DataRequest: Sendable {
 public struct LoadedData: Sendable {
   public var frame: FeatureFrame
   public var source: FrameSource
-  /// Rows not used, and why (e.g. a missing outcome): "312 whose outcome window is not over by 2024-03-01 (…)",
-  /// one part per reason, joined with "; ".
+  /// Rows not used.
   public var leftOut: Int
-  public var leftOutReason: String?
+  /// Why, one part per reason, each starting with its count: "312 whose outcome window is not over by 2024-03-01".
+  public var leftOutParts: [String] = []
+  /// The parts joined with "; ", as summaries and the training record give them.
+  public var leftOutReason: String? { leftOutParts.isEmpty ? nil : leftOutParts.joined(separator: "; ") }
   /// "flat file Benefits.csv", "linked records in demo-data (uptake.yaml)".
   public var description: String
   /// The id column's name in outputs: the config's id, the flat file's `--id`, or `id` for row numbers.
@@ -61,7 +63,7 @@ public struct LoadedData: Sendable {
     self.frame = frame
     self.source = source
     self.leftOut = leftOut
-    self.leftOutReason = leftOutReason
+    self.leftOutParts = leftOutReason.map { [$0] } ?? []
     self.description = description
     self.idName = idName
     self.outcomeName = outcomeName
@@ -394,7 +396,7 @@ extension LoadedData {
   public mutating func leaveOut(_ count: Int, _ reason: String) {
     guard count > 0 else { return }
     leftOut += count
-    leftOutReason = [leftOutReason, "\(count) \(reason)"].compactMap { $0 }.joined(separator: "; ")
+    leftOutParts.append("\(count) \(reason)")
   }
 }
 
