@@ -108,18 +108,12 @@ public enum Calibrator: Codable, Equatable, Sendable {
 
   /// Pool adjacent violators over the margins sorted ascending (ties pooled first, as scikit-learn does).
   static func fitIsotonic(margins: [Double], labels: [Bool]) -> Calibrator {
-    let order = margins.indices.sorted { margins[$0] < margins[$1] }
-    // Distinct margins with their mean outcome and count.
+    // Distinct margins with their events and count.
     var xs: [Double] = [], sums: [Double] = [], counts: [Double] = []
-    for i in order {
-      if let last = xs.last, last == margins[i] {
-        sums[sums.count - 1] += labels[i] ? 1 : 0
-        counts[counts.count - 1] += 1
-      } else {
-        xs.append(margins[i])
-        sums.append(labels[i] ? 1 : 0)
-        counts.append(1)
-      }
+    for run in Metrics.tiedRuns(margins, highestFirst: false) {
+      xs.append(margins[run[run.startIndex]])
+      sums.append(Double(run.reduce(0) { $0 + (labels[$1] ? 1 : 0) }))
+      counts.append(Double(run.count))
     }
     // Blocks: (sum, count, first index, last index).
     var blocks: [(sum: Double, count: Double, first: Int, last: Int)] = []
