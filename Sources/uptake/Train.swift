@@ -51,10 +51,13 @@ extension UptakeCommand {
 
     @Option(
       name: .long,
-      help: "Stumps: most boosting rounds (cross-validation keeps the round of least out-of-fold loss).")
-    var rounds: Int = ModelTrainer.defaultRounds
-    @Option(name: .long, help: "Stumps: learning rate.")
-    var learningRate: Double = 0.1
+      help: """
+        Stumps: most boosting rounds (default: \(ModelTrainer.defaultRounds); cross-validation keeps the round of \
+        least out-of-fold loss).
+        """)
+    var rounds: Int?
+    @Option(name: .long, help: "Stumps: learning rate (default: 0.1).")
+    var learningRate: Double?
     @Option(
       name: .long,
       help: """
@@ -74,17 +77,17 @@ extension UptakeCommand {
         each is one joint reason on lists. Not with --bags above 1; features under --monotone are never paired.
         """)
     var interactions: Int?
-    @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255.")
-    var bins: Int = 255
-    @Option(name: .long, help: "Stumps: rows needed on each side of a split.")
-    var minRows: Int = 20
+    @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255 (default: 255).")
+    var bins: Int?
+    @Option(name: .long, help: "Stumps: rows needed on each side of a split (default: 20).")
+    var minRows: Int?
     @Option(
       name: .long, parsing: .upToNextOption,
       help: "Stumps: shape constraints, FEATURE=increasing or FEATURE=decreasing.")
     var monotone: [String] = []
 
-    @Option(name: .long, help: "Logistic: none, l2, l1 or elasticnet.")
-    var penalty: PenaltyChoice = .l2
+    @Option(name: .long, help: "Logistic: none, l2 (default), l1 or elasticnet.")
+    var penalty: PenaltyChoice?
     @Option(
       name: .customLong("C"),
       help: """
@@ -92,31 +95,17 @@ extension UptakeCommand {
         the out-of-fold log loss (1 above 200,000 rows).
         """)
     var c: Double?
-    @Option(name: .long, help: "Logistic: the L1 share of an elastic-net penalty.")
-    var l1Ratio: Double = 0.5
+    @Option(name: .long, help: "Logistic: the L1 share of an elastic-net penalty (default: 0.5).")
+    var l1Ratio: Double?
 
     func validate() throws {
-      guard (2...255).contains(bins) else { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
+      if let bins, !(2...255).contains(bins) { throw ValidationError("--bins must be 2 to 255, got \(bins)") }
       try Limits.check(rounds, "--rounds", 1...100_000)
       try Limits.check(bags, "--bags", 1...StumpBoost.Configuration.maxBags)
       try Limits.check(interactions, "--interactions", 0...StumpBoost.Configuration.maxInteractions)
-      let stumpsOnly = [
-        ("--bags", bags != nil), ("--boosting", boosting != nil), ("--interactions", interactions != nil),
-      ]
-      .filter(\.1).map(\.0)
-      if learner != .stumps, !stumpsOnly.isEmpty {
-        let one = stumpsOnly.count == 1
-        throw ValidationError(
-          stumpsOnly.dropLast().joined(separator: ", ") + (one ? "" : " and ") + stumpsOnly.last!
-            + (one ? " is" : " are") + " for stumps; leave "
-            + (one ? "it" : "them") + " out with --learner \(learner.rawValue)")
-      }
-      if (bags ?? 1) > 1 && (interactions ?? 0) > 0 {
-        throw ValidationError("--interactions cannot be combined with --bags above 1 yet; choose one of them")
-      }
       try Limits.check(minRows, "--min-rows", 1...1_000_000)
-      try Limits.check(learningRate, "--learning-rate", above: 1e-6, atMost: 1)
-      guard l1Ratio >= 0 && l1Ratio <= 1 else {
+      if let learningRate { try Limits.check(learningRate, "--learning-rate", above: 1e-6, atMost: 1) }
+      if let l1Ratio, !(l1Ratio >= 0 && l1Ratio <= 1) {
         throw ValidationError("--l1-ratio must be from 0 to 1, got \(l1Ratio)")
       }
       guard validation > 0 && validation < 1 else {
@@ -124,6 +113,35 @@ extension UptakeCommand {
       }
       if let c { try Limits.check(c, "--C", above: 0, atMost: 1e12) }
       _ = try monotoneConstraints()
+      // A setting of the other learner would be ignored: refused, never silently dropped.
+      let stumpsOnly = [
+        ("--rounds", rounds != nil), ("--learning-rate", learningRate != nil), ("--bags", bags != nil),
+        ("--boosting", boosting != nil), ("--interactions", interactions != nil), ("--bins", bins != nil),
+        ("--min-rows", minRows != nil), ("--monotone", !monotone.isEmpty),
+      ]
+      let logisticOnly = [("--penalty", penalty != nil), ("--C", c != nil), ("--l1-ratio", l1Ratio != nil)]
+      try Self.refuse(
+        learner == .stumps ? logisticOnly : stumpsOnly, of: learner == .stumps ? .logistic : .stumps, with: learner)
+      if (bags ?? 1) > 1 && (interactions ?? 0) > 0 {
+        throw ValidationError("--interactions cannot be combined with --bags above 1 yet; choose one of them")
+      }
+      if penalty == PenaltyChoice.none, c != nil {
+        throw ValidationError("--C is the strength of a penalty, and --penalty none has none; leave one of them out")
+      }
+      if l1Ratio != nil, penalty != .elasticnet {
+        throw ValidationError(
+          "--l1-ratio is the L1 share of --penalty elasticnet; add --penalty elasticnet or leave it out")
+      }
+    }
+
+    /// Refuses the options in `given` (flag, given?) that belong to `owner` when training `learner`.
+    static func refuse(_ given: [(String, Bool)], of owner: LearnerKind, with learner: LearnerKind) throws {
+      let flags = given.filter(\.1).map(\.0)
+      guard let last = flags.last else { return }
+      let one = flags.count == 1
+      throw ValidationError(
+        flags.dropLast().joined(separator: ", ") + (one ? "" : " and ") + last + (one ? " is" : " are") + " for "
+          + "\(owner.rawValue); leave " + (one ? "it" : "them") + " out with --learner \(learner.rawValue)")
     }
 
     func monotoneConstraints() throws -> [String: StumpBoost.Monotonicity] {
@@ -181,10 +199,12 @@ extension UptakeCommand {
           var options = TrainingOptions(
             learner: learner,
             stumps: .init(
-              rounds: rounds, learningRate: learningRate, maxBins: bins, minRowsPerSide: minRows,
+              rounds: rounds ?? ModelTrainer.defaultRounds, learningRate: learningRate ?? 0.1, maxBins: bins ?? 255,
+              minRowsPerSide: minRows ?? 20,
               monotone: try monotoneConstraints(), earlyStopping: .init(), bags: bags ?? 1,
               boosting: boosting ?? .greedy, interactions: interactions ?? 0),
-            logistic: .init(penalty: penalty.penalty(c: c, l1Ratio: l1Ratio)), validationFraction: validation,
+            logistic: .init(penalty: (penalty ?? .l2).penalty(c: c, l1Ratio: l1Ratio ?? 0.5)),
+            validationFraction: validation,
             seed: seed,
             threads: threading.threads,
             calibration: calibration.method,

@@ -209,6 +209,23 @@ struct ModelCommandTests {
       let run = try runUptake(arguments + ["--data", realData + "/Benefits.csv", "--target", "ui", "--event", "no"])
       #expect(run.status == 64 && run.stderr.contains(flag) && run.stderr.contains(choices), "\(run.stderr)")
     }
+    // A setting of the other learner was silently ignored: it is refused, naming it.
+    let otherLearner: [([String], String)] = [
+      (["--learner", "logistic", "--rounds", "500"], "--rounds is for stumps; leave it out with --learner logistic"),
+      (
+        ["--learner", "logistic", "--learning-rate", "0.05", "--bins", "64"],
+        "--learning-rate and --bins are for stumps; leave them out with --learner logistic"
+      ),
+      (["--penalty", "l1"], "--penalty is for logistic; leave it out with --learner stumps"),
+      (["--C", "0.5"], "--C is for logistic; leave it out with --learner stumps"),
+      (["--learner", "logistic", "--penalty", "none", "--C", "1"], "--penalty none has none"),
+      (["--learner", "logistic", "--l1-ratio", "0.3"], "--l1-ratio is the L1 share of --penalty elasticnet"),
+    ]
+    for (arguments, expected) in otherLearner {
+      let run = try runUptake(
+        ["train", "--data", realData + "/Benefits.csv", "--target", "ui", "--event", "no"] + arguments)
+      #expect(run.status == 64 && run.stderr.contains(expected), "\(arguments): \(run.stderr)")
+    }
     // Options shared by several commands check their values the same way in each.
     for command in [
       ["score", "--model", "m.json", "--data", "x"], ["changes", "--model", "m.json", "--before", "a", "--after", "b"],
