@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Learn
 import Records
 import Uptake
 
@@ -28,6 +29,13 @@ extension UptakeCommand {
     @Option(name: .long, help: "Share of the latest as-of dates tested by the temporal split.")
     var testShare: Double = 0.25
     @OptionGroup var flags: EvaluationFlags
+    @Option(
+      name: .long,
+      help: """
+        Also boosted stumps with up to N pairwise interactions (0–100; as train --interactions), beside the stumps \
+        without them (default: 0, none).
+        """)
+    var interactions: Int = 0
 
     /// How the rows are split into training and test.
     enum Scheme: String, ExpressibleByArgument, CaseIterable { case temporal, kfold }
@@ -35,6 +43,7 @@ extension UptakeCommand {
     func validate() throws {
       guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20, got \(folds)") }
       guard testShare > 0 && testShare < 1 else { throw ValidationError("--test-share must be between 0 and 1") }
+      try Limits.check(interactions, "--interactions", 0...StumpBoost.Configuration.maxInteractions)
     }
 
     func run() throws {
@@ -51,7 +60,7 @@ extension UptakeCommand {
           let chosen: ValidationScheme = temporal ? .temporal(testShare: testShare) : .groupedKFold(k: folds)
           let run = try Uptake.Benchmark(
             data: loaded, scheme: chosen, capacity: flags.capacity, seed: flags.resampling.seed,
-            bootstrap: flags.resampling.bootstrap(), rule: flags.rule)
+            bootstrap: flags.resampling.bootstrap(), rule: flags.rule, interactions: interactions)
           print(
             "benchmark on \(loaded.description): \(run.schemeDescription); \(run.unit.counted(run.rowsTested)) tested")
           for line in dataSummary(loaded) { print(line) }

@@ -139,5 +139,19 @@ struct EvaluationCommandTests {
       "benchmark", "--data", realData + "/guImmun.csv", "--target", "immun", "--event", "N", "--scheme", "temporal",
     ])
     #expect(badScheme.status != 0 && badScheme.stderr.contains("--scheme kfold"))
+    // Pairwise interactions as one more contender, beside the stumps without them.
+    var text = "id,x,z,y\n"
+    for i in 0..<400 { text += "\(i),\(i % 7),\(i % 5),\((i % 7 > 3) != (i % 5 > 2) ? "yes" : "no")\n" }
+    try text.write(toFile: dir + "/xor.csv", atomically: true, encoding: .utf8)
+    let paired = try runUptake([
+      "benchmark", "--data", dir + "/xor.csv", "--target", "y", "--event", "yes", "--id", "id", "--folds", "2",
+      "--bootstrap", "50", "--interactions", "1",
+    ])
+    #expect(paired.status == 0, "\(paired.stderr)")
+    // y is an exclusive-or of x and z: only the pair can find it.
+    #expect(
+      paired.stdout.contains("| stumps |") && paired.stdout.contains("| stumps + 1 pair | 1.000"), "\(paired.stdout)")
+    let tooMany = try runUptake(["benchmark", "--data", realData + "/Benefits.csv", "--interactions", "101"])
+    #expect(tooMany.status == 64 && tooMany.stderr.contains("--interactions must be from 0 to 100"))
   }
 }

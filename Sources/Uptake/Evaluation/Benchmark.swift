@@ -74,7 +74,7 @@ public struct Benchmark: Sendable {
 
   public init(
     data: LoadedData, scheme: ValidationScheme, capacity: Int?, seed: UInt64 = 1, bootstrap: Bootstrap = .init(),
-    rule fixedRule: BaselineRule? = nil, threads: Int? = nil
+    rule fixedRule: BaselineRule? = nil, interactions: Int = 0, threads: Int? = nil
   ) throws {
     guard let labels = data.frame.labels else { throw ModelDataError("the data have no outcome to benchmark on") }
     let folds = scheme.folds(data.frame, seed: seed).filter { !$0.train.isEmpty && !$0.test.isEmpty }
@@ -131,7 +131,14 @@ public struct Benchmark: Sendable {
     }
 
     let clock = ContinuousClock()
-    for (l, learner) in LearnerKind.allCases.enumerated() {
+    // Every learner with its defaults, and boosted stumps with pairwise interactions when asked for.
+    var contenders = LearnerKind.allCases.map { (name: $0.rawValue, options: TrainingOptions(learner: $0)) }
+    if interactions > 0 {
+      var options = TrainingOptions(learner: .stumps)
+      options.stumps.interactions = interactions
+      contenders.append(("stumps + \(interactions) pair\(interactions == 1 ? "" : "s")", options))
+    }
+    for (l, contender) in contenders.enumerated() {
       let fitted = l * folds.count
       var scores = [Double](repeating: .nan, count: labels.count)
       var fit = 0.0, score = 0.0
@@ -143,19 +150,20 @@ public struct Benchmark: Sendable {
         // Each fold's own stages are not traced (a line per stage per fold would bury the breakdown): the fits and
         // scores of a learner are one stage below.
         let t0 = clock.now
-        let bundle = try Trace.listening(nil) {
-          try ModelTrainer.train(train, options: TrainingOptions(learner: learner, seed: seed, threads: threads))
-        }
+        var options = contender.options
+        options.seed = seed
+        options.threads = threads
+        let bundle = try Trace.listening(nil) { try ModelTrainer.train(train, options: options) }
         let t1 = clock.now
         let scored = try Trace.listening(nil) { try ScoredData(bundle: bundle, data: test, threads: threads) }
         let t2 = clock.now
         fit += (t1 - t0).seconds
         score += (t2 - t1).seconds
         for (i, row) in fold.test.enumerated() { scores[row] = scored.probabilities[i] }
-        WorkProgress.tell("benchmarking (folds)", fitted + f + 1, of: LearnerKind.allCases.count * folds.count)
+        WorkProgress.tell("benchmarking (folds)", fitted + f + 1, of: contenders.count * folds.count)
       }
-      Trace.report?("\(learner.rawValue): \(folds.count) fits and scores", fit + score)
-      add(learner.rawValue, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
+      Trace.report?("\(contender.name): \(folds.count) fits and scores", fit + score)
+      add(contender.name, scores: tested.map { scores[$0] }, probabilistic: true, fit: fit, score: score)
     }
     // The given rule, or the best single-feature rule chosen on each fold's training rows.
     if let fixedRule, fixedRule.scores(columns) == nil {
