@@ -24,13 +24,13 @@ extension UptakeCommand {
     @OptionGroup var flat: FlatFileOptions
     @Option(name: .long, help: "temporal or kfold (default: temporal for linked records, kfold for a flat file).")
     var scheme: Scheme?
-    @Option(name: .long, help: "Folds for kfold.")
+    @Option(name: .long, parsing: .unconditional, help: "Folds for kfold.")
     var folds: Int = 5
-    @Option(name: .long, help: "Share of the latest as-of dates tested by the temporal split.")
+    @Option(name: .long, parsing: .unconditional, help: "Share of the latest as-of dates tested by the temporal split.")
     var testShare: Double = 0.25
     @OptionGroup var flags: EvaluationFlags
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help: """
         Also boosted stumps with up to N pairwise interactions (0–100; as train --interactions), beside the stumps \
         without them (default: 0, none).

@@ -55,7 +55,7 @@ struct CohortOptions: ParsableArguments {
 
 /// Threads for the work that runs in parallel: shared by train, score and changes.
 struct ThreadOptions: ParsableArguments {
-  @Option(name: .long, help: "Threads (default: every core).")
+  @Option(name: .long, parsing: .unconditional, help: "Threads (default: every core).")
   var threads: Int?
 
   func validate() throws {

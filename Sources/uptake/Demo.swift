@@ -19,11 +19,11 @@ extension UptakeCommand {
 
     @Option(name: .long, help: "Folder for every output (created when missing).")
     var out: String = "demo-output"
-    @Option(name: .long, help: "Children in the synthetic council.")
+    @Option(name: .long, parsing: .unconditional, help: "Children in the synthetic council.")
     var children: Int = 60_000
-    @Option(name: .long, help: "Seed: the same seed gives the same council and models.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed: the same seed gives the same council and models.")
     var seed: UInt64 = 7
-    @Option(name: .long, help: "Families to contact per ward.")
+    @Option(name: .long, parsing: .unconditional, help: "Families to contact per ward.")
     var capacity: Int = 5
     @Option(name: .long, help: "Where to put the trained models and their cards (default: OUT/models).")
     var models: String?

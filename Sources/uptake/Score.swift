@@ -30,7 +30,7 @@ extension UptakeCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var progress: ProgressOptions
     @OptionGroup var listSize: ListOptions
-    @Option(name: .long, help: "Reasons per row.")
+    @Option(name: .long, parsing: .unconditional, help: "Reasons per row.")
     var reasons: Int = 3
     @Flag(
       name: .long,
@@ -40,13 +40,14 @@ extension UptakeCommand {
         """)
     var openOnly = false
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help: """
         Hold back this share (0 to 1) of the list from contact, at random within each --by group × risk band, and \
         add an arm column (contact, hold_back): what `uptake impact` compares later.
         """)
     var holdBack: Double?
-    @Option(name: .long, help: "Seed of the hold-back: the same list and seed give the same arms.")
+    @Option(
+      name: .long, parsing: .unconditional, help: "Seed of the hold-back: the same list and seed give the same arms.")
     var seed: UInt64 = 1
     @Option(
       name: .long,
@@ -59,7 +60,7 @@ extension UptakeCommand {
     var reallocate = false
     @Option(name: .long, help: "The list's id in the ledger (default: today's date and the list's number).")
     var listId: String?
-    @Option(name: .long, help: "Leave out units whose probability is below this (0 to 1).")
+    @Option(name: .long, parsing: .unconditional, help: "Leave out units whose probability is below this (0 to 1).")
     var minProbability: Double?
     @Option(
       name: .long, parsing: .upToNextOption,

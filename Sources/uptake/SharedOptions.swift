@@ -4,7 +4,7 @@ import Uptake
 
 /// How big a contact list is and how it is cut: shared by score and changes, so both make the same list.
 struct ListOptions: ParsableArguments {
-  @Option(name: .long, help: "Keep the top K overall, or the top K per --by group.")
+  @Option(name: .long, parsing: .unconditional, help: "Keep the top K overall, or the top K per --by group.")
   var capacity: Int?
   @Option(name: .long, help: "A column to group by (e.g. ward or hub): capacity applies per group.")
   var by: String?
@@ -23,9 +23,10 @@ struct ListOptions: ParsableArguments {
 
 /// The resampling behind every interval: shared by evaluate, benchmark and impact.
 struct BootstrapOptions: ParsableArguments {
-  @Option(name: .long, help: "Bootstrap resamples for the intervals (default: 500; impact: 1,000).")
+  @Option(
+    name: .long, parsing: .unconditional, help: "Bootstrap resamples for the intervals (default: 500; impact: 1,000).")
   var bootstrap: Int?
-  @Option(name: .long, help: "Seed for the bootstrap (and, in benchmark, for training).")
+  @Option(name: .long, parsing: .unconditional, help: "Seed for the bootstrap (and, in benchmark, for training).")
   var seed: UInt64 = 1
 
   func validate() throws {
@@ -42,7 +43,7 @@ struct BootstrapOptions: ParsableArguments {
 /// shared by evaluate and benchmark.
 struct EvaluationFlags: ParsableArguments {
   @Option(
-    name: .long,
+    name: .long, parsing: .unconditional,
     help: "Rows (children, families: the unit) the team can contact (default: a tenth of the rows tested).")
   var capacity: Int?
   @Option(

@@ -21,10 +21,10 @@ extension UptakeCommand {
     @Option(name: .long, help: "Folder to write into (created when missing).")
     var out: String
 
-    @Option(name: .long, help: "Number of children.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of children.")
     var children: Int = 20_000
 
-    @Option(name: .long, help: "Seed: the same seed gives the same files, byte for byte.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed: the same seed gives the same files, byte for byte.")
     var seed: UInt64 = 1
 
     @Option(name: .long, help: "First possible date of birth, YYYY-MM-DD; births spread over two years.")

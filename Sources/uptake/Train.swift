@@ -32,10 +32,10 @@ extension UptakeCommand {
     var learner: LearnerKind = .stumps
     @Option(name: .long, help: "Where to write the model bundle.")
     var out: String = "model.json"
-    @Option(name: .long, help: "Seed for the validation split and the binning sample.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the validation split and the binning sample.")
     var seed: UInt64 = 1
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help:
         "Share of families each validation fold holds out (0.2: five folds); above 200,000 rows, the one share held out."
     )
@@ -50,16 +50,16 @@ extension UptakeCommand {
     var calibration: CalibrationChoice = .none
 
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help: """
         Stumps: most boosting rounds (default: \(ModelTrainer.defaultRounds); cross-validation keeps the round of \
         least out-of-fold loss).
         """)
     var rounds: Int?
-    @Option(name: .long, help: "Stumps: learning rate (default: 0.1).")
+    @Option(name: .long, parsing: .unconditional, help: "Stumps: learning rate (default: 0.1).")
     var learningRate: Double?
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help: """
         Stumps: models averaged (outer bagging), each on its own 80% of the families; above 1, lists get \
         probability_low and probability_high, explain a range, and reports whiskers on the shapes.
@@ -70,16 +70,16 @@ extension UptakeCommand {
       help: "Stumps: greedy (each round the best split of any feature) or cyclic (each feature in turn, as EBM).")
     var boosting: StumpBoost.Boosting?
     @Option(
-      name: .long,
+      name: .long, parsing: .unconditional,
       help: """
         Stumps: up to N pairs of features added as pairwise interactions after the main effects (0–100, default 0), \
         ranked on the residuals (FAST), boosted greedily for at most --rounds rounds chosen on the out-of-fold loss; \
         each is one joint reason on lists. Not with --bags above 1; features under --monotone are never paired.
         """)
     var interactions: Int?
-    @Option(name: .long, help: "Stumps: bins per numeric feature, 2–255 (default: 255).")
+    @Option(name: .long, parsing: .unconditional, help: "Stumps: bins per numeric feature, 2–255 (default: 255).")
     var bins: Int?
-    @Option(name: .long, help: "Stumps: rows needed on each side of a split (default: 20).")
+    @Option(name: .long, parsing: .unconditional, help: "Stumps: rows needed on each side of a split (default: 20).")
     var minRows: Int?
     @Option(
       name: .long, parsing: .upToNextOption,
@@ -89,7 +89,7 @@ extension UptakeCommand {
     @Option(name: .long, help: "Logistic: none, l2 (default), l1 or elasticnet.")
     var penalty: PenaltyChoice?
     @Option(
-      name: .customLong("C"),
+      name: .customLong("C"), parsing: .unconditional,
       help: """
         Logistic: inverse penalty strength (scikit-learn's C); if not given, chosen from 0.01, 0.1, 1, 10 and 100 by \
         the out-of-fold log loss (1 above 200,000 rows).

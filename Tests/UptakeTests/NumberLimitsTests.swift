@@ -73,6 +73,11 @@ struct NumberLimitsTests {
         "--bootstrap must be from 50 to 100000"
       ),
       (["demo", "--children", "99999999"], "--children must be from 2000 to 1000000"),
+      // A negative number reaches the range check (the parser took it for a flag and said "Missing value").
+      (["score", "--model", "m", "--data", "x", "--hold-back", "-0.1"], "--hold-back must be a share between 0 and 1"),
+      (["train", "--data", "x", "--interactions", "-1"], "--interactions must be from 0 to 100, got -1"),
+      (["score", "--model", "m", "--data", "x", "--capacity", "-5"], "--capacity must be from 1 to 10000000, got -5"),
+      (["synth", "--out", "x", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'"),
     ]
     for (arguments, expected) in cases {
       let r = try runUptake(arguments)
