@@ -95,7 +95,8 @@ extension UptakeCommand {
         the out-of-fold log loss (1 above 200,000 rows).
         """)
     var c: Double?
-    @Option(name: .long, help: "Logistic: the L1 share of an elastic-net penalty (default: 0.5).")
+    @Option(
+      name: .long, parsing: .unconditional, help: "Logistic: the L1 share of an elastic-net penalty (default: 0.5).")
     var l1Ratio: Double?
 
     func validate() throws {
