@@ -202,6 +202,21 @@ struct ExportTrialTests {
     #expect(!e.stdout.contains("\u{1B}") && e.stdout.contains("Eng?[31mlish"), "\(e.stdout)")
   }
 
+  @Test("check says which features have one value, or none, for every unit: they cannot change any score")
+  func constantFeatures() throws {
+    let constant = flat(extra: { _ in ",3," }, header: ",same,gone")
+    let r = try run(
+      ["in.csv": constant], ["check", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "id"])
+    #expect(r.status == 0 && r.stdout.contains("ok: train would run (2 warnings)"), "\(r.stdout)")
+    #expect(r.stdout.contains("warning: feature same has the same value for every child"), "\(r.stdout)")
+    #expect(r.stdout.contains("warning: feature gone is missing for every child"), "\(r.stdout)")
+    #expect(!r.stdout.contains("feature x "), "\(r.stdout)")
+    let strict = try run(
+      ["in.csv": constant],
+      ["check", "--data", "DIR/in.csv", "--target", "y", "--event", "yes", "--id", "id", "--strict"])
+    #expect(strict.status == 1)
+  }
+
   @Test("a folder, a pipe and UTF-16 without a byte-order mark: refused or read as declared, never a hang")
   func fileKinds() throws {
     let dir = try temporaryFolder("kinds")

@@ -96,6 +96,27 @@ public struct DataCheck: Codable, Sendable {
     }
   }
 
+  /// How many distinct present values `values` holds, counting no further than 2.
+  static func distinctValues(_ values: ColumnValues) -> Int {
+    func count<T: Equatable>(_ present: some Sequence<T>) -> Int {
+      var first: T? = nil
+      for value in present {
+        guard let seen = first else {
+          first = value
+          continue
+        }
+        if value != seen { return 2 }
+      }
+      return first == nil ? 0 : 1
+    }
+    switch values {
+    case .integer(let v), .number(let v): return count(v.lazy.filter { !$0.isNaN })
+    case .date(let v): return count(v.lazy.filter { $0 != ColumnValues.missingDay })
+    case .boolean(let v): return count(v.lazy.compactMap { $0 })
+    case .categorical(let codes, _): return count(codes.lazy.filter { $0 >= 0 })
+    }
+  }
+
   mutating func describe(_ loaded: LoadedData) {
     let frame = loaded.frame
     population = frame.rowCount
@@ -126,6 +147,20 @@ public struct DataCheck: Codable, Sendable {
       errors.append("only \(known.count) units with a known outcome; at least 50 are needed to train and validate")
     }
     if frame.features.isEmpty { errors.append("there are no features: add some under features: in uptake.yaml") }
+    // A feature with one value (or none) cannot change any score: said, not left for the model to ignore.
+    for feature in frame.features {
+      switch Self.distinctValues(feature.values) {
+      case 0:
+        warnings.append(
+          "feature \(feature.name) is missing for every \(frame.unit.singular): it cannot change any score; check "
+            + "its source or remove it")
+      case 1:
+        warnings.append(
+          "feature \(feature.name) has the same value for every \(frame.unit.singular): it cannot change any score; "
+            + "check its source or remove it")
+      default: break
+      }
+    }
     if censored > 0 {
       warnings.append(
         "\(censored) units left out of training: outcome window not over by \(frame.dataUntil.map { "\($0.day)" } ?? "?")"
