@@ -110,7 +110,7 @@ public enum Calibrator: Codable, Equatable, Sendable {
   static func fitIsotonic(margins: [Double], labels: [Bool]) -> Calibrator {
     // Distinct margins with their events and count.
     var xs: [Double] = [], sums: [Double] = [], counts: [Double] = []
-    for run in Metrics.tiedRuns(margins, highestFirst: false) {
+    Metrics.forEachTiedRun(margins, highestFirst: false) { run in
       xs.append(margins[run[run.startIndex]])
       sums.append(Double(run.reduce(0) { $0 + (labels[$1] ? 1 : 0) }))
       counts.append(Double(run.count))

@@ -8,7 +8,7 @@ extension Metrics {
     let positives = labels.filter { $0 }.count
     guard positives > 0 else { return .nan }
     var truePositives = 0, seen = 0, previousRecall = 0.0, sum = 0.0
-    for run in tiedRuns(scores, highestFirst: true) {
+    forEachTiedRun(scores, highestFirst: true) { run in
       for idx in run where labels[idx] { truePositives += 1 }
       seen += run.count
       let recall = Double(truePositives) / Double(positives)
@@ -73,7 +73,7 @@ extension Metrics {
   static func thresholdCounts(_ scores: [Double], _ labels: [Bool]) -> [(tp: Int, fp: Int)] {
     var out: [(tp: Int, fp: Int)] = [(0, 0)]
     var tp = 0, fp = 0
-    for run in tiedRuns(scores, highestFirst: true) {
+    forEachTiedRun(scores, highestFirst: true) { run in
       for idx in run { if labels[idx] { tp += 1 } else { fp += 1 } }
       out.append((tp, fp))
     }

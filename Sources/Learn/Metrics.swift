@@ -7,7 +7,7 @@ public enum Metrics {
     precondition(scores.count == labels.count, "auc: \(scores.count) scores for \(labels.count) labels")
     var negativeBelow = 0.0, area = 0.0, positives = 0.0, negatives = 0.0
     // Each run of tied scores, lowest first: positives in it beat the negatives below and tie with those in it.
-    for run in tiedRuns(scores, highestFirst: false) {
+    forEachTiedRun(scores, highestFirst: false) { run in
       var tiePositive = 0.0, tieNegative = 0.0
       for idx in run {
         let w = weights?[idx] ?? 1
@@ -21,21 +21,22 @@ public enum Metrics {
     return positives > 0 && negatives > 0 ? area / (positives * negatives) : .nan
   }
 
-  /// Row indices sorted by score (ties in row order), cut into runs of equal scores: every metric over score
-  /// thresholds walks these, so that tied scores enter together.
-  static func tiedRuns(_ scores: [Double], highestFirst: Bool) -> [ArraySlice<Int>] {
+  /// Calls `body` with each run of equal scores, as row indices sorted by score (ties in row order): every metric
+  /// over score thresholds walks these, so that tied scores enter together. A visitor, not an array of runs: AUC runs
+  /// once per bootstrap replicate.
+  static func forEachTiedRun(
+    _ scores: [Double], highestFirst: Bool, _ body: (ArraySlice<Int>) -> Void
+  ) {
     let order =
       highestFirst
       ? scores.indices.sorted { scores[$0] > scores[$1] } : scores.indices.sorted { scores[$0] < scores[$1] }
-    var runs: [ArraySlice<Int>] = []
     var k = 0
     while k < order.count {
       var end = k
       while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }
-      runs.append(order[k...end])
+      body(order[k...end])
       k = end + 1
     }
-    return runs
   }
 
   /// Mean (weighted) log-loss of margins `η`: `Σ wᵢ [log(1 + e^ηᵢ) − yᵢ ηᵢ] / Σ wᵢ`.

@@ -63,19 +63,16 @@ extension ConfigReader {
   /// `links:`, refused when they form a cycle.
   func links(_ node: Node?) throws -> [ProjectConfig.Link] {
     var links: [ProjectConfig.Link] = []
-    if let l = node {
-      guard case .sequence(let seq) = l else { throw fail(l, "links must be a list of from/to pairs") }
-      for item in seq {
-        let pair = try mapping(item, "a link", allowed: ["from", "to"])
-        let link = ProjectConfig.Link(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to"))
-        links.append(link)
-        // Links point from many rows to one (child → family → area); following them must never come back.
-        if let cycle = Self.cycle(in: links) {
-          throw fail(
-            item,
-            "links form a cycle (\(cycle.joined(separator: " → "))); links go from many rows to one, "
-              + "e.g. children.family_id → families.family_id; remove the link back")
-        }
+    for item in try items(node, "links must be a list of from/to pairs") {
+      let pair = try mapping(item, "a link", allowed: ["from", "to"])
+      let link = ProjectConfig.Link(from: try columnRef(pair["from"], "from"), to: try columnRef(pair["to"], "to"))
+      links.append(link)
+      // Links point from many rows to one (child → family → area); following them must never come back.
+      if let cycle = Self.cycle(in: links) {
+        throw fail(
+          item,
+          "links form a cycle (\(cycle.joined(separator: " → "))); links go from many rows to one, "
+            + "e.g. children.family_id → families.family_id; remove the link back")
       }
     }
     return links
@@ -156,19 +153,16 @@ extension ConfigReader {
   /// `features:`, each read by `feature(_:)`; a personal column as a feature's value, or a name used twice, refused.
   func features(_ node: Node?) throws -> [ProjectConfig.Feature] {
     var features: [ProjectConfig.Feature] = []
-    if let f = node {
-      guard case .sequence(let seq) = f else { throw fail(f, "features must be a list") }
-      for item in seq {
-        let f = try feature(item)
-        // What a feature shows in reasons is its source column's value (an age computed from a date of birth is not).
-        switch f.source {
-        case .column(let ref): try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
-        case .ageInMonths: break
-        case .aggregate(let aggregate):
-          if let of = aggregate.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
-        }
-        features.append(f)
+    for item in try items(node, "features must be a list") {
+      let f = try feature(item)
+      // What a feature shows in reasons is its source column's value (an age computed from a date of birth is not).
+      switch f.source {
+      case .column(let ref): try refusePersonal(ref.column, "feature \(f.name) takes column", at: item)
+      case .ageInMonths: break
+      case .aggregate(let aggregate):
+        if let of = aggregate.of { try refusePersonal(of, "feature \(f.name) aggregates column", at: item) }
       }
+      features.append(f)
     }
     let names = features.map(\.name)
     if let duplicate = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {

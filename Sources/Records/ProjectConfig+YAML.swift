@@ -195,6 +195,13 @@ struct ConfigReader {
     return value
   }
 
+  /// The items of a YAML list (none when the key is absent); anything else is refused with `message`.
+  func items(_ node: Node?, _ message: String) throws -> [Node] {
+    guard let node else { return [] }
+    guard case .sequence(let seq) = node else { throw fail(node, message) }
+    return Array(seq)
+  }
+
   func strings(_ node: Node?, _ what: String) throws -> [String] {
     guard let node else { return [] }
     if case .scalar(let s) = node { return [s.string] }
