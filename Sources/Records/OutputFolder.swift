@@ -35,6 +35,17 @@ public enum OutputFolder {
   }
 
   /// Checks every file that is about to be written, so that a refused one stops the run before any is written.
+  /// Before a long run: a report folder that exists already must be a real folder, and `files` in it (and its
+  /// `figures/`) writable destinations, so that a planted link stops the run at once rather than after the work.
+  /// A folder that does not exist yet is made when the report is written.
+  public static func checkBeforeWork(_ folder: String, files: [String]) throws {
+    var status = stat()
+    guard lstat(folder, &status) == 0 else { return }
+    try make(folder)
+    try checkDestinations(files.map { folder + "/" + $0 })
+    if lstat(folder + "/figures", &status) == 0 { try make(folder + "/figures") }
+  }
+
   public static func checkDestinations(_ paths: [String]) throws {
     for path in paths { try AtomicFile.checkDestination(path) }
   }

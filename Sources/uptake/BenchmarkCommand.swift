@@ -51,6 +51,9 @@ extension UptakeCommand {
         let clock = ContinuousClock()
         let began = clock.now
         do {
+          if let report = flags.report {
+            try OutputFolder.checkBeforeWork(report, files: ["leaderboard.md", "leaderboard.html", "leaderboard.json"])
+          }
           let loaded = try DataLoader.forTraining(data.request(flat: flat.flatFile))
           for note in loaded.frame.notes { warn(note) }
           let temporal = (scheme ?? (loaded.frame.asOf.isEmpty ? .kfold : .temporal)) == .temporal

@@ -34,6 +34,10 @@ extension UptakeCommand {
     func run() throws {
       progress.showing { display in
         do {
+          if let report = flags.report {
+            try OutputFolder.checkBeforeWork(
+              report, files: ["report.md", "report.html", "transparency.md", "evaluation.json"])
+          }
           var bundle = try ModelBundle.load(path: model)
           if let rule = flags.rule {
             guard bundle.schema.names.contains(rule.feature) else {

@@ -34,6 +34,7 @@ extension UptakeCommand {
 
     func run() throws {
       do {
+        if let report { try OutputFolder.checkBeforeWork(report, files: ["impact.md", "impact.html", "impact.json"]) }
         let bundle = try ModelBundle.load(path: model)
         let allocations = try AllocationLedger.read(ledger)
         guard FileManager.default.fileExists(atPath: ledger), !allocations.entries.isEmpty else {

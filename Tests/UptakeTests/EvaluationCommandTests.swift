@@ -151,6 +151,16 @@ struct EvaluationCommandTests {
     // y is an exclusive-or of x and z: only the pair can find it.
     #expect(
       paired.stdout.contains("| stumps |") && paired.stdout.contains("| stumps + 1 pair | 1.000"), "\(paired.stdout)")
+    // A link planted in an existing report folder stops the run before any work, not after it.
+    try FileManager.default.createDirectory(atPath: dir + "/planted", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: dir + "/planted/leaderboard.md", withDestinationPath: dir + "/xor.csv")
+    let planted = try runUptake([
+      "benchmark", "--data", dir + "/xor.csv", "--target", "y", "--event", "yes", "--id", "id", "--folds", "2",
+      "--report", dir + "/planted",
+    ])
+    #expect(planted.status == 1 && planted.stderr.contains("is a symbolic link"), "\(planted.stderr)")
+    #expect(planted.stdout.isEmpty && !FileManager.default.fileExists(atPath: dir + "/planted/leaderboard.json"))
     let tooMany = try runUptake(["benchmark", "--data", realData + "/Benefits.csv", "--interactions", "101"])
     #expect(tooMany.status == 64 && tooMany.stderr.contains("--interactions must be from 0 to 100"))
   }
